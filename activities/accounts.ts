@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AccountSchema, CaseSchema, OutboxMailSchema } from '../db/entities';
+import type { Mailer } from '../lib/mailer';
+import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
+import { renderMail, type Templates } from '../lib/templates';
+import type { RegistrationApplication } from '../workflows/messages';
+import { appendEvent } from './cases';
+import { deliver } from './mail';
+
+export interface AccountDeps {
+  orm: MikroORM;
+  mailer: Mailer;
+  templates: Templates;
+  from: string;
+  publicUrl: string;
+}
+
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'L')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
+/** "Łucja Żółć" → "lzolc", then "lzolc2", … until free. */
+export function loginCandidates(firstName: string, lastName: string): string[] {
+  const base = (ascii(firstName).slice(0, 1) + ascii(lastName)).slice(0, 40) || 'uzytkownik';
+  return [base, ...Array.from({ length: 98 }, (_, i) => `${base}${i + 2}`)];
+}
+
+export function createAccountActivities({ orm, mailer, templates, from, publicUrl }: AccountDeps) {
+  return {
+    /**
+     * seed 000: on acceptance the user is registered. The temporary password is generated here, hashed,
+     * and mailed; it never leaves this activity, so it is in no workflow history, log or table.
+     * A retry after the mail went out does nothing; a retry before it issues a fresh password.
+     */
+    async createApplicantAccount(input: { caseId: string; runId: string }): Promise<{ accountId: string }> {
+      const key = `${input.caseId}:${input.runId}:account`;
+      const em = orm.em.fork();
+      const c = await em.findOneOrFail(CaseSchema, { id: input.caseId });
+      const application = c.data.application as RegistrationApplication;
+      let accountId = (c.data.accountRunId === input.runId ? c.data.accountId : undefined) as string | undefined;
+
+      if (!accountId) {
+        accountId = await em.transactional(async (tx) => {
+          const taken = new Set(
+            (await tx.find(AccountSchema, { login: { $like: `${loginCandidates(application.applicant.firstName, application.applicant.lastName)[0]}%` } }, { fields: ['login'] })).map((a) => a.login),
+          );
+          const login = loginCandidates(application.applicant.firstName, application.applicant.lastName).find((l) => !taken.has(l));
+          if (!login) throw new Error('no free login');
+          const id = randomUUID();
+          tx.create(AccountSchema, {
+            id,
+            login,
+            email: application.applicant.email,
+            firstName: application.applicant.firstName,
+            lastName: application.applicant.lastName,
+            mustChangePassword: true,
+            status: 'active',
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          });
+          await tx.flush();
+          for (const area of application.areas) {
+            await tx.getConnection().execute(
+              `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
+               values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`,
+              [randomUUID(), id, c.voivodeship, c.unitCode, area],
+            );
+          }
+          const fresh = await tx.findOneOrFail(CaseSchema, { id: input.caseId });
+          fresh.data = { ...fresh.data, accountId: id, accountRunId: input.runId };
+          await tx.flush();
+          await appendEvent(tx, input.caseId, {
+            key: `${key}:created`,
+            type: 'account_created',
+            actor: 'system',
+            message: `Utworzono konto użytkownika ${login} z uprawnieniami do obszarów: ${application.areas.join(', ')}`,
+            data: { accountId: id },
+          });
+          return id;
+        });
+      }
+
+      const mailKey = `${key}:credentials`;
+      const outbox = await em.findOne(OutboxMailSchema, { id: mailKey });
+      if (outbox?.status === 'sent') return { accountId };
+
+      const account = await em.findOneOrFail(AccountSchema, { id: accountId });
+      const password = generateTemporaryPassword();
+      await em.nativeUpdate(AccountSchema, { id: accountId }, { passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: new Date() });
+      const content = renderMail(templates, 'account-created', { case: c, application, login: account.login, password, publicUrl });
+      await deliver(em, mailer, from, { key: mailKey, caseId: input.caseId, to: account.email, template: 'account-created', redacted: true, ...content });
+      await appendEvent(em, input.caseId, {
+        key: `${mailKey}:event`,
+        type: 'mail_sent',
+        actor: 'system',
+        message: 'Wysłano do wnioskodawcy login i hasło tymczasowe (hasło do zmiany przy pierwszym logowaniu)',
+        data: { mail: mailKey },
+      });
+      return { accountId };
+    },
+  };
+}
+
+export type AccountActivities = ReturnType<typeof createAccountActivities>;

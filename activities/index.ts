@@ -1,0 +1,29 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { BrowserProvider } from '../lib/browser';
+import type { Mailer } from '../lib/mailer';
+import type { Templates } from '../lib/templates';
+import { createAccountActivities } from './accounts';
+import { createCaseActivities } from './cases';
+import { createDocumentActivities } from './documents';
+import { createMailActivities } from './mail';
+
+export interface ActivityDeps {
+  orm: MikroORM;
+  mailer: Mailer;
+  browser: BrowserProvider;
+  templates: Templates;
+  mailFrom: string;
+  publicUrl: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const mailDeps = { orm: deps.orm, mailer: deps.mailer, templates: deps.templates, from: deps.mailFrom, publicUrl: deps.publicUrl };
+  return {
+    ...createCaseActivities(deps),
+    ...createDocumentActivities(deps),
+    ...createMailActivities(mailDeps),
+    ...createAccountActivities(mailDeps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, type Case } from '../db/entities';
+import { getBlob } from '../lib/blobs';
+import type { Mailer } from '../lib/mailer';
+import { renderMail, type Templates } from '../lib/templates';
+import type { RegistrationApplication } from '../workflows/messages';
+import { appendEvent } from './cases';
+
+export interface MailDeps {
+  orm: MikroORM;
+  mailer: Mailer;
+  templates: Templates;
+  from: string;
+  publicUrl: string;
+}
+
+export interface CaseMailInput {
+  /** Idempotency key: one mail per key, however often the activity runs. */
+  key: string;
+  caseId: string;
+  template: string;
+  recipient: 'applicant';
+  vars?: Record<string, unknown>;
+  attachDocumentIds?: string[];
+  event?: { type: string; message: string };
+}
+
+export interface OutgoingMail {
+  key: string;
+  caseId: string | null;
+  to: string;
+  template: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** The mail carries a secret: its body is sent but never stored. */
+  redacted?: boolean;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+const messageIdFor = (key: string) => `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@obieg>`;
+
+export function recipientOf(c: Case, recipient: CaseMailInput['recipient']): string {
+  if (recipient === 'applicant') return (c.data.application as RegistrationApplication).applicant.email;
+  throw new Error(`unknown recipient ${recipient as string}`);
+}
+
+/**
+ * Records the mail in the outbox first, then sends it; a mail already marked sent is never sent again.
+ * Returns false when it was already sent. A failure is recorded and rethrown so Temporal retries it.
+ */
+export async function deliver(em: EntityManager, mailer: Mailer, from: string, mail: OutgoingMail): Promise<boolean> {
+  const existing = await em.findOne(OutboxMailSchema, { id: mail.key });
+  if (existing?.status === 'sent') return false;
+  const messageId = messageIdFor(mail.key);
+  if (!existing) {
+    await em.getConnection().execute(
+      `insert into outbox (id, case_id, recipient, subject, template, html, text, redacted, status, attempts, message_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, now()) on conflict (id) do nothing`,
+      [mail.key, mail.caseId, mail.to, mail.subject, mail.template, mail.redacted ? null : mail.html,
+        mail.redacted ? null : mail.text, !!mail.redacted, messageId],
+    );
+  }
+  try {
+    await mailer.sendMail({ from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, messageId, attachments: mail.attachments });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await em.getConnection().execute(
+      `update outbox set status = 'failed', attempts = attempts + 1, last_error = ? where id = ?`,
+      [reason.slice(0, 1000), mail.key],
+    );
+    throw err;
+  }
+  await em.getConnection().execute(
+    `update outbox set status = 'sent', attempts = attempts + 1, last_error = null, sent_at = now() where id = ?`,
+    [mail.key],
+  );
+  return true;
+}
+
+export function createMailActivities({ orm, mailer, templates, from, publicUrl }: MailDeps) {
+  return {
+    async sendCaseMail(input: CaseMailInput): Promise<void> {
+      const em = orm.em.fork();
+      const c = await em.findOneOrFail(CaseSchema, { id: input.caseId });
+      const content = renderMail(templates, input.template, { case: c, application: c.data.application, publicUrl, ...input.vars });
+      const attachments = [];
+      for (const id of input.attachDocumentIds ?? []) {
+        const doc = await em.findOneOrFail(CaseDocumentSchema, { id });
+        const blob = await getBlob(em, doc.sha256);
+        if (!blob) throw new Error(`document ${id} has no content`);
+        attachments.push({ filename: doc.filename, content: blob, contentType: doc.mediaType });
+      }
+      const sent = await deliver(em, mailer, from, {
+        key: input.key,
+        caseId: input.caseId,
+        to: recipientOf(c, input.recipient),
+        template: input.template,
+        ...content,
+        attachments,
+      });
+      if (sent && input.event) {
+        await appendEvent(em, input.caseId, { key: `${input.key}:event`, actor: 'system', ...input.event, data: { mail: input.key } });
+      }
+    },
+  };
+}
+
+export type MailActivities = ReturnType<typeof createMailActivities>;

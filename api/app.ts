@@ -1,0 +1,37 @@
+import express, { type Express } from 'express';
+import { RequestContext } from '@mikro-orm/core';
+import { createAuthenticator } from './auth';
+import type { ApiDeps } from './deps';
+import { errorHandler, HttpError } from './errors';
+import { Api } from './http';
+import { registerCaseRoutes } from './routes/cases';
+import { registerRegistrationRoutes } from './routes/registrations';
+import { registerSystemRoutes } from './routes/system';
+
+export function createApp(deps: ApiDeps): { app: Express; api: Api } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '256kb' }));
+  app.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
+
+  const router = express.Router();
+  const api = new Api(router, createAuthenticator(deps.orm));
+  registerSystemRoutes(api, deps);
+  registerRegistrationRoutes(api, deps);
+  registerCaseRoutes(api, deps);
+
+  const document = api.openApi({
+    title: 'obieg API',
+    version: '0.1.0',
+    description: 'Case management for the administrative processes of Polish social-welfare IT (CAS, CSIZS).',
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  app.use(router);
+  app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `Nie ma takiego adresu: ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log, deps.config.UPLOAD_MAX_BYTES));
+  return { app, api };
+}

@@ -1,0 +1,39 @@
+import type { Server } from 'node:http';
+import { loadConfigOrExit } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { openOrm } from '../db/orm';
+import { connectClient } from '../lib/temporal';
+import { createApp } from './app';
+
+// On SIGTERM/SIGINT the server stops accepting, finishes requests in flight, then closes connections.
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger('api', config.LOG_LEVEL);
+  const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const temporal = await connectClient(config);
+  const { app } = createApp({ orm, temporal, config, log });
+  const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
+    log.info('api listening', { url: `http://${config.API_HOST}:${config.API_PORT}` });
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('api stopping', { signal });
+    server.close(async () => {
+      await temporal.connection.close();
+      await orm.close();
+      log.info('api stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`api failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,179 @@
+import multer from 'multer';
+import { TaskSchema } from '../../db/entities';
+import { getBlob, putBlob, sha256 } from '../../lib/blobs';
+import { extensionFor, sniffScanType } from '../../lib/file-type';
+import { decideApplication, getRegistrationStatus, submitScan } from '../../workflows/messages';
+import { DECISION_TASK_KIND } from '../../workflows/registration';
+import { canActOnTask, canOnCase, forbid, visibleVoivodeships } from '../access';
+import { buildCaseView, findCase } from '../case-view';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound } from '../errors';
+import type { Api } from '../http';
+import { caseIdParams, caseView, decisionBody, scanFields, taskIdParams, taskView } from '../schemas';
+import { mapWorkflowError } from '../temporal-errors';
+import { z } from 'zod';
+
+const SCAN_ACCEPTING = ['awaiting_scan', 'correction_requested', 'awaiting_decision'];
+
+export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+
+  const loadVisibleCase = async (caseId: string, principal: Parameters<typeof canOnCase>[0]) => {
+    const em = orm.em.fork();
+    const c = await findCase(em, caseId);
+    if (!c) throw notFound(`sprawa ${caseId}`);
+    if (!canOnCase(principal, 'view', c)) forbid();
+    return { em, c };
+  };
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/cases/:caseId',
+      summary: 'A case with its status, history, tasks, documents, mail and deadlines',
+      tag: 'cases',
+      auth: 'token',
+      params: caseIdParams,
+      responses: { 200: { description: 'The case', schema: caseView } },
+    },
+    async ({ params, principal, res }) => {
+      const { em, c } = await loadVisibleCase(params.caseId, principal!);
+      res.json(await buildCaseView(em, c, config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/cases/:caseId/documents/:documentId',
+      summary: 'Download a document of a case',
+      tag: 'cases',
+      auth: 'token',
+      params: caseIdParams.extend({ documentId: z.string().min(1).max(250) }),
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    },
+    async ({ params, principal, res }) => {
+      const { em, c } = await loadVisibleCase(params.caseId, principal!);
+      const rows = await em.getConnection().execute<{ sha256: string; media_type: string; filename: string }[]>(
+        'select sha256, media_type, filename from documents where id = ? and case_id = ?',
+        [params.documentId, c.id],
+      );
+      if (!rows[0]) throw notFound(`dokument ${params.documentId}`);
+      const content = await getBlob(em, rows[0].sha256);
+      if (!content) throw notFound(`treść dokumentu ${params.documentId}`);
+      res
+        .type(rows[0].media_type)
+        .set('Content-Disposition', `attachment; filename="${rows[0].filename}"`)
+        .set('X-Content-SHA256', rows[0].sha256)
+        .send(content);
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/cases/:caseId/scans',
+      summary: 'File the signed registration form scan received by ePUAP or e-mail (PDF, JPEG or PNG, at most 10 MB)',
+      tag: 'registration',
+      auth: 'token',
+      params: caseIdParams,
+      body: scanFields,
+      multipart: { file: 'file', fileDescription: 'The scan: PDF, JPEG or PNG by content' },
+      responses: { 201: { description: 'Scan filed; the case now awaits a decision', schema: z.object({ documentId: z.string(), sha256: z.string(), status: z.string() }) } },
+    },
+    async ({ params, body, principal, req, res }) => {
+      const { c } = await loadVisibleCase(params.caseId, principal!);
+      if (!canOnCase(principal!, 'upload-scan', c)) forbid();
+      const file = req.file;
+      if (!file) throw new HttpError(400, 'FILE_REQUIRED', 'Brak pliku skanu (pole formularza "file")', [{ path: 'file', message: 'Wymagany plik' }]);
+      const mediaType = sniffScanType(file.buffer);
+      if (!mediaType) {
+        throw new HttpError(415, 'UNSUPPORTED_FILE_TYPE', 'Plik nie jest skanem w formacie PDF, JPEG ani PNG (sprawdzono jego zawartość)', [
+          { path: 'file', message: 'Dozwolone formaty: PDF, JPEG, PNG' },
+        ]);
+      }
+      const handle = temporal.workflow.getHandle(c.id);
+      const live = await handle.query(getRegistrationStatus).catch(() => null);
+      if (!live || !SCAN_ACCEPTING.includes(live.status)) {
+        throw new HttpError(409, 'CASE_NOT_AWAITING_SCAN', `Sprawa nie oczekuje na skan (status: ${live?.status ?? c.status})`);
+      }
+      const hash = sha256(file.buffer);
+      const documentId = `${c.id}:scan:${hash.slice(0, 16)}`;
+      await putBlob(orm.em.fork(), file.buffer);
+      const filename = `skan-formularza-${hash.slice(0, 8)}.${extensionFor[mediaType]}`;
+      const view = await handle
+        .executeUpdate(submitScan, {
+          args: [{ documentId, sha256: hash, mediaType, size: file.size, filename, channel: body.channel, receivedBy: principal!.login }],
+        })
+        .catch(mapWorkflowError);
+      res.status(201).json({ documentId, sha256: hash, status: view.status });
+    },
+    [upload.single('file')],
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/tasks',
+      summary: 'Open tasks the caller may act on, earliest due first',
+      tag: 'tasks',
+      auth: 'token',
+      responses: { 200: { description: 'Tasks', schema: z.array(taskView) } },
+    },
+    async ({ principal, res }) => {
+      const em = orm.em.fork();
+      const voivs = visibleVoivodeships(principal!);
+      const roles = [...new Set(principal!.assignments.map((a) => a.role))];
+      const tasks = await em.find(
+        TaskSchema,
+        { status: 'open', role: { $in: roles }, ...(voivs ? { voivodeship: { $in: voivs } } : {}) },
+        { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: 500 },
+      );
+      res.json(
+        tasks
+          .filter((t) => canActOnTask(principal!, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }))
+          .map((t) => ({
+            id: t.id,
+            caseId: t.caseId,
+            unitCode: t.unitCode ?? null,
+            kind: t.kind,
+            title: t.title,
+            status: t.status,
+            role: t.role,
+            voivodeship: t.voivodeship ?? null,
+            dueAt: t.dueAt?.toISOString() ?? null,
+            outcome: null,
+            comment: null,
+            completedBy: null,
+            completedAt: null,
+          })),
+      );
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/tasks/:taskId/complete',
+      summary: 'Complete a human task; for a registration decision: accept, or reject with a reason',
+      tag: 'tasks',
+      auth: 'token',
+      params: taskIdParams,
+      body: decisionBody,
+      responses: { 200: { description: 'Task completed', schema: z.object({ taskId: z.string(), caseId: z.string(), outcome: z.string(), caseStatus: z.string() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      const em = orm.em.fork();
+      const task = await em.findOne(TaskSchema, { id: params.taskId });
+      if (!task) throw notFound(`zadanie ${params.taskId}`);
+      if (!canActOnTask(principal!, { role: task.role, voivodeship: task.voivodeship ?? null, unitCode: task.unitCode ?? null })) forbid();
+      if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
+      if (task.kind !== DECISION_TASK_KIND) throw new HttpError(400, 'UNSUPPORTED_TASK', `Zadania typu ${task.kind} nie kończy się tą operacją`);
+      const view = await temporal.workflow
+        .getHandle(task.caseId)
+        .executeUpdate(decideApplication, { args: [{ taskId: task.id, decision: body.decision, reason: body.reason, decidedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json({ taskId: task.id, caseId: task.caseId, outcome: body.decision === 'accept' ? 'accepted' : 'rejected', caseStatus: view.status });
+    },
+  );
+}

@@ -1,0 +1,4 @@
+import { Migration20261128045803 } from './Migration20261128045803_initial';
+
+// Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
+export const migrationsList = [{ name: 'Migration20261128045803_initial', class: Migration20261128045803 }];

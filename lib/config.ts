@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+// Every setting the processes read, parsed once from the environment. Nothing else reads process.env.
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const dayList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'expected comma-separated whole days, e.g. "7,14"')
+  .transform((s) => s.split(',').map(Number));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
+  DATABASE_POOL_MAX: intFrom(1, 200).default(10),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('obieg'),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  PAYLOAD_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: intFrom(0, 65535).default(3000),
+  PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: intFrom(1, 65535).default(1025),
+  SMTP_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  MAIL_FROM: z.string().min(3).default('obieg <no-reply@obieg.local>'),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  REGISTRATION_REMINDER_DAYS: dayList.default([7, 14]),
+  REGISTRATION_EXPIRY_DAYS: intFrom(1, 365).default(30),
+  UPLOAD_MAX_BYTES: intFrom(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.REGISTRATION_REMINDER_DAYS.some((d) => d >= parsed.data.REGISTRATION_EXPIRY_DAYS)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REGISTRATION_REMINDER_DAYS: every reminder must come before REGISTRATION_EXPIRY_DAYS',
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Exits the process with a message naming the bad variable(s); for the entry points. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

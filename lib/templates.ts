@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import { TEMPLATES_DIR } from './paths';
+
+// Handlebars templates under templates/{documents,mail,pages}, compiled once per process.
+// Layout partials live in templates/partials and are registered by file name.
+
+const WARSAW = 'Europe/Warsaw';
+
+export function formatDateTime(value: unknown): string {
+  if (!value) return '—';
+  const d = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(d.getTime())) return '—';
+  return new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long', timeStyle: 'short' }).format(d);
+}
+
+export function formatDate(value: unknown): string {
+  if (!value) return '—';
+  const d = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(d.getTime())) return '—';
+  return new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long' }).format(d);
+}
+
+export interface Templates {
+  render(name: string, data: unknown): string;
+  has(name: string): boolean;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.hbs') ? [join(dir, e.name)] : [],
+  );
+}
+
+export function loadTemplates(root: string = TEMPLATES_DIR): Templates {
+  const hb = Handlebars.create();
+  hb.registerHelper('dateTime', (v: unknown) => formatDateTime(v));
+  hb.registerHelper('date', (v: unknown) => formatDate(v));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  for (const file of walk(root)) {
+    const name = relative(root, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
+    const source = readFileSync(file, 'utf8');
+    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), source);
+    else compiled.set(name, hb.compile(source, { strict: false }));
+  }
+  return {
+    has: (name) => compiled.has(name),
+    render(name, data) {
+      const t = compiled.get(name);
+      if (!t) throw new Error(`no template ${name}`);
+      return t(data);
+    },
+  };
+}
+
+/** A mail template's first line is "Temat: …"; the rest is the HTML body. */
+export function renderMail(templates: Templates, name: string, data: unknown): { subject: string; html: string; text: string } {
+  const out = templates.render(`mail/${name}`, data);
+  const nl = out.indexOf('\n');
+  const first = out.slice(0, nl).trim();
+  if (!first.startsWith('Temat:')) throw new Error(`mail template ${name} must start with "Temat:"`);
+  const html = out.slice(nl + 1).trim();
+  return { subject: first.slice('Temat:'.length).trim(), html, text: htmlToText(html) };
+}
+
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|h\d|li|tr)>/gi, '\n')
+    .replace(/<li>/gi, '• ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

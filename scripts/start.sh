@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts the whole system on this machine: PostgreSQL, the Temporal dev server (with Web UI), an SMTP
+# sink, migrations, reference and demo data, the worker and the API. Ctrl-C stops everything.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$OBIEG_ROOT"
+
+API_PORT="${API_PORT:-3000}"
+TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+SMTP_PORT="${SMTP_PORT:-1025}"
+MAIL_UI_PORT="${MAIL_UI_PORT:-1080}"
+
+ensure_apt_packages
+ensure_node_modules
+ensure_temporal_cli
+log "building (tsc)"
+npm run -s build
+
+mkdir -p "$OBIEG_DATA/logs"
+if [ -z "${PAYLOAD_KEY:-}" ]; then
+  [ -f "$OBIEG_DATA/payload.key" ] || (umask 077 && openssl rand -base64 32 > "$OBIEG_DATA/payload.key")
+  PAYLOAD_KEY="$(cat "$OBIEG_DATA/payload.key")"
+fi
+export PAYLOAD_KEY API_PORT SMTP_PORT
+export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+export TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$API_PORT}"
+export SMTP_HOST=127.0.0.1
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg
+  log "stopped"
+}
+trap cleanup EXIT INT TERM
+
+[ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
+ensure_postgres pg 55432 obieg
+log "PostgreSQL ready"
+
+start_temporal_dev "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$OBIEG_DATA/temporal/temporal.db" "$OBIEG_DATA/logs/temporal.log"
+pids+=("$TEMPORAL_PID")
+log "Temporal dev server ready"
+
+node dist/scripts/smtp-sink.js "$SMTP_PORT" "$MAIL_UI_PORT" "$OBIEG_DATA/mail" >"$OBIEG_DATA/logs/smtp.log" 2>&1 &
+pids+=($!)
+wait_port 127.0.0.1 "$SMTP_PORT" 30 "SMTP sink"
+
+node dist/db/cli.js migrate
+node dist/db/cli.js import-reference
+node dist/db/cli.js demo "$OBIEG_DATA/demo-tokens.env"
+
+node dist/worker/main.js >>"$OBIEG_DATA/logs/worker.log" 2>&1 &
+pids+=($!)
+node dist/api/main.js >>"$OBIEG_DATA/logs/api.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 150); do
+  curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null || die "the API is not ready (see $OBIEG_DATA/logs/api.log)"
+
+cat <<MSG
+
+  obieg is running.
+    API:               http://127.0.0.1:$API_PORT   (readiness: /readyz, API description: /openapi.json)
+    Temporal Web UI:   http://127.0.0.1:$TEMPORAL_UI_PORT
+    Outgoing mail:     http://127.0.0.1:$MAIL_UI_PORT   (SMTP sink on 127.0.0.1:$SMTP_PORT)
+    Demo API tokens:   source $OBIEG_DATA/demo-tokens.env
+    Logs:              $OBIEG_DATA/logs/
+  Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}" || true
+die "a component stopped unexpectedly (see $OBIEG_DATA/logs/)"

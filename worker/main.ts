@@ -1,0 +1,42 @@
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { openOrm } from '../db/orm';
+import { createBrowserProvider } from '../lib/browser';
+import { createMailer } from '../lib/mailer';
+import { loadTemplates } from '../lib/templates';
+import { createObiegWorker } from './create-worker';
+
+// The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
+// running activities finish; then the connections close.
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger('worker', config.LOG_LEVEL);
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const browser = createBrowserProvider(config.CHROMIUM_PATH);
+  const mailer = createMailer(config);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createObiegWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      payloadKey: config.PAYLOAD_KEY,
+      deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL },
+    });
+    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
+    await worker.run();
+    log.info('worker drained and stopped');
+  } finally {
+    await connection.close();
+    await browser.close();
+    mailer.close();
+    await orm.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

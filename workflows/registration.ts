@@ -1,0 +1,259 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  ErrorTypes,
+  SA,
+  decideApplication,
+  getRegistrationStatus,
+  submitScan,
+  type RegistrationDecision,
+  type RegistrationInput,
+  type RegistrationStatus,
+  type RegistrationView,
+  type ScanSubmission,
+} from './messages';
+import { registrationWaitingFor, scanWaitPlan } from './rules/registration';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const documents = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
+
+export const DECISION_TASK_KIND = 'registration-decision';
+
+/** seed 000: registration of a new unit and/or user, from application to account. */
+export async function registrationWorkflow(input: RegistrationInput): Promise<RegistrationView> {
+  const { caseId, application } = input;
+  const runId = workflowInfo().runId;
+  const key = (s: string) => `${caseId}:${runId}:${s}`;
+
+  const state = {
+    status: 'submitted' as RegistrationStatus,
+    deadline: null as number | null,
+    remindersSent: 0,
+    scans: [] as ScanSubmission[],
+    scansSeen: 0,
+    openTaskId: null as string | null,
+    round: 0,
+    decision: null as RegistrationDecision | null,
+    accountId: null as string | null,
+  };
+  const view = (): RegistrationView => ({
+    status: state.status,
+    deadline: state.deadline === null ? null : new Date(state.deadline).toISOString(),
+    remindersSent: state.remindersSent,
+    scans: state.scans.length,
+    openTaskId: state.openTaskId,
+    accountId: state.accountId,
+  });
+
+  const setStatus = async (status: RegistrationStatus, deadline: number | null, event?: Parameters<Activities['updateCase']>[0]['event']) => {
+    state.status = status;
+    state.deadline = deadline;
+    upsertSearchAttributes([
+      { key: SA.status, value: status },
+      { key: SA.deadline, value: deadline === null ? null : new Date(deadline) },
+    ]);
+    await acts.updateCase({
+      caseId,
+      status,
+      waitingFor: registrationWaitingFor(status),
+      deadline: deadline === null ? null : new Date(deadline).toISOString(),
+      closed: status === 'accepted' || status === 'expired',
+      event,
+    });
+  };
+
+  setHandler(getRegistrationStatus, view);
+
+  setHandler(
+    submitScan,
+    async (scan) => {
+      state.scans.push(scan);
+      const n = state.scans.length;
+      await acts.recordDocument({
+        documentId: scan.documentId,
+        caseId,
+        kind: 'signed-scan',
+        title: `Skan podpisanego formularza (${scan.channel === 'epuap' ? 'ePUAP' : 'e-mail'})`,
+        mediaType: scan.mediaType,
+        size: scan.size,
+        sha256: scan.sha256,
+        filename: scan.filename,
+        source: scan.channel,
+        createdBy: scan.receivedBy,
+        event: {
+          key: key(`scan-${n}`),
+          type: 'scan_received',
+          actor: scan.receivedBy,
+          message: `Wpłynął skan formularza podpisanego przez kierownika jednostki (${scan.channel === 'epuap' ? 'przez ePUAP' : 'pocztą e-mail'})`,
+          data: { documentId: scan.documentId, sha256: scan.sha256 },
+        },
+      });
+      return view();
+    },
+    {
+      validator: (_scan: ScanSubmission) => {
+        if (!['awaiting_scan', 'correction_requested', 'awaiting_decision'].includes(state.status)) {
+          throw ApplicationFailure.nonRetryable(`Wniosek nie oczekuje na skan (status: ${state.status})`, ErrorTypes.notAwaitingScan);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    decideApplication,
+    async (decision) => {
+      state.decision = decision;
+      const taskId = state.openTaskId as string;
+      state.openTaskId = null;
+      await acts.completeTask({
+        taskId,
+        outcome: decision.decision === 'accept' ? 'accepted' : 'rejected',
+        comment: decision.reason ?? null,
+        completedBy: decision.decidedBy,
+        event: {
+          key: key(`decision-${state.round}`),
+          type: decision.decision === 'accept' ? 'application_accepted' : 'application_rejected',
+          actor: decision.decidedBy,
+          message:
+            decision.decision === 'accept'
+              ? 'Administrator wojewódzki zaakceptował wniosek'
+              : `Administrator wojewódzki odrzucił wniosek. Powód: ${decision.reason}`,
+        },
+      });
+      state.status = decision.decision === 'accept' ? 'accepted' : 'correction_requested';
+      return view();
+    },
+    {
+      validator: (decision) => {
+        if (state.status !== 'awaiting_decision' || state.decision) {
+          throw ApplicationFailure.nonRetryable(`Wniosek nie oczekuje na decyzję (status: ${state.status})`, ErrorTypes.notAwaitingDecision);
+        }
+        if (decision.taskId !== state.openTaskId) {
+          throw ApplicationFailure.nonRetryable('To zadanie nie jest już otwarte', ErrorTypes.taskMismatch);
+        }
+        if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
+          throw ApplicationFailure.nonRetryable('Odrzucenie wymaga podania powodu', ErrorTypes.reasonRequired);
+        }
+      },
+    },
+  );
+
+  await acts.openCase({
+    caseId,
+    runId,
+    type: 'registration',
+    unitCode: application.unit.terytCode,
+    voivodeship: input.voivodeship,
+    title: `Rejestracja ${application.registerUnit ? 'jednostki i użytkownika' : 'użytkownika'}: ${application.unit.name}`,
+    status: 'submitted',
+    waitingFor: registrationWaitingFor('submitted'),
+    data: { application },
+    event: { key: key('opened'), type: 'case_opened', actor: 'applicant', message: 'Złożono wniosek rejestracyjny' },
+  });
+  const form = await documents.renderRegistrationForm({ caseId, runId });
+  await acts.sendCaseMail({
+    key: key('instructions'),
+    caseId,
+    template: 'registration-instructions',
+    recipient: 'applicant',
+    attachDocumentIds: [form.pdfDocumentId],
+    event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy formularz i instrukcję przesłania podpisanego skanu' },
+  });
+
+  for (;;) {
+    // Wait for a signed scan: remind, then expire (seed 000). A rejection restarts the wait.
+    const waitingStatus: RegistrationStatus = state.round === 0 ? 'awaiting_scan' : 'correction_requested';
+    const plan = scanWaitPlan(Date.now(), input.policy);
+    if (state.scans.length === state.scansSeen) {
+      await setStatus(waitingStatus, plan.expiresAt);
+      const hasNewScan = () => state.scans.length > state.scansSeen;
+      let arrived = false;
+      for (const reminder of plan.reminders) {
+        if ((arrived = await condition(hasNewScan, Math.max(0, reminder.at - Date.now())))) break;
+        state.remindersSent++;
+        await acts.sendCaseMail({
+          key: key(`round-${state.round}:reminder-${reminder.n}`),
+          caseId,
+          template: 'registration-reminder',
+          recipient: 'applicant',
+          vars: { reminderNumber: reminder.n, expiresAt: new Date(plan.expiresAt).toISOString() },
+          event: { type: 'reminder_sent', message: `Wysłano przypomnienie nr ${reminder.n} o przesłaniu podpisanego skanu` },
+        });
+      }
+      if (!arrived) arrived = await condition(hasNewScan, Math.max(0, plan.expiresAt - Date.now()));
+      if (!arrived) {
+        await acts.sendCaseMail({
+          key: key('expired'),
+          caseId,
+          template: 'registration-expired',
+          recipient: 'applicant',
+          event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy zawiadomienie o wygaśnięciu wniosku' },
+        });
+        await setStatus('expired', null, {
+          key: key('expired:event'),
+          type: 'application_expired',
+          actor: 'system',
+          message: `Wniosek wygasł: nie wpłynął podpisany skan w ciągu ${input.policy.expireAfterDays} dni`,
+        });
+        await condition(allHandlersFinished);
+        return view();
+      }
+    }
+
+    // With the scan in: a decision task for the voivodeship administrators of the unit's voivodeship.
+    state.scansSeen = state.scans.length;
+    state.decision = null;
+    state.openTaskId = key(`${DECISION_TASK_KIND}-${state.round}`);
+    await acts.openTask({
+      taskId: state.openTaskId,
+      caseId,
+      kind: DECISION_TASK_KIND,
+      title: `Zweryfikuj skan i zdecyduj o wniosku: ${application.unit.name}`,
+      role: 'voivodeship_admin',
+      voivodeship: input.voivodeship,
+      unitCode: application.unit.terytCode,
+    });
+    await setStatus('awaiting_decision', null);
+    await condition(() => state.decision !== null);
+    const decision = state.decision as RegistrationDecision | null;
+    state.scansSeen = state.scans.length;
+
+    if (decision?.decision === 'accept') {
+      const { accountId } = await acts.createApplicantAccount({ caseId, runId });
+      state.accountId = accountId;
+      await setStatus('accepted', null, {
+        key: key('accepted'),
+        type: 'case_closed',
+        actor: 'system',
+        message: 'Użytkownik zarejestrowany; sprawa zakończona',
+      });
+      await condition(allHandlersFinished);
+      return view();
+    }
+
+    await acts.sendCaseMail({
+      key: key(`round-${state.round}:rejected`),
+      caseId,
+      template: 'registration-rejected',
+      recipient: 'applicant',
+      vars: { reason: decision?.reason },
+      event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy powód odrzucenia i prośbę o poprawiony skan' },
+    });
+    state.round++;
+  }
+}

@@ -1,0 +1,45 @@
+import type { RegistrationPolicy, RegistrationStatus } from '../messages';
+import { addDays } from './time';
+
+// seed 000: without the signed scan the application is not accepted; long waits are normal, so the
+// applicant is reminded and an application whose scan never comes expires.
+
+export interface ScanWaitPlan {
+  reminders: { n: number; at: number }[];
+  expiresAt: number;
+}
+
+/** Reminders and expiry for one wait for a signed scan, counted from the moment the wait began. */
+export function scanWaitPlan(waitStartedAt: number, policy: RegistrationPolicy): ScanWaitPlan {
+  const days = [...new Set(policy.reminderAfterDays)].filter((d) => d > 0 && d < policy.expireAfterDays).sort((a, b) => a - b);
+  return {
+    reminders: days.map((d, i) => ({ n: i + 1, at: addDays(waitStartedAt, d) })),
+    expiresAt: addDays(waitStartedAt, policy.expireAfterDays),
+  };
+}
+
+/** Plain Polish sentence: what the case is waiting for and on whom. */
+export function registrationWaitingFor(status: RegistrationStatus): string | null {
+  switch (status) {
+    case 'submitted':
+      return 'Przygotowanie formularza rejestracyjnego';
+    case 'awaiting_scan':
+      return 'Czeka na skan formularza podpisanego przez kierownika jednostki (wnioskodawca)';
+    case 'correction_requested':
+      return 'Czeka na poprawiony skan formularza od wnioskodawcy';
+    case 'awaiting_decision':
+      return 'Czeka na decyzję administratora wojewódzkiego';
+    case 'accepted':
+    case 'expired':
+      return null;
+  }
+}
+
+export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = {
+  submitted: 'Złożony',
+  awaiting_scan: 'Oczekuje na podpisany skan',
+  awaiting_decision: 'Oczekuje na decyzję',
+  correction_requested: 'Odrzucony — oczekuje na poprawiony skan',
+  accepted: 'Zaakceptowany — konto utworzone',
+  expired: 'Wygasł — brak podpisanego skanu',
+};

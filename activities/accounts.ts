@@ -96,7 +96,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
       const content = renderMail(templates, 'account-created', { case: c, application, login: account.login, password, publicUrl });
       await deliver(em, mailer, from, { key: mailKey, caseId: input.caseId, to: account.email, template: 'account-created', redacted: true, ...content });
       await appendEvent(em, input.caseId, {
-        key: `${mailKey}:event`,
+        key: `${mailKey}:sent`,
         type: 'mail_sent',
         actor: 'system',
         message: 'Wysłano do wnioskodawcy login i hasło tymczasowe (hasło do zmiany przy pierwszym logowaniu)',

@@ -101,7 +101,7 @@ export function createMailActivities({ orm, mailer, templates, from, publicUrl }
         attachments,
       });
       if (sent && input.event) {
-        await appendEvent(em, input.caseId, { key: `${input.key}:event`, actor: 'system', ...input.event, data: { mail: input.key } });
+        await appendEvent(em, input.caseId, { key: `${input.key}:sent`, actor: 'system', ...input.event, data: { mail: input.key } });
       }
     },
   };

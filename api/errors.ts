@@ -55,7 +55,7 @@ export function errorHandler(log: Logger, maxUploadBytes: number): ErrorRequestH
       res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Treść żądania jest za duża' } });
       return;
     }
-    log.error('unhandled error', { method: req.method, path: req.route?.path ?? 'unknown', error: err instanceof Error ? err.message : String(err) });
+    log.error('unhandled error', { method: req.method, path: req.route?.path ?? 'unknown', error: err instanceof Error ? err.message : String(err), cause: err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined });
     res.status(500).json({ error: { code: 'INTERNAL', message: 'Wewnętrzny błąd serwera. Spróbuj ponownie później.' } });
   };
 }

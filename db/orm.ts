@@ -20,6 +20,7 @@ export function ormOptions(databaseUrl: string, poolMax = 10): Options {
       pathTs: 'db/migrations',
       transactional: true,
       allOrNothing: true,
+      silent: true,
       snapshot: true,
       snapshotName: '.snapshot-obieg',
       emit: 'ts',

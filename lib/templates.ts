@@ -64,7 +64,8 @@ export function renderMail(templates: Templates, name: string, data: unknown): {
   const first = out.slice(0, nl).trim();
   if (!first.startsWith('Temat:')) throw new Error(`mail template ${name} must start with "Temat:"`);
   const html = out.slice(nl + 1).trim();
-  return { subject: first.slice('Temat:'.length).trim(), html, text: htmlToText(html) };
+  // The subject line went through Handlebars' HTML escaping like the body, but a subject is plain text.
+  return { subject: decodeEntities(first.slice('Temat:'.length).trim()), html, text: htmlToText(html) };
 }
 
 export function htmlToText(html: string): string {
@@ -74,14 +75,25 @@ export function htmlToText(html: string): string {
     .replace(/<\/(p|div|h\d|li|tr)>/gi, '\n')
     .replace(/<li>/gi, '• ')
     .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&#x3D;/g, '=')
+    .replace(ENTITY, decodeEntity)
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+// The entities Handlebars' escapeExpression writes, plus &nbsp;. Decoded in one pass, so "&amp;lt;" (a
+// literal "&lt;" typed by a user) comes out as "&lt;" and not as "<".
+const ENTITIES: Record<string, string> = {
+  '&nbsp;': ' ',
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+  '&#x3D;': '=',
+  '&#x60;': '`',
+};
+const ENTITY = /&(?:nbsp|amp|lt|gt|quot|#x27|#39|#x3D|#x60);/g;
+const decodeEntity = (e: string): string => ENTITIES[e] ?? e;
+const decodeEntities = (s: string): string => s.replace(ENTITY, decodeEntity);

@@ -205,7 +205,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
           event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy zawiadomienie o wygaśnięciu wniosku' },
         });
         await setStatus('expired', null, {
-          key: key('expired:event'),
+          key: key('status:expired'),
           type: 'application_expired',
           actor: 'system',
           message: `Wniosek wygasł: nie wpłynął podpisany skan w ciągu ${input.policy.expireAfterDays} dni`,
@@ -237,7 +237,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
       const { accountId } = await acts.createApplicantAccount({ caseId, runId });
       state.accountId = accountId;
       await setStatus('accepted', null, {
-        key: key('accepted'),
+        key: key('status:accepted'),
         type: 'case_closed',
         actor: 'system',
         message: 'Użytkownik zarejestrowany; sprawa zakończona',

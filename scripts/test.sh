@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real components: PostgreSQL, the Temporal dev server, the Java
+# time-skipping test server, Chromium and an in-process SMTP peer. Installs what is missing first.
+# Extra arguments go to jest (e.g. scripts/test.sh test/unit).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$OBIEG_ROOT"
+
+ensure_apt_packages
+ensure_node_modules
+ensure_temporal_cli
+ensure_test_server
+
+if [ -z "${OBIEG_SKIP_TYPECHECK:-}" ]; then
+  log "type-checking (tsc --noEmit)"
+  npx tsc -p tsconfig.json --noEmit
+fi
+
+TEST_TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-17233}"
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/obieg-test.XXXXXX")"
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg-test
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT INT TERM
+
+[ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
+# Test data is thrown away: fsync off makes creating a database per test file cheap.
+PG_FSYNC=off ensure_postgres pg-test 55433 obieg_test
+
+start_temporal_dev "$TEST_TEMPORAL_PORT" off "$run_dir/temporal.db" "$run_dir/temporal.log"
+pids+=("$TEMPORAL_PID")
+
+export TEST_DATABASE_URL="$DATABASE_URL"
+export TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEST_TEMPORAL_PORT"
+export TEMPORAL_TEST_SERVER
+export OBIEG_TEST_RUN_DIR="$run_dir"
+log "running jest"
+npx jest "$@"

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { createApp } from '../../api/app';
+import { SA } from '../../workflows/messages';
+import { createBrowserProvider, type BrowserProvider } from '../../lib/browser';
+import { loadConfig, type Config } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { createMailer, type Mailer } from '../../lib/mailer';
+import { dataConverter } from '../../lib/temporal';
+import { loadTemplates } from '../../lib/templates';
+import { createObiegWorker } from '../../worker/create-worker';
+import { createTestDb, type TestDb } from './db';
+import { startSmtpPeer, type SmtpPeer } from './smtp';
+
+// A whole obieg for one test file: its own database and task queue, a real SMTP peer, one shared
+// Chromium, an in-process worker, and the API app for supertest, on either Temporal server.
+
+export const TEST_PAYLOAD_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface TestSystem {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  db: TestDb;
+  smtp: SmtpPeer;
+  config: Config;
+  worker: Worker;
+  app: Express;
+  browser: BrowserProvider;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
+  const dc = dataConverter(TEST_PAYLOAD_KEY);
+  const env = opts.timeSkipping
+    ? await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
+        client: { dataConverter: dc },
+      })
+    : await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } });
+  if (opts.timeSkipping) await registerSearchAttributes(env);
+  const db = await createTestDb();
+  const smtp = await startSmtpPeer();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    PAYLOAD_KEY: TEST_PAYLOAD_KEY,
+    SMTP_PORT: String(smtp.port),
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  });
+  const browser = createBrowserProvider(config.CHROMIUM_PATH);
+  const mailer = createMailer(config);
+  const worker = await createObiegWorker({
+    connection: env.nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    payloadKey: config.PAYLOAD_KEY,
+    workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
+    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL },
+  });
+  const running = worker.run();
+  const { app } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });
+  return {
+    env,
+    client: env.client,
+    db,
+    smtp,
+    config,
+    worker,
+    app,
+    browser,
+    mailer,
+    async close() {
+      worker.shutdown();
+      await running;
+      await browser.close();
+      mailer.close();
+      await smtp.close();
+      await db.drop();
+      await env.teardown();
+    },
+  };
+}
+
+/** The Java test server knows no custom search attributes until they are added (the dev server gets them at start). */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const searchAttributes = Object.fromEntries(
+    Object.values(SA).map((k) => [k.name, k.type === 'DATETIME' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the suite with scripts/test.sh (npm test)`);
+  return v;
+}
+
+/** Polls until fn returns a truthy value. */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

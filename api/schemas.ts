@@ -20,14 +20,14 @@ export const registrationBody = z
       city: text(100),
       email: z.email('Niepoprawny adres e-mail'),
       phone,
-    }),
+    }).strict(),
     applicant: z.object({
       firstName: text(100),
       lastName: text(100),
       position: text(200),
       email: z.email('Niepoprawny adres e-mail'),
       phone,
-    }),
+    }).strict(),
     areas: z
       .array(z.enum(REPORTING_AREAS))
       .min(1, 'Wybierz co najmniej jeden obszar sprawozdawczy')

@@ -15,8 +15,8 @@ let smtp: SmtpPeer;
 let acts: Activities;
 const browser = createBrowserProvider('/usr/bin/chromium');
 const env = new MockActivityEnvironment();
-const run = <K extends keyof Activities>(name: K, ...args: Parameters<Activities[K]>) =>
-  env.run(acts[name] as (...a: Parameters<Activities[K]>) => ReturnType<Activities[K]>, ...args);
+const run = <K extends keyof Activities>(name: K, ...args: Parameters<Activities[K]>): ReturnType<Activities[K]> =>
+  env.run(acts[name] as (...a: Parameters<Activities[K]>) => ReturnType<Activities[K]>, ...args) as ReturnType<Activities[K]>;
 
 beforeAll(async () => {
   db = await createTestDb();

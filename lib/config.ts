@@ -19,7 +19,7 @@ const schema = z.object({
     .string()
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: intFrom(0, 65535).default(3000),
+  API_PORT: intFrom(1, 65535).default(3000),
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: intFrom(1, 65535).default(1025),

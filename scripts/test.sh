@@ -40,4 +40,8 @@ export TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEST_TEMPORAL_PORT"
 export TEMPORAL_TEST_SERVER
 export OBIEG_TEST_RUN_DIR="$run_dir"
 log "running jest"
-npx jest "$@"
+status=0
+npx jest --json --outputFile="$run_dir/jest.json" "$@" || status=$?
+# The plain closing line CI reads: "N passed, N failed, N skipped".
+node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$run_dir/jest.json" || true
+exit "$status"

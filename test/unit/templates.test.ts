@@ -1,0 +1,154 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TEMPLATES_DIR } from '../../lib/paths';
+import { htmlToText, loadTemplates, renderMail } from '../../lib/templates';
+import { application } from '../support/fixtures';
+
+const templates = loadTemplates();
+const CASE_ID = 'REJ-2026-000123';
+const PUBLIC_URL = 'http://127.0.0.1:3000';
+const EXPIRES_AT = '2026-03-31T10:00:00.000Z'; // 12:00 in Warsaw (CEST)
+// A generated temporary password may hold any of !@#$%&*?-_+= — several are HTML-escaped by Handlebars.
+const PASSWORD = 'Qw3&=Er7?-Ty_+';
+
+/** The data the activities pass: activities/mail.ts spreads vars over { case, application, publicUrl }. */
+const base = (app = application()) => ({ case: { id: CASE_ID }, application: app, publicUrl: PUBLIC_URL });
+
+const POLISH = /[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]/;
+
+const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; body: (string | RegExp)[] }[] = [
+  {
+    name: 'registration-instructions',
+    vars: {},
+    subject: /^Formularz rejestracyjny do podpisu — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
+    body: ['rejestrację jednostki i użytkownika', 'wydrukuj formularz', 'kierownikowi jednostki', 'ePUAP'],
+  },
+  {
+    name: 'registration-reminder',
+    vars: { reminderNumber: 2, expiresAt: EXPIRES_AT },
+    subject: /^Przypomnienie: czekamy na podpisany formularz — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
+    body: ['(przypomnienie nr 2)', /31 marca 2026\D+12:00/, 'wniosek wygaśnie'],
+  },
+  {
+    name: 'registration-rejected',
+    vars: { reason: 'Brak podpisu kierownika jednostki; pieczęć nieczytelna' },
+    subject: /^Wniosek rejestracyjny wymaga poprawy — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
+    body: ['Powód: Brak podpisu kierownika jednostki; pieczęć nieczytelna', 'poprawiony skan'],
+  },
+  {
+    name: 'registration-expired',
+    vars: {},
+    subject: /^Wniosek rejestracyjny wygasł — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
+    body: ['wygasł', 'złóż wniosek ponownie'],
+  },
+  {
+    name: 'account-created',
+    vars: { login: 'lzolkiewska', password: PASSWORD },
+    subject: /^Konto w Centralnej Aplikacji Statystycznej zostało utworzone$/,
+    body: ['Login: lzolkiewska', `Hasło tymczasowe: ${PASSWORD}`, 'obszarów: PS, SR', 'zmianę hasła tymczasowego'],
+  },
+];
+
+describe('mail templates', () => {
+  it('has a row here for every template under templates/mail', () => {
+    const files = readdirSync(join(TEMPLATES_DIR, 'mail'))
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => f.replace(/\.hbs$/, ''));
+    expect(files.length).toBeGreaterThan(0);
+    expect(mails.map((m) => m.name).sort()).toEqual(files.sort());
+    for (const f of files) expect(templates.has(`mail/${f}`)).toBe(true);
+  });
+
+  describe.each(mails)('$name', ({ name, vars, subject, body }) => {
+    const mail = renderMail(templates, name, { ...base(), ...vars });
+
+    it('has a non-empty Polish subject taken from the "Temat:" line', () => {
+      expect(mail.subject).toMatch(subject);
+      expect(mail.subject).toMatch(POLISH);
+      expect(mail.subject).not.toMatch(/Temat:|\n|<|&\w+;|&#/);
+    });
+
+    it('addresses the applicant with Polish diacritics intact, in text and HTML', () => {
+      expect(mail.text).toMatch(/^Dzień dobry Łucja Żółkiewska,/);
+      expect(mail.html).toContain('Dzień dobry Łucja Żółkiewska,');
+      // Letters are not entity-encoded; only the ASCII punctuation Handlebars escapes may be.
+      const numeric = mail.html.match(/&#x?[0-9a-f]+;/gi) ?? [];
+      expect(numeric.filter((e) => !['&#x27;', '&#x3D;', '&#x60;'].includes(e))).toEqual([]);
+      expect(mail.text).toMatch(POLISH);
+    });
+
+    it('fills every placeholder', () => {
+      for (const out of [mail.subject, mail.html, mail.text]) {
+        expect(out).not.toContain('{{');
+        expect(out).not.toContain('}}');
+        expect(out).not.toMatch(/undefined|\[object Object\]/);
+      }
+    });
+
+    it('says what this mail is about', () => {
+      for (const part of body) {
+        if (typeof part === 'string') expect(mail.text).toContain(part);
+        else expect(mail.text).toMatch(part);
+      }
+    });
+
+    it('ends with the footer naming the case', () => {
+      expect(mail.text).toContain(`Numer sprawy: ${CASE_ID}`);
+      expect(mail.text).toContain('prosimy na nią nie odpowiadać');
+    });
+
+    it('has a text part without HTML', () => {
+      expect(mail.text).not.toMatch(/<\/?[a-z][^>]*>/i);
+      expect(mail.text).not.toMatch(/&(amp|lt|gt|quot|nbsp|#x?[0-9a-f]+);/i);
+      expect(mail.text).not.toMatch(/\n{3,}/);
+      expect(mail.text).toBe(mail.text.trim());
+    });
+  });
+
+  it('instructions for a user of an already registered unit do not speak of registering the unit', () => {
+    const mail = renderMail(templates, 'registration-instructions', base({ ...application(), registerUnit: false }));
+    expect(mail.text).toContain('rejestrację użytkownika');
+    expect(mail.text).not.toContain('rejestrację jednostki');
+  });
+
+  it('escapes applicant-provided text in HTML but shows it verbatim in subject and text', () => {
+    const app = application({ firstName: 'Anna <b>', lastName: "O'Neill" });
+    app.unit.name = 'GOPS "Przystań" & Partnerzy';
+    const mail = renderMail(templates, 'registration-expired', base(app));
+    expect(mail.html).toContain('GOPS &quot;Przystań&quot; &amp; Partnerzy');
+    expect(mail.html).not.toContain('<b>');
+    expect(mail.subject).toBe('Wniosek rejestracyjny wygasł — GOPS "Przystań" & Partnerzy');
+    expect(mail.text).toContain("Dzień dobry Anna <b> O'Neill,");
+    expect(mail.text).toContain('GOPS "Przystań" & Partnerzy');
+  });
+
+  it('renders a missing date as a dash rather than "Invalid Date"', () => {
+    const mail = renderMail(templates, 'registration-reminder', { ...base(), reminderNumber: 1 });
+    expect(mail.text).toContain('do —');
+    expect(mail.text).not.toMatch(/Invalid/);
+  });
+
+  it('refuses a template name that does not exist', () => {
+    expect(() => renderMail(templates, 'no-such-mail', base())).toThrow('no template mail/no-such-mail');
+  });
+});
+
+describe('htmlToText', () => {
+  it.each([
+    ['<br> variants', 'a<br>b<br/>c<br />d<BR>e', 'a\nb\nc\nd\ne'],
+    ['</p> ends a line', '<p>pierwszy</p><p>drugi</p>', 'pierwszy\ndrugi'],
+    ['</div>, </h1>, </tr> end a line', '<h1>Tytuł</h1><div>treść</div><table><tr><td>x</td></tr></table>', 'Tytuł\ntreść\nx'],
+    ['list items get bullets', '<ol><li>wydrukuj</li><li>podpisz</li></ol>', '• wydrukuj\n• podpisz'],
+    ['&amp; decodes to &', 'Kowalski &amp; Syn', 'Kowalski & Syn'],
+    ['entities Handlebars writes', '&lt;&gt;&quot;&#x27;&#39;&#x3D;&#x60;&nbsp;!', '<>"\'\'=` !'],
+    ['decoding happens once', '&amp;lt;b&amp;gt; &amp;amp;', '&lt;b&gt; &amp;'],
+    ['tags are dropped, attributes too', '<p style="color:#555">Numer <strong>sprawy</strong></p>', 'Numer sprawy'],
+    ['<style> blocks are dropped with their content', '<style>p { color: red }</style><p>treść</p>', 'treść'],
+    ['trailing spaces before a newline go', '<p>a   </p>  \n<p>b</p>', 'a\n\nb'],
+    ['at most one blank line', '<p>a</p><br><br><br><br><p>b</p>', 'a\n\nb'],
+    ['Polish letters pass through', '<p>Zażółć gęślą jaźń</p>', 'Zażółć gęślą jaźń'],
+    ['surrounding whitespace is trimmed', '\n  <p>x</p>\n\n', 'x'],
+  ])('%s', (_title, html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});

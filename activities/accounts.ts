@@ -38,7 +38,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
      * and mailed; it never leaves this activity, so it is in no workflow history, log or table.
      * A retry after the mail went out does nothing; a retry before it issues a fresh password.
      */
-    async createApplicantAccount(input: { caseId: string; runId: string }): Promise<{ accountId: string }> {
+    async createApplicantAccount(input: { caseId: string; runId: string }): Promise<{ accountId: string; passwordSetAt: string }> {
       const key = `${input.caseId}:${input.runId}:account`;
       const em = orm.em.fork();
       const c = await em.findOneOrFail(CaseSchema, { id: input.caseId });
@@ -61,6 +61,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
             lastName: application.applicant.lastName,
             mustChangePassword: true,
             status: 'active',
+            failedLogins: 0,
             createdAt: new Date(),
             updatedAt: new Date(),
           });
@@ -88,11 +89,15 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
 
       const mailKey = `${key}:credentials`;
       const outbox = await em.findOne(OutboxMailSchema, { id: mailKey });
-      if (outbox?.status === 'sent') return { accountId };
+      if (outbox?.status === 'sent') {
+        const existing = await em.findOneOrFail(AccountSchema, { id: accountId });
+        return { accountId, passwordSetAt: (existing.passwordChangedAt ?? new Date()).toISOString() };
+      }
 
       const account = await em.findOneOrFail(AccountSchema, { id: accountId });
       const password = generateTemporaryPassword();
-      await em.nativeUpdate(AccountSchema, { id: accountId }, { passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: new Date() });
+      const passwordSetAt = new Date();
+      await em.nativeUpdate(AccountSchema, { id: accountId }, { passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: passwordSetAt });
       const content = renderMail(templates, 'account-created', { case: c, application, login: account.login, password, publicUrl });
       await deliver(em, mailer, from, { key: mailKey, caseId: input.caseId, to: account.email, template: 'account-created', redacted: true, ...content });
       await appendEvent(em, input.caseId, {
@@ -102,9 +107,52 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
         message: 'Wysłano do wnioskodawcy login i hasło tymczasowe (hasło do zmiany przy pierwszym logowaniu)',
         data: { mail: mailKey },
       });
-      return { accountId };
+      return { accountId, passwordSetAt: passwordSetAt.toISOString() };
     },
   };
 }
 
 export type AccountActivities = ReturnType<typeof createAccountActivities>;
+
+/** Account-level mail and password operations, shared by the password workflows. */
+export function createAccountMaintenanceActivities({ orm, mailer, templates, from, publicUrl }: AccountDeps) {
+  return {
+    /**
+     * seed 000 "Przypomnienie hasła": a new temporary password, mailed to the registered address. It also
+     * lifts a lock, as the seed offers the reminder to users whose account is blocked.
+     */
+    async issueTemporaryPassword(input: { accountId: string; key: string }): Promise<void> {
+      const em = orm.em.fork();
+      const outbox = await em.findOne(OutboxMailSchema, { id: input.key });
+      if (outbox?.status === 'sent') return;
+      const account = await em.findOneOrFail(AccountSchema, { id: input.accountId });
+      const password = generateTemporaryPassword();
+      await em.nativeUpdate(
+        AccountSchema,
+        { id: account.id },
+        { passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+      );
+      const content = renderMail(templates, 'password-reminder', { account, login: account.login, password, publicUrl });
+      await deliver(em, mailer, from, { key: input.key, caseId: null, to: account.email, template: 'password-reminder', redacted: true, ...content });
+    },
+
+    async sendAccountMail(input: { accountId: string; key: string; template: string; vars?: Record<string, unknown> }): Promise<void> {
+      const em = orm.em.fork();
+      const account = await em.findOneOrFail(AccountSchema, { id: input.accountId });
+      if (account.status !== 'active') return;
+      const content = renderMail(templates, input.template, { account, login: account.login, publicUrl, ...input.vars });
+      await deliver(em, mailer, from, { key: input.key, caseId: null, to: account.email, template: input.template, ...content });
+    },
+
+    /** seed 001/004: a password older than the limit must be changed before anything else. */
+    async forcePasswordChange(input: { accountId: string; changedAt: string }): Promise<boolean> {
+      const em = orm.em.fork();
+      const n = await em.nativeUpdate(
+        AccountSchema,
+        { id: input.accountId, passwordChangedAt: { $lte: new Date(input.changedAt) }, status: 'active' },
+        { mustChangePassword: true },
+      );
+      return n > 0;
+    },
+  };
+}

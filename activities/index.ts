@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BrowserProvider } from '../lib/browser';
 import type { Mailer } from '../lib/mailer';
 import type { Templates } from '../lib/templates';
-import { createAccountActivities } from './accounts';
+import { createAccountActivities, createAccountMaintenanceActivities } from './accounts';
 import { createCaseActivities } from './cases';
 import { createDocumentActivities } from './documents';
 import { createMailActivities } from './mail';
@@ -23,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDocumentActivities(deps),
     ...createMailActivities(mailDeps),
     ...createAccountActivities(mailDeps),
+    ...createAccountMaintenanceActivities(mailDeps),
   };
 }
 

@@ -15,6 +15,11 @@ export interface Principal {
   accountId: string;
   login: string;
   assignments: Assignment[];
+  /** A temporary or expired password: nothing but changing it (and signing out) is allowed. */
+  mustChangePassword: boolean;
+  via: 'session' | 'token';
+  sessionId?: string;
+  csrfToken?: string;
 }
 
 export interface CaseScope {

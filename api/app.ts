@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
 import { RequestContext } from '@mikro-orm/core';
+import { audit } from '../lib/audit';
 import { createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
 import { Api } from './http';
+import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerRegistrationRoutes } from './routes/registrations';
 import { registerSystemRoutes } from './routes/system';
@@ -13,11 +15,13 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(express.json({ limit: '256kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
 
   const router = express.Router();
-  const api = new Api(router, createAuthenticator(deps.orm));
+  const api = new Api(router, createAuthenticator(deps.orm, { idleMinutes: deps.config.SESSION_IDLE_MINUTES }), (e) => audit(deps.orm.em.fork(), e));
   registerSystemRoutes(api, deps);
+  registerAuthRoutes(api, deps);
   registerRegistrationRoutes(api, deps);
   registerCaseRoutes(api, deps);
 

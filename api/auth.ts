@@ -1,33 +1,83 @@
 import { randomBytes } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { sha256 } from '../lib/blobs';
+import { audit } from '../lib/audit';
+import { sessionIdle, SIGN_IN_MESSAGES } from '../workflows/rules/accounts';
 import type { Principal } from './access';
 import { HttpError } from './errors';
 
-// Personal API tokens: "obg_" + 32 random bytes; only their SHA-256 is stored.
+// Two ways in: a session cookie for people (dashboard, ends after SESSION_IDLE_MINUTES of inactivity)
+// and personal API tokens for programs ("obg_…"). Only SHA-256 digests of either are stored.
+
+export const SESSION_COOKIE = 'obieg_session';
 export const newApiToken = (): string => `obg_${randomBytes(32).toString('base64url')}`;
+export const newSessionSecret = (): string => randomBytes(32).toString('base64url');
 export const hashToken = (token: string): string => sha256(token);
 
-export function createAuthenticator(orm: MikroORM) {
+export function readCookie(req: Request, name: string): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+export function setSessionCookie(res: Response, secret: string, secure: boolean): void {
+  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+}
+
+const invalidToken = () => new HttpError(401, 'INVALID_TOKEN', 'Token dostępu jest niepoprawny, unieważniony lub wygasł');
+
+interface AccountRow {
+  account_id: string;
+  login: string;
+  status: string;
+  must_change_password: boolean;
+}
+
+export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }) {
+  const principalFor = async (row: AccountRow, extra: Pick<Principal, 'via' | 'sessionId' | 'csrfToken'>): Promise<Principal> => {
+    const assignments = await orm.em
+      .fork()
+      .getConnection()
+      .execute<Principal['assignments']>('select role, voivodeship, unit_code as "unitCode", area from role_assignments where account_id = ?', [row.account_id]);
+    return { accountId: row.account_id, login: row.login, assignments, mustChangePassword: row.must_change_password, ...extra };
+  };
+
   return async (req: Request): Promise<Principal | null> => {
-    const header = req.get('authorization');
-    if (!header) return null;
-    const m = /^Bearer\s+(obg_[A-Za-z0-9_-]{43})$/.exec(header.trim());
-    if (!m) throw new HttpError(401, 'INVALID_TOKEN', 'Token dostępu jest niepoprawny, unieważniony lub wygasł');
     const conn = orm.em.fork().getConnection();
-    const rows = await conn.execute<{ account_id: string; login: string; status: string }[]>(
-      `update api_tokens t set last_used_at = now() from accounts a
-       where t.token_hash = ? and t.revoked_at is null and a.id = t.account_id
-       returning t.account_id, a.login, a.status`,
-      [hashToken(m[1])],
+    const header = req.get('authorization');
+    if (header) {
+      const m = /^Bearer\s+(obg_[A-Za-z0-9_-]{43})$/.exec(header.trim());
+      if (!m) throw invalidToken();
+      const rows = await conn.execute<AccountRow[]>(
+        `update api_tokens t set last_used_at = now() from accounts a
+         where t.token_hash = ? and t.revoked_at is null and a.id = t.account_id
+         returning t.account_id, a.login, a.status, a.must_change_password`,
+        [hashToken(m[1])],
+      );
+      if (!rows[0] || rows[0].status !== 'active') throw invalidToken();
+      return principalFor(rows[0], { via: 'token' });
+    }
+    const secret = readCookie(req, SESSION_COOKIE);
+    if (!secret) return null;
+    const id = hashToken(secret);
+    const rows = await conn.execute<(AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string })[]>(
+      `select s.account_id, s.last_seen_at, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password
+       from sessions s join accounts a on a.id = s.account_id where s.id = ?`,
+      [id],
     );
-    const row = rows[0];
-    if (!row || row.status !== 'active') throw new HttpError(401, 'INVALID_TOKEN', 'Token dostępu jest niepoprawny, unieważniony lub wygasł');
-    const assignments = await conn.execute<Principal['assignments']>(
-      'select role, voivodeship, unit_code as "unitCode", area from role_assignments where account_id = ?',
-      [row.account_id],
-    );
-    return { accountId: row.account_id, login: row.login, assignments };
+    const s = rows[0];
+    if (!s || s.ended_at || s.status !== 'active') throw new HttpError(401, 'SESSION_EXPIRED', SIGN_IN_MESSAGES.sessionEnded);
+    if (sessionIdle(new Date(s.last_seen_at).getTime(), Date.now(), opts.idleMinutes)) {
+      await conn.execute("update sessions set ended_at = now(), end_reason = 'idle' where id = ? and ended_at is null", [id]);
+      await audit(orm.em.fork(), { actor: s.login, accountId: s.account_id, action: 'session_expired', outcome: 'ok', ip: req.ip, detail: { reason: 'idle' } });
+      throw new HttpError(401, 'SESSION_EXPIRED', SIGN_IN_MESSAGES.sessionEnded);
+    }
+    await conn.execute('update sessions set last_seen_at = now() where id = ?', [id]);
+    return principalFor(s, { via: 'session', sessionId: id, csrfToken: s.csrf_token });
   };
 }

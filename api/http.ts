@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { errorBodySchema, HttpError, type ErrorDetail } from './errors';
 import type { Principal } from './access';
+import type { AuditInput } from '../lib/audit';
 
 // Routes are declared once, with the zod schemas that validate them; /openapi.json is generated from
 // the same declarations, so the document cannot drift from what the API accepts.
@@ -15,8 +16,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   path: string;
   summary: string;
   tag: string;
-  /** 'token': a valid API token is required; access to the resource is then decided in access.ts. */
-  auth: 'public' | 'token';
+  /** 'signed-in': a session or API token is required; access to the resource is then decided in access.ts. */
+  auth: 'public' | 'signed-in';
+  /** Reachable while the caller must still change a temporary or expired password. */
+  allowWithPasswordChangePending?: boolean;
+  /** Name of the action in the audit trail; every call is recorded, allowed or refused. */
+  audit?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -60,7 +65,22 @@ export class Api {
   constructor(
     private readonly router: Router,
     private readonly authenticate: (req: Request) => Promise<Principal | null>,
+    private readonly auditor: (e: AuditInput) => Promise<void>,
   ) {}
+
+  private record(e: { principal: Principal | null; action: string; req: Request; outcome: AuditInput['outcome']; status: number; code?: string }) {
+    const target = Object.values(e.req.params ?? {}).join('/') || null;
+    return this.auditor({
+      actor: e.principal?.login ?? 'anonymous',
+      accountId: e.principal?.accountId ?? null,
+      action: e.action,
+      target,
+      outcome: e.outcome,
+      status: e.status,
+      ip: e.req.ip,
+      detail: e.code ? { code: e.code } : {},
+    });
+  }
 
   route<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
     spec: RouteSpec<P, Q, B>,
@@ -69,14 +89,31 @@ export class Api {
   ): void {
     this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
     this.router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
-      const principal = await this.authenticate(req);
-      if (spec.auth === 'token' && !principal) {
-        throw new HttpError(401, 'UNAUTHENTICATED', 'Wymagane uwierzytelnienie: podaj ważny token w nagłówku Authorization: Bearer');
+      let principal: Principal | null = null;
+      try {
+        principal = await this.authenticate(req);
+        if (spec.auth === 'signed-in' && !principal) {
+          throw new HttpError(401, 'UNAUTHENTICATED', 'Wymagane zalogowanie: zaloguj się albo podaj token w nagłówku Authorization: Bearer');
+        }
+        if (principal?.mustChangePassword && !spec.allowWithPasswordChangePending) {
+          throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', 'Przed dalszą pracą zmień hasło tymczasowe lub wygasłe (POST /api/auth/password).');
+        }
+        // A browser session must prove the request comes from our own pages; API tokens need not.
+        if (principal?.via === 'session' && spec.method !== 'get' && req.get('x-csrf-token') !== principal.csrfToken && req.body?._csrf !== principal.csrfToken) {
+          throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Brak lub niepoprawny token CSRF: odśwież stronę i spróbuj ponownie.');
+        }
+        const params = parse(spec.params, req.params, 'params');
+        const query = parse(spec.query, req.query, 'query');
+        const body = parse(spec.body, req.body, spec.multipart ? '' : 'body');
+        await handler({ params, query, body, principal, req, res } as Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>);
+        if (spec.audit) await this.record({ principal, action: spec.audit, req, outcome: 'ok', status: res.statusCode });
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (spec.audit || status === 401 || status === 403 || status === 423) {
+          await this.record({ principal, action: spec.audit ?? `${spec.method} ${spec.path}`, req, outcome: status === 401 || status === 403 ? 'denied' : 'failed', status, code: err instanceof HttpError ? err.code : 'INTERNAL' }).catch(() => undefined);
+        }
+        throw err;
       }
-      const params = parse(spec.params, req.params, 'params');
-      const query = parse(spec.query, req.query, 'query');
-      const body = parse(spec.body, req.body, spec.multipart ? '' : 'body');
-      await handler({ params, query, body, principal, req, res } as Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>);
     });
   }
 
@@ -126,7 +163,7 @@ export class Api {
       paths[path][spec.method] = {
         summary: spec.summary,
         tags: [spec.tag],
-        ...(spec.auth === 'token' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+        ...(spec.auth === 'signed-in' ? { security: [{ bearerAuth: [] }, { sessionCookie: [] }] } : { security: [] }),
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody ? { requestBody } : {}),
         responses,
@@ -136,7 +173,12 @@ export class Api {
       openapi: '3.1.0',
       info,
       jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal API token (obg_…)' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal API token (obg_…)' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'obieg_session', description: 'Session from POST /api/auth/login; state-changing requests also send X-CSRF-Token' },
+        },
+      },
       paths,
     };
   }

@@ -40,7 +40,11 @@ export interface Account {
   passwordHash?: string | null;
   mustChangePassword: boolean;
   passwordChangedAt?: Date | null;
-  status: 'active' | 'disabled';
+  status: 'active' | 'disabled' | 'merged';
+  failedLogins: number;
+  lockedUntil?: Date | null;
+  /** Set when this account was merged into another (identity merge); it can no longer sign in. */
+  mergedInto?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -58,8 +62,69 @@ export const AccountSchema = new EntitySchema<Account>({
     mustChangePassword: { type: 'boolean', default: true },
     passwordChangedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
     status: { type: 'string', length: 16, default: 'active' },
+    failedLogins: { type: 'integer', default: 0 },
+    lockedUntil: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    mergedInto: { type: 'uuid', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+/** A signed-in browser session; only a SHA-256 of the cookie value is kept. */
+export interface Session {
+  id: string;
+  accountId: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  endedAt?: Date | null;
+  endReason?: string | null;
+}
+
+export const SessionSchema = new EntitySchema<Session>({
+  name: 'Session',
+  tableName: 'sessions',
+  indexes: [{ properties: ['endedAt', 'lastSeenAt'] }],
+  properties: {
+    id: { type: 'string', length: 64, primary: true },
+    accountId: { type: 'uuid', index: true },
+    csrfToken: { type: 'string', length: 64 },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    lastSeenAt: { type: 'Date', columnType: 'timestamptz' },
+    endedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    endReason: { type: 'string', length: 32, nullable: true },
+  },
+});
+
+/** The audit trail: every sign-in, failure, lock, permission change and case action, with who and when. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actor: string;
+  accountId?: string | null;
+  action: string;
+  target?: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  status?: number | null;
+  ip?: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const AuditEntrySchema = new EntitySchema<AuditEntry>({
+  name: 'AuditEntry',
+  tableName: 'audit_log',
+  indexes: [{ properties: ['at'] }, { properties: ['accountId', 'at'] }],
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    at: { type: 'Date', columnType: 'timestamptz' },
+    actor: { type: 'string', length: 120 },
+    accountId: { type: 'uuid', nullable: true },
+    action: { type: 'string', length: 80 },
+    target: { type: 'string', length: 300, nullable: true },
+    outcome: { type: 'string', length: 16 },
+    status: { type: 'integer', nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+    detail: { type: 'json', default: '{}' },
   },
 });
 
@@ -124,6 +189,8 @@ export interface Case {
   unitCode: string;
   voivodeship: string;
   title: string;
+  /** For cases about one account (permission requests, identity merges): whose. */
+  accountId?: string | null;
   waitingFor?: string | null;
   deadline?: Date | null;
   data: Record<string, unknown>;
@@ -144,6 +211,7 @@ export const CaseSchema = new EntitySchema<Case>({
     unitCode: { type: 'string', length: 7, index: true },
     voivodeship: { type: 'string', length: 2 },
     title: { type: 'string', length: 300 },
+    accountId: { type: 'uuid', nullable: true, index: true },
     waitingFor: { type: 'string', length: 300, nullable: true },
     deadline: { type: 'Date', columnType: 'timestamptz', nullable: true, index: true },
     data: { type: 'json', default: '{}' },
@@ -315,6 +383,8 @@ export const OutboxMailSchema = new EntitySchema<OutboxMail>({
 export const entities = [
   UnitSchema,
   AccountSchema,
+  SessionSchema,
+  AuditEntrySchema,
   RoleAssignmentSchema,
   ApiTokenSchema,
   CaseSchema,

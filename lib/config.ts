@@ -30,6 +30,15 @@ const schema = z.object({
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   REGISTRATION_REMINDER_DAYS: dayList.default([7, 14]),
   REGISTRATION_EXPIRY_DAYS: intFrom(1, 365).default(30),
+  SESSION_IDLE_MINUTES: intFrom(1, 24 * 60).default(30),
+  MAX_ACTIVE_SESSIONS: intFrom(1, 1_000_000).default(2000),
+  LOGIN_MAX_FAILURES: intFrom(1, 100).default(5),
+  LOGIN_LOCK_MINUTES: intFrom(1, 7 * 24 * 60).default(15),
+  PASSWORD_MAX_AGE_DAYS: intFrom(1, 3650).default(30),
+  PASSWORD_EXPIRY_REMINDER_DAYS: dayList.default([7, 3, 1]),
+  PERMISSION_REMINDER_DAYS: dayList.default([3, 7]),
+  PERMISSION_EXPIRY_DAYS: intFrom(1, 365).default(14),
+  MERGE_CONFIRMATION_DAYS: intFrom(1, 365).default(14),
   UPLOAD_MAX_BYTES: intFrom(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -48,6 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  REGISTRATION_REMINDER_DAYS: every reminder must come before REGISTRATION_EXPIRY_DAYS',
     );
+  }
+  if (parsed.data.PERMISSION_REMINDER_DAYS.some((d) => d >= parsed.data.PERMISSION_EXPIRY_DAYS)) {
+    throw new ConfigError('Invalid configuration:\n  PERMISSION_REMINDER_DAYS: every reminder must come before PERMISSION_EXPIRY_DAYS');
+  }
+  if (parsed.data.PASSWORD_EXPIRY_REMINDER_DAYS.some((d) => d >= parsed.data.PASSWORD_MAX_AGE_DAYS)) {
+    throw new ConfigError('Invalid configuration:\n  PASSWORD_EXPIRY_REMINDER_DAYS: reminders are days before PASSWORD_MAX_AGE_DAYS and must be fewer');
   }
   return Object.freeze(parsed.data);
 }

@@ -1,1 +1,3 @@
 export { registrationWorkflow } from './registration';
+export { passwordExpiryWorkflow } from './password-expiry';
+export { passwordReminderWorkflow } from './password-reminder';

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 // Every message, DTO and search attribute of the workflows, defined once for the worker and the API.
 
@@ -56,6 +56,8 @@ export interface RegistrationInput {
   voivodeship: string;
   application: RegistrationApplication;
   policy: RegistrationPolicy;
+  /** For the new account's 30-day password cycle. */
+  passwordPolicy: PasswordExpiryInput['policy'];
 }
 
 export type RegistrationStatus =
@@ -107,3 +109,25 @@ export const ErrorTypes = {
   taskMismatch: 'TASK_NOT_OPEN',
   reasonRequired: 'REASON_REQUIRED',
 } as const;
+
+// ---- Accounts ----
+
+export interface PasswordExpiryInput {
+  accountId: string;
+  /** When the current password was set (ISO). */
+  changedAt: string;
+  policy: { maxAgeDays: number; reminderDaysBefore: number[] };
+}
+
+export interface PasswordExpiryView {
+  changedAt: string;
+  expiresAt: string;
+  remindersSent: number;
+  forced: boolean;
+}
+
+/** A new password was set: the 30-day cycle starts again from changedAt. */
+export const passwordChanged = defineSignal<[{ changedAt: string }]>('passwordChanged');
+export const getPasswordExpiry = defineQuery<PasswordExpiryView>('getPasswordExpiry');
+
+export const passwordExpiryWorkflowId = (accountId: string) => `password-expiry-${accountId}`;

@@ -4,15 +4,20 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  ParentClosePolicy,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { passwordExpiryWorkflow } from './password-expiry';
 import type { Activities } from '../activities';
 import {
   ErrorTypes,
   SA,
   decideApplication,
   getRegistrationStatus,
+  passwordExpiryWorkflowId,
   submitScan,
   type RegistrationDecision,
   type RegistrationInput,
@@ -234,8 +239,16 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     state.scansSeen = state.scans.length;
 
     if (decision?.decision === 'accept') {
-      const { accountId } = await acts.createApplicantAccount({ caseId, runId });
+      const { accountId, passwordSetAt } = await acts.createApplicantAccount({ caseId, runId });
       state.accountId = accountId;
+      // The account's 30-day password cycle outlives this case.
+      await startChild(passwordExpiryWorkflow, {
+        workflowId: passwordExpiryWorkflowId(accountId),
+        args: [{ accountId, changedAt: passwordSetAt, policy: input.passwordPolicy }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      }).catch((err) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
       await setStatus('accepted', null, {
         key: key('status:accepted'),
         type: 'case_closed',

@@ -20,6 +20,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
       summary: 'Submit a registration of a unit and/or user (seed 000); returns the existing case when one is open',
       tag: 'registration',
       auth: 'public',
+      audit: 'registration_submitted',
       body: registrationBody,
       responses: {
         201: { description: 'Case created', schema: caseCreated },
@@ -50,6 +51,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         voivodeship: unit.voivodeship,
         application: body,
         policy: { reminderAfterDays: [...config.REGISTRATION_REMINDER_DAYS], expireAfterDays: config.REGISTRATION_EXPIRY_DAYS },
+        passwordPolicy: { maxAgeDays: config.PASSWORD_MAX_AGE_DAYS, reminderDaysBefore: [...config.PASSWORD_EXPIRY_REMINDER_DAYS] },
       };
       await temporal.workflow.start('registrationWorkflow', {
         workflowId: caseId,

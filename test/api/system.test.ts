@@ -27,7 +27,7 @@ test('/readyz is 503 and names the pending migration when the database is not mi
   const res = await request(app).get('/readyz').expect(503);
   expect(res.body.status).toBe('not_ready');
   expect(res.body.checks.postgres.ok).toBe(true);
-  expect(res.body.checks.migrations).toEqual({ ok: false, pending: ['Migration20261128045803_initial'] });
+  expect(res.body.checks.migrations).toEqual({ ok: false, pending: ['Migration20261128045803_initial', 'Migration20261128052835_accounts_sessions_audit'] });
 });
 
 test('/openapi.json is OpenAPI 3.1 and describes every route the API serves, with its request schema', async () => {
@@ -45,5 +45,5 @@ test('/openapi.json is OpenAPI 3.1 and describes every route the API serves, wit
   expect(reg.properties.unit.properties.postalCode.pattern).toBeDefined();
   const scan = doc.paths['/api/cases/{caseId}/scans'].post.requestBody.content['multipart/form-data'].schema;
   expect(scan.required).toEqual(['channel', 'file']);
-  expect(doc.paths['/api/cases/{caseId}'].get.security).toEqual([{ bearerAuth: [] }]);
+  expect(doc.paths['/api/cases/{caseId}'].get.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
 });

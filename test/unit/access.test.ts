@@ -11,7 +11,7 @@ import {
 } from '../../api/access';
 import { HttpError } from '../../api/errors';
 
-const principal = (login: string, ...assignments: Assignment[]): Principal => ({ accountId: `id-${login}`, login, assignments });
+const principal = (login: string, ...assignments: Assignment[]): Principal => ({ accountId: `id-${login}`, login, assignments, mustChangePassword: false, via: 'token' });
 const assignment = (a: Partial<Assignment> & Pick<Assignment, 'role'>): Assignment => ({ voivodeship: null, unitCode: null, area: null, ...a });
 
 const PRINCIPALS = {

@@ -1,0 +1,238 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { audit } from '../../lib/audit';
+import { hashPassword, verifyPassword } from '../../lib/passwords';
+import type { Config } from '../../lib/config';
+import { passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
+import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
+import { afterFailedSignIn, isLocked, passwordTooOld, SIGN_IN_MESSAGES } from '../../workflows/rules/accounts';
+import { hashToken, newApiToken, newSessionSecret, SESSION_COOKIE, setSessionCookie } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound } from '../errors';
+import type { Api } from '../http';
+
+// A valid argon2id hash of a random string: unknown logins are verified against it so that the answer
+// takes as long as for a known login.
+let dummyHash: Promise<string> | null = null;
+const timingDummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+const loginBody = z.object({ login: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }).strict();
+const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }).strict();
+const reminderBody = z.object({ login: z.string().trim().min(1).max(100) }).strict();
+const tokenBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+const meView = z.object({
+  accountId: z.string(),
+  login: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  mustChangePassword: z.boolean(),
+  passwordExpiresAt: z.string().nullable(),
+  assignments: z.array(z.object({ role: z.string(), voivodeship: z.string().nullable(), unitCode: z.string().nullable(), area: z.string().nullable() })),
+});
+
+/** Restarts the account's 30-day password cycle (starting the workflow if it is not running). */
+export async function restartPasswordCycle(temporal: Client, config: Config, accountId: string, changedAt: Date): Promise<void> {
+  const input = { accountId, changedAt: changedAt.toISOString(), policy: { maxAgeDays: config.PASSWORD_MAX_AGE_DAYS, reminderDaysBefore: [...config.PASSWORD_EXPIRY_REMINDER_DAYS] } };
+  await temporal.workflow.signalWithStart('passwordExpiryWorkflow', {
+    workflowId: passwordExpiryWorkflowId(accountId),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [input],
+    signal: passwordChanged,
+    signalArgs: [{ changedAt: input.changedAt }],
+  });
+}
+
+export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+  const secureCookie = config.PUBLIC_URL.startsWith('https://');
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/auth/login',
+      summary: 'Sign in with login and password; sets the session cookie and returns the CSRF token',
+      tag: 'auth',
+      auth: 'public',
+      body: loginBody,
+      responses: { 200: { description: 'Signed in', schema: z.object({ login: z.string(), mustChangePassword: z.boolean(), csrfToken: z.string() }) } },
+    },
+    async ({ body, req, res }) => {
+      const em = orm.em.fork();
+      const conn = em.getConnection();
+      const now = Date.now();
+      const record = (accountId: string | null, action: string, outcome: 'ok' | 'denied' | 'failed', status: number) =>
+        audit(em, { actor: body.login, accountId, action, outcome, status, ip: req.ip });
+
+      const [{ active }] = await conn.execute<{ active: number }[]>(
+        `select count(*)::int as active from sessions where ended_at is null and last_seen_at > now() - make_interval(mins => ?)`,
+        [config.SESSION_IDLE_MINUTES],
+      );
+      if (active >= config.MAX_ACTIVE_SESSIONS) {
+        await record(null, 'sign_in_limited', 'denied', 503);
+        throw new HttpError(503, 'LOGINS_LIMITED', SIGN_IN_MESSAGES.limited);
+      }
+      const rows = await conn.execute<{ id: string; login: string; status: string; password_hash: string | null; failed_logins: number; locked_until: Date | null; must_change_password: boolean; password_changed_at: Date | null }[]>(
+        'select id, login, status, password_hash, failed_logins, locked_until, must_change_password, password_changed_at from accounts where login = ?',
+        [body.login],
+      );
+      const account = rows[0];
+      if (!account || account.status !== 'active' || !account.password_hash) {
+        await verifyPassword(await timingDummy(), body.password);
+        await record(account?.id ?? null, 'sign_in', 'failed', 401);
+        throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
+      }
+      if (isLocked(account.locked_until?.getTime(), now)) {
+        await record(account.id, 'sign_in_while_locked', 'denied', 423);
+        throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+      }
+      if (!(await verifyPassword(account.password_hash, body.password))) {
+        const next = afterFailedSignIn(account.failed_logins, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }, now);
+        await conn.execute('update accounts set failed_logins = ?, locked_until = ? where id = ?', [next.failedLogins, next.lockedUntil ? new Date(next.lockedUntil) : null, account.id]);
+        if (next.lockedUntil) {
+          await record(account.id, 'account_locked', 'denied', 423);
+          throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+        }
+        await record(account.id, 'sign_in', 'failed', 401);
+        throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
+      }
+      const mustChange = account.must_change_password || passwordTooOld(account.password_changed_at?.getTime(), now, config.PASSWORD_MAX_AGE_DAYS);
+      const secret = newSessionSecret();
+      const csrfToken = randomBytes(24).toString('base64url');
+      await conn.execute('update accounts set failed_logins = 0, locked_until = null, must_change_password = ? where id = ?', [mustChange, account.id]);
+      await conn.execute('insert into sessions (id, account_id, csrf_token, created_at, last_seen_at) values (?, ?, ?, now(), now())', [hashToken(secret), account.id, csrfToken]);
+      await record(account.id, 'sign_in', 'ok', 200);
+      setSessionCookie(res, secret, secureCookie);
+      res.json({ login: account.login, mustChangePassword: mustChange, csrfToken });
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/api/auth/logout', summary: 'Sign out: ends the session', tag: 'auth', auth: 'signed-in', allowWithPasswordChangePending: true, audit: 'sign_out', responses: { 204: { description: 'Signed out' } } },
+    async ({ principal, res }) => {
+      if (principal!.sessionId) await orm.em.fork().getConnection().execute("update sessions set ended_at = now(), end_reason = 'logout' where id = ?", [principal!.sessionId]);
+      res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/api/me', summary: 'The signed-in account, its roles and scopes', tag: 'auth', auth: 'signed-in', allowWithPasswordChangePending: true, responses: { 200: { description: 'Me', schema: meView } } },
+    async ({ principal, res }) => {
+      const [a] = await orm.em.fork().getConnection().execute('select first_name, last_name, email, password_changed_at from accounts where id = ?', [principal!.accountId]);
+      res.json({
+        accountId: principal!.accountId,
+        login: principal!.login,
+        firstName: a.first_name,
+        lastName: a.last_name,
+        email: a.email,
+        mustChangePassword: principal!.mustChangePassword,
+        passwordExpiresAt: a.password_changed_at ? new Date(new Date(a.password_changed_at).getTime() + config.PASSWORD_MAX_AGE_DAYS * 86_400_000).toISOString() : null,
+        assignments: principal!.assignments,
+      });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/auth/password',
+      summary: 'Change the password (required first after a temporary or expired one)',
+      tag: 'auth',
+      auth: 'signed-in',
+      allowWithPasswordChangePending: true,
+      audit: 'password_changed',
+      body: passwordBody,
+      responses: { 204: { description: 'Changed' } },
+    },
+    async ({ body, principal, res }) => {
+      const conn = orm.em.fork().getConnection();
+      const [a] = await conn.execute<{ password_hash: string | null }[]>('select password_hash from accounts where id = ?', [principal!.accountId]);
+      if (!a.password_hash || !(await verifyPassword(a.password_hash, body.currentPassword))) {
+        throw new HttpError(400, 'OLD_PASSWORD_INVALID', SIGN_IN_MESSAGES.oldPasswordWrong, [{ path: 'body.currentPassword', message: SIGN_IN_MESSAGES.oldPasswordWrong }]);
+      }
+      const broken = passwordViolations(body.newPassword);
+      if (broken.length) {
+        throw new HttpError(400, 'PASSWORD_POLICY', PASSWORD_POLICY_MESSAGE, broken.map((r) => ({ path: 'body.newPassword', message: `Wymagane: ${PASSWORD_RULE_TEXT[r]}` })));
+      }
+      if (body.newPassword === body.currentPassword) {
+        throw new HttpError(400, 'PASSWORD_REUSED', 'Nowe hasło musi różnić się od dotychczasowego', [{ path: 'body.newPassword', message: 'Takie samo jak obecne' }]);
+      }
+      const changedAt = new Date();
+      await conn.execute('update accounts set password_hash = ?, must_change_password = false, password_changed_at = ? where id = ?', [await hashPassword(body.newPassword), changedAt, principal!.accountId]);
+      await restartPasswordCycle(temporal, config, principal!.accountId, changedAt);
+      res.status(204).end();
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/auth/password-reminder',
+      summary: 'Password reminder: a new temporary password is mailed to the registered address (the answer never says whether the login exists)',
+      tag: 'auth',
+      auth: 'public',
+      body: reminderBody,
+      responses: { 202: { description: 'Accepted', schema: z.object({ message: z.string() }) } },
+    },
+    async ({ body, req, res }) => {
+      const em = orm.em.fork();
+      const rows = await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [body.login]);
+      if (rows[0]) {
+        await temporal.workflow.start('passwordReminderWorkflow', {
+          workflowId: `password-reminder-${rows[0].id}-${randomUUID()}`,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [{ accountId: rows[0].id, requestId: randomUUID() }],
+        });
+      }
+      await audit(em, { actor: body.login, accountId: rows[0]?.id ?? null, action: 'password_reminder', outcome: rows[0] ? 'ok' : 'failed', status: 202, ip: req.ip });
+      res.status(202).json({ message: 'Jeśli konto o podanym loginie istnieje, nowe hasło tymczasowe zostało wysłane na adres e-mail podany przy rejestracji.' });
+    },
+  );
+
+  const tokenView = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
+
+  api.route(
+    { method: 'get', path: '/api/tokens', summary: 'My personal API tokens (never the secrets)', tag: 'auth', auth: 'signed-in', responses: { 200: { description: 'Tokens', schema: z.array(tokenView) } } },
+    async ({ principal, res }) => {
+      const rows = await orm.em.fork().getConnection().execute('select id, name, created_at, last_used_at, revoked_at from api_tokens where account_id = ? order by created_at', [principal!.accountId]);
+      res.json(rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null })));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/tokens',
+      summary: 'Create a personal API token; the secret is shown once',
+      tag: 'auth',
+      auth: 'signed-in',
+      audit: 'token_created',
+      body: tokenBody,
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), name: z.string(), token: z.string() }) } },
+    },
+    async ({ body, principal, res }) => {
+      const token = newApiToken();
+      const id = randomUUID();
+      await orm.em.fork().getConnection().execute('insert into api_tokens (id, account_id, name, token_hash, created_at) values (?, ?, ?, ?, now())', [id, principal!.accountId, body.name, hashToken(token)]);
+      res.status(201).json({ id, name: body.name, token });
+    },
+  );
+
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/tokens/:tokenId',
+      summary: 'Revoke one of my API tokens',
+      tag: 'auth',
+      auth: 'signed-in',
+      audit: 'token_revoked',
+      params: z.object({ tokenId: z.uuid() }),
+      responses: { 204: { description: 'Revoked' } },
+    },
+    async ({ params, principal, res }) => {
+      const n = await orm.em.fork().getConnection().execute('update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = ? and account_id = ?', [params.tokenId, principal!.accountId], 'run');
+      if (!(n as { affectedRows?: number }).affectedRows) throw notFound(`token ${params.tokenId}`);
+      res.status(204).end();
+    },
+  );
+}

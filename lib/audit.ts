@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface AuditInput {
+  actor: string;
+  accountId?: string | null;
+  action: string;
+  target?: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  status?: number | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Appends to the audit trail. Callers pass ids and codes, never passwords or tokens. */
+export async function audit(em: EntityManager, e: AuditInput): Promise<void> {
+  await em.getConnection().execute(
+    'insert into audit_log (at, actor, account_id, action, target, outcome, status, ip, detail) values (now(), ?, ?, ?, ?, ?, ?, ?, ?)',
+    [e.actor, e.accountId ?? null, e.action, e.target ?? null, e.outcome, e.status ?? null, e.ip ?? null, JSON.stringify(e.detail ?? {})],
+  );
+}

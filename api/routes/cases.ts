@@ -2,8 +2,8 @@ import multer from 'multer';
 import { TaskSchema } from '../../db/entities';
 import { getBlob, putBlob, sha256 } from '../../lib/blobs';
 import { extensionFor, sniffScanType } from '../../lib/file-type';
-import { decideApplication, getRegistrationStatus, submitScan } from '../../workflows/messages';
-import { DECISION_TASK_KIND } from '../../workflows/registration';
+import { getRegistrationStatus, submitScan } from '../../workflows/messages';
+import { decisionUpdates } from '../task-kinds';
 import { canActOnTask, canOnCase, forbid, visibleVoivodeships } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
@@ -157,7 +157,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     {
       method: 'post',
       path: '/api/tasks/:taskId/complete',
-      summary: 'Complete a human task; for a registration decision: accept, or reject with a reason',
+      summary: 'Complete a decision task (registration, permission request, identity merge): accept, or reject with a reason',
       audit: 'task_completed',
       tag: 'tasks',
       auth: 'signed-in',
@@ -171,10 +171,11 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       if (!task) throw notFound(`zadanie ${params.taskId}`);
       if (!canActOnTask(principal!, { role: task.role, voivodeship: task.voivodeship ?? null, unitCode: task.unitCode ?? null })) forbid();
       if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
-      if (task.kind !== DECISION_TASK_KIND) throw new HttpError(400, 'UNSUPPORTED_TASK', `Zadania typu ${task.kind} nie kończy się tą operacją`);
+      const update = decisionUpdates[task.kind];
+      if (!update) throw new HttpError(400, 'UNSUPPORTED_TASK', `Zadania typu ${task.kind} nie kończy się tą operacją`);
       const view = await temporal.workflow
         .getHandle(task.caseId)
-        .executeUpdate(decideApplication, { args: [{ taskId: task.id, decision: body.decision, reason: body.reason, decidedBy: principal!.login }] })
+        .executeUpdate(update, { args: [{ taskId: task.id, decision: body.decision, reason: body.reason, decidedBy: principal!.login }] })
         .catch(mapWorkflowError);
       res.json({ taskId: task.id, caseId: task.caseId, outcome: body.decision === 'accept' ? 'accepted' : 'rejected', caseStatus: view.status });
     },

@@ -84,7 +84,9 @@ ensure_postgres() {
       || die "initdb failed"
   fi
   [ "$(id -u)" = 0 ] && chown postgres: "$run"
+ PG_STARTED_HERE=""
   if ! pgrun "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    PG_STARTED_HERE=1
     pgrun "$pgbin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
       || die "PostgreSQL did not start (see $dir/server.log)"
@@ -103,6 +105,9 @@ stop_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
   else "$pgbin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true; fi
 }
+
+# A free TCP port on loopback, for servers a test run starts (runs may overlap).
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # Wait until host:port accepts TCP connections.
 wait_port() {

@@ -16,18 +16,23 @@ if [ -z "${OBIEG_SKIP_TYPECHECK:-}" ]; then
   npx tsc -p tsconfig.json --noEmit
 fi
 
-TEST_TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-17233}"
+TEST_TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-$(free_port)}"
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/obieg-test.XXXXXX")"
 pids=()
 cleanup() {
   trap - EXIT INT TERM
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg-test
+  # Test runs may overlap and share the cluster: the last one out stops it.
+  rm -f "$users/$$"
+  for f in "$users"/*; do [ -e "$f" ] && ! kill -0 "${f##*/}" 2>/dev/null && rm -f "$f"; done
+  if [ -z "${OBIEG_EXTERNAL_DB:-}" ] && [ -z "$(ls -A "$users" 2>/dev/null)" ]; then stop_postgres pg-test; fi
   rm -rf "$run_dir"
 }
 trap cleanup EXIT INT TERM
 
+users="$OBIEG_DATA/pg-test-users"
+mkdir -p "$users" && touch "$users/$$"
 [ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
 # Test data is thrown away: fsync off makes creating a database per test file cheap.
 PG_FSYNC=off ensure_postgres pg-test 55433 obieg_test
@@ -39,6 +44,7 @@ export TEST_DATABASE_URL="$DATABASE_URL"
 export TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEST_TEMPORAL_PORT"
 export TEMPORAL_TEST_SERVER
 export OBIEG_TEST_RUN_DIR="$run_dir"
+export OBIEG_TEST_TEMPLATE_DB="obieg_tpl_$$"
 log "running jest"
 status=0
 npx jest --json --outputFile="$run_dir/jest.json" "$@" || status=$?

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { openOrm, type MikroORM } from '../../db/orm';
 
-export const TEMPLATE_DB = 'obieg_test_template';
+export const TEMPLATE_DB = process.env.OBIEG_TEST_TEMPLATE_DB ?? 'obieg_test_template';
 
 export function adminUrl(base: string): string {
   const u = new URL(base);

@@ -12,6 +12,10 @@ import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 
+// Raw queries return timestamps as strings.
+const ms = (v: Date | string | null | undefined): number | null => (v ? new Date(v).getTime() : null);
+const isoOrNull = (v: Date | string | null | undefined): string | null => (v ? new Date(v).toISOString() : null);
+
 // A valid argon2id hash of a random string: unknown logins are verified against it so that the answer
 // takes as long as for a known login.
 let dummyHash: Promise<string> | null = null;
@@ -72,7 +76,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
         await record(null, 'sign_in_limited', 'denied', 503);
         throw new HttpError(503, 'LOGINS_LIMITED', SIGN_IN_MESSAGES.limited);
       }
-      const rows = await conn.execute<{ id: string; login: string; status: string; password_hash: string | null; failed_logins: number; locked_until: Date | null; must_change_password: boolean; password_changed_at: Date | null }[]>(
+      const rows = await conn.execute<{ id: string; login: string; status: string; password_hash: string | null; failed_logins: number; locked_until: string | null; must_change_password: boolean; password_changed_at: string | null }[]>(
         'select id, login, status, password_hash, failed_logins, locked_until, must_change_password, password_changed_at from accounts where login = ?',
         [body.login],
       );
@@ -82,7 +86,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
         await record(account?.id ?? null, 'sign_in', 'failed', 401);
         throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
       }
-      if (isLocked(account.locked_until?.getTime(), now)) {
+      if (isLocked(ms(account.locked_until), now)) {
         await record(account.id, 'sign_in_while_locked', 'denied', 423);
         throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
       }
@@ -96,7 +100,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
         await record(account.id, 'sign_in', 'failed', 401);
         throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
       }
-      const mustChange = account.must_change_password || passwordTooOld(account.password_changed_at?.getTime(), now, config.PASSWORD_MAX_AGE_DAYS);
+      const mustChange = account.must_change_password || passwordTooOld(ms(account.password_changed_at), now, config.PASSWORD_MAX_AGE_DAYS);
       const secret = newSessionSecret();
       const csrfToken = randomBytes(24).toString('base64url');
       await conn.execute('update accounts set failed_logins = 0, locked_until = null, must_change_password = ? where id = ?', [mustChange, account.id]);
@@ -195,7 +199,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     { method: 'get', path: '/api/tokens', summary: 'My personal API tokens (never the secrets)', tag: 'auth', auth: 'signed-in', responses: { 200: { description: 'Tokens', schema: z.array(tokenView) } } },
     async ({ principal, res }) => {
       const rows = await orm.em.fork().getConnection().execute('select id, name, created_at, last_used_at, revoked_at from api_tokens where account_id = ? order by created_at', [principal!.accountId]);
-      res.json(rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null })));
+      res.json(rows.map((r) => ({ id: r.id, name: r.name, createdAt: isoOrNull(r.created_at)!, lastUsedAt: isoOrNull(r.last_used_at), revokedAt: isoOrNull(r.revoked_at) })));
     },
   );
 

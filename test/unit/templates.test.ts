@@ -16,7 +16,19 @@ const base = (app = application()) => ({ case: { id: CASE_ID }, application: app
 
 const POLISH = /[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]/;
 
-const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; body: (string | RegExp)[] }[] = [
+/** What activities/permissions.ts passes: the recipient (here the requester), the requester, unit and target. */
+const PERMISSION = {
+  recipient: { firstName: 'Łucja', lastName: 'Żółkiewska' },
+  requester: { firstName: 'Jan', lastName: 'Wiśniewski', login: 'jwisniewski' },
+  unit: { code: '2661011', name: 'Kielce (gmina miejska)' },
+  target: { unitCode: '2661011', area: 'SR' },
+  caseUrl: `${PUBLIC_URL}/api/cases/${CASE_ID}`,
+};
+
+const ACCOUNT = { account: { firstName: 'Łucja', lastName: 'Żółkiewska' }, login: 'lzolkiewska' };
+
+/** caseFooter false: account mails (passwords) belong to no case. */
+const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; body: (string | RegExp)[]; caseFooter?: false }[] = [
   {
     name: 'registration-instructions',
     vars: {},
@@ -47,6 +59,51 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Konto w Centralnej Aplikacji Statystycznej zostało utworzone$/,
     body: ['Login: lzolkiewska', `Hasło tymczasowe: ${PASSWORD}`, 'obszarów: PS, SR', 'zmianę hasła tymczasowego'],
   },
+  {
+    name: 'permission-reminder',
+    vars: { ...PERMISSION, reminderNumber: 2, expiresAt: EXPIRES_AT, justification: 'Zastępstwo za osobę na urlopie' },
+    subject: /^Przypomnienie: wniosek o rozszerzenie uprawnień czeka na decyzję — Kielce \(gmina miejska\)$/,
+    body: ['(przypomnienie nr 2)', 'Wnioskodawca: Jan Wiśniewski (login jwisniewski)', 'Obszar sprawozdawczy: SR', 'kod TERYT 2661011', 'Uzasadnienie wnioskodawcy: Zastępstwo za osobę na urlopie', /31 marca 2026\D+12:00/, 'wniosek wygaśnie', `Sprawa: ${PUBLIC_URL}/api/cases/`],
+  },
+  {
+    name: 'permission-granted',
+    vars: { ...PERMISSION },
+    subject: /^Uprawnienia rozszerzone: obszar SR — Kielce \(gmina miejska\)$/,
+    body: ['zaakceptował', 'Uprawnienia zostały nadane', 'obszar sprawozdawczy SR w jednostce Kielce (gmina miejska) (kod TERYT 2661011)'],
+  },
+  {
+    name: 'permission-rejected',
+    vars: { ...PERMISSION, reason: 'Jednostka nie realizuje zadań w obszarze SR' },
+    subject: /^Wniosek o rozszerzenie uprawnień odrzucony — Kielce \(gmina miejska\)$/,
+    body: ['odrzucił wniosek o rozszerzenie uprawnień', 'Powód: Jednostka nie realizuje zadań w obszarze SR', 'nowy wniosek'],
+  },
+  {
+    name: 'permission-expired',
+    vars: { ...PERMISSION, expireAfterDays: 14 },
+    subject: /^Wniosek o rozszerzenie uprawnień wygasł — Kielce \(gmina miejska\)$/,
+    body: ['wygasł', 'w ciągu 14 dni', 'Uprawnienia nie zostały nadane', 'złóż wniosek ponownie'],
+  },
+  {
+    name: 'password-reminder',
+    vars: { ...ACCOUNT, password: PASSWORD },
+    subject: /^Nowe hasło tymczasowe do systemu obieg$/,
+    body: ['konta lzolkiewska', `Hasło tymczasowe: ${PASSWORD}`, 'odblokowane'],
+    caseFooter: false,
+  },
+  {
+    name: 'password-expiry-reminder',
+    vars: { ...ACCOUNT, daysLeft: 3, expiresAt: EXPIRES_AT },
+    subject: /^Hasło wygaśnie za 3 dni$/,
+    body: [/31 marca 2026\D+12:00/, 'co 30 dni'],
+    caseFooter: false,
+  },
+  {
+    name: 'password-expired',
+    vars: { ...ACCOUNT },
+    subject: /^Hasło wygasło — zmień je przy następnym logowaniu$/,
+    body: ['ma już 30 dni', 'poprosi o ustawienie'],
+    caseFooter: false,
+  },
 ];
 
 describe('mail templates', () => {
@@ -59,7 +116,7 @@ describe('mail templates', () => {
     for (const f of files) expect(templates.has(`mail/${f}`)).toBe(true);
   });
 
-  describe.each(mails)('$name', ({ name, vars, subject, body }) => {
+  describe.each(mails)('$name', ({ name, vars, subject, body, caseFooter }) => {
     const mail = renderMail(templates, name, { ...base(), ...vars });
 
     it('has a non-empty Polish subject taken from the "Temat:" line', () => {
@@ -92,8 +149,8 @@ describe('mail templates', () => {
       }
     });
 
-    it('ends with the footer naming the case', () => {
-      expect(mail.text).toContain(`Numer sprawy: ${CASE_ID}`);
+    it('ends with the footer (naming the case, for case mail)', () => {
+      if (caseFooter !== false) expect(mail.text).toContain(`Numer sprawy: ${CASE_ID}`);
       expect(mail.text).toContain('prosimy na nią nie odpowiadać');
     });
 

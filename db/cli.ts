@@ -2,9 +2,20 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openOrm, migrate } from './orm';
 import { importTerc } from './reference';
 import { demoAccounts, ensureAccount, issueToken, tokenIsValid } from './demo';
+import type { Role } from './entities';
+import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 
-// Operator commands: migrate | import-reference | demo <tokens-file> | create-token <login> <name>
-const usage = 'usage: cli migrate | import-reference | demo <tokens-file> | create-token <login> <name>';
+// Operator commands. create-account bootstraps the first ministry account: its temporary password is
+// printed once to the terminal (never logged or stored in plain text) and must be changed at sign-in.
+const usage = [
+  'usage: cli migrate',
+  '       cli import-reference',
+  '       cli demo <tokens-file>',
+  '       cli create-token <login> <name>',
+  '       cli create-account <login> <email> <first-name> <last-name> <role> [voivodeship] [unit]',
+].join('\n');
+
+const ROLES: Role[] = ['ministry', 'voivodeship_admin', 'unit_head', 'local_admin', 'staff'];
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -44,6 +55,19 @@ async function main(argv: string[]): Promise<void> {
         writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
         chmodSync(file, 0o600);
         console.log(`demo accounts ready: ${demoAccounts().length}; tokens in ${file}`);
+        break;
+      }
+      case 'create-account': {
+        const [login, email, firstName, lastName, role, voivodeship, unit] = args;
+        if (!login || !email || !firstName || !lastName || !ROLES.includes(role as Role)) throw new Error(usage);
+        if (role === 'voivodeship_admin' && !/^\d{2}$/.test(voivodeship ?? '')) throw new Error('voivodeship_admin needs a voivodeship code, e.g. 26');
+        const conn = orm.em.fork().getConnection();
+        if ((await conn.execute('select 1 from accounts where login = ?', [login])).length) throw new Error(`login ${login} is taken`);
+        await ensureAccount(orm, { login, firstName, lastName, role: role as Role, voivodeship: voivodeship ?? null });
+        const password = generateTemporaryPassword();
+        await conn.execute('update accounts set email = ?, password_hash = ?, must_change_password = true, password_changed_at = now() where login = ?', [email, await hashPassword(password), login]);
+        if (unit) await conn.execute('update role_assignments set unit_code = ? where account_id = (select id from accounts where login = ?)', [unit, login]);
+        process.stdout.write(`account ${login} (${role}) created.\ntemporary password (shown once, change it at first sign-in): ${password}\n`);
         break;
       }
       case 'create-token': {

@@ -67,7 +67,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
           });
           await tx.flush();
           for (const area of application.areas) {
-            await tx.getConnection().execute(
+            await tx.execute(
               `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
                values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`,
               [randomUUID(), id, c.voivodeship, c.unitCode, area],

@@ -24,6 +24,8 @@ export interface OpenCaseInput {
   status: string;
   waitingFor: string | null;
   data: Record<string, unknown>;
+  /** For a case about one account (e.g. a permission request): whose; that account may follow the case. */
+  accountId?: string | null;
   event: CaseEventInput;
 }
 
@@ -71,7 +73,7 @@ export interface RecordDocumentInput {
 }
 
 export async function appendEvent(em: EntityManager, caseId: string, e: CaseEventInput): Promise<void> {
-  await em.getConnection().execute(
+  await em.execute(
     `insert into case_events (case_id, at, actor, type, message, data, idempotency_key)
      values (?, ?, ?, ?, ?, ?, ?) on conflict (idempotency_key) do nothing`,
     [caseId, e.at ? new Date(e.at) : new Date(), e.actor, e.type, e.message, JSON.stringify(e.data ?? {}), e.key],
@@ -97,6 +99,7 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
             title: input.title,
             waitingFor: input.waitingFor,
             data: input.data,
+            accountId: input.accountId ?? null,
             createdAt: new Date(),
             updatedAt: new Date(),
           });
@@ -130,7 +133,7 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
 
     async openTask(input: OpenTaskInput): Promise<void> {
       await tx(async (em) => {
-        await em.getConnection().execute(
+        await em.execute(
           `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, 'open', now()) on conflict (id) do nothing`,
           [input.taskId, input.caseId, input.kind, input.title, input.role, input.voivodeship ?? null,
@@ -165,7 +168,7 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
 
     async recordDocument(input: RecordDocumentInput): Promise<void> {
       await tx(async (em) => {
-        await em.getConnection().execute(
+        await em.execute(
           `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
           [input.documentId, input.caseId, input.kind, input.title, input.mediaType, input.size, input.sha256,

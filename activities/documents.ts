@@ -53,7 +53,7 @@ export function createDocumentActivities({ orm, browser, templates }: DocumentDe
           { id: ids.pdfDocumentId, mediaType: 'application/pdf', size: pdf.length, sha256: pdfHash, filename: 'formularz-rejestracyjny.pdf' },
         ];
         for (const r of rows) {
-          await tx.getConnection().execute(
+          await tx.execute(
             `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
              values (?, ?, 'registration-form', 'Formularz rejestracyjny do podpisu', ?, ?, ?, ?, 'generated', 'system', now())
              on conflict (id) do nothing`,

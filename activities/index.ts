@@ -5,7 +5,9 @@ import type { Templates } from '../lib/templates';
 import { createAccountActivities, createAccountMaintenanceActivities } from './accounts';
 import { createCaseActivities } from './cases';
 import { createDocumentActivities } from './documents';
+import { createIdentityMergeActivities } from './identity-merge';
 import { createMailActivities } from './mail';
+import { createPermissionActivities } from './permissions';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -24,6 +26,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(mailDeps),
     ...createAccountActivities(mailDeps),
     ...createAccountMaintenanceActivities(mailDeps),
+    ...createIdentityMergeActivities(mailDeps),
+    ...createPermissionActivities(mailDeps),
   };
 }
 

@@ -55,7 +55,7 @@ export async function deliver(em: EntityManager, mailer: Mailer, from: string, m
   if (existing?.status === 'sent') return false;
   const messageId = messageIdFor(mail.key);
   if (!existing) {
-    await em.getConnection().execute(
+    await em.execute(
       `insert into outbox (id, case_id, recipient, subject, template, html, text, redacted, status, attempts, message_id, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, now()) on conflict (id) do nothing`,
       [mail.key, mail.caseId, mail.to, mail.subject, mail.template, mail.redacted ? null : mail.html,
@@ -66,13 +66,13 @@ export async function deliver(em: EntityManager, mailer: Mailer, from: string, m
     await mailer.sendMail({ from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, messageId, attachments: mail.attachments });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    await em.getConnection().execute(
+    await em.execute(
       `update outbox set status = 'failed', attempts = attempts + 1, last_error = ? where id = ?`,
       [reason.slice(0, 1000), mail.key],
     );
     throw err;
   }
-  await em.getConnection().execute(
+  await em.execute(
     `update outbox set status = 'sent', attempts = attempts + 1, last_error = null, sent_at = now() where id = ?`,
     [mail.key],
   );

@@ -25,22 +25,42 @@ export interface Principal {
 export interface CaseScope {
   voivodeship: string;
   unitCode: string;
+  /** Set on a case about one account (a permission request): that account's own case. */
+  accountId?: string | null;
+  /** With data: an identity merge's second account is data.otherAccountId (the survivor is accountId). */
+  type?: string;
+  data?: Record<string, unknown>;
 }
 
-export type CaseAction = 'view' | 'upload-scan';
+export type CaseAction = 'view' | 'upload-scan' | 'confirm-merge';
 
 const inUnit = (a: Assignment, c: CaseScope) => a.unitCode !== null && (c.unitCode === a.unitCode || c.unitCode.startsWith(a.unitCode));
 
 export function canOnCase(p: Principal, action: CaseAction, c: CaseScope): boolean {
+  // seed 000: the requester follows their own permission request, whatever roles they hold. Such a case
+  // is personal: the unit's other staff do not see it, only the voivodeship and the ministry.
+  const ownCase = !!c.accountId && c.accountId === p.accountId;
+  if (action === 'view' && ownCase) return true;
+  // Identity merge: both accounts follow the case; only the account being merged confirms it, as itself.
+  if (action === 'confirm-merge') return mergedAccountOf(c) === p.accountId;
+  if (action === 'view' && isCaseParty(p, c)) return true;
   return p.assignments.some((a) => {
     switch (action) {
       case 'view':
-        return a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship) || inUnit(a, c);
+        return a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship) || (!c.accountId && inUnit(a, c));
       case 'upload-scan':
         // seed 000: the signed scan reaches the voivodeship office by ePUAP or e-mail; its staff file it.
         return a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship;
     }
   });
+}
+
+const mergedAccountOf = (c: CaseScope): string | null =>
+  c.type === 'identity-merge' && typeof c.data?.otherAccountId === 'string' ? c.data.otherAccountId : null;
+
+/** The accounts a case is about: they follow it whatever their roles, and never decide it themselves. */
+export function isCaseParty(p: Principal, c: CaseScope): boolean {
+  return (!!c.accountId && c.accountId === p.accountId) || mergedAccountOf(c) === p.accountId;
 }
 
 export interface TaskScope {

@@ -7,7 +7,9 @@ import { errorHandler, HttpError } from './errors';
 import { Api } from './http';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
+import { registerIdentityMergeRoutes } from './routes/identity-merges';
 import { registerRegistrationRoutes } from './routes/registrations';
+import { registerPermissionRoutes } from './routes/permissions';
 import { registerSystemRoutes } from './routes/system';
 
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
@@ -23,6 +25,8 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   registerSystemRoutes(api, deps);
   registerAuthRoutes(api, deps);
   registerRegistrationRoutes(api, deps);
+  registerPermissionRoutes(api, deps);
+  registerIdentityMergeRoutes(api, deps);
   registerCaseRoutes(api, deps);
 
   const document = api.openApi({

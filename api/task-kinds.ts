@@ -1,6 +1,9 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { decideApplication, type RegistrationDecision } from '../workflows/messages';
 import { DECISION_TASK_KIND } from '../workflows/registration';
+import { decidePermissionRequest } from '../workflows/messages';
+import { PERMISSION_DECISION_TASK_KIND } from '../workflows/permission-request';
+import { decideIdentityMerge, IDENTITY_MERGE_APPROVAL_TASK_KIND } from '../workflows/messages';
 
 // Which workflow update completes which kind of human task. Every decision task takes the same body
 // (accept, or reject with a reason) and the same update payload.
@@ -9,4 +12,6 @@ export type DecisionUpdate = UpdateDefinition<{ status: string }, [TaskDecision]
 
 export const decisionUpdates: Record<string, DecisionUpdate> = {
   [DECISION_TASK_KIND]: decideApplication as unknown as DecisionUpdate,
+  [PERMISSION_DECISION_TASK_KIND]: decidePermissionRequest as unknown as DecisionUpdate,
+  [IDENTITY_MERGE_APPROVAL_TASK_KIND]: decideIdentityMerge as unknown as DecisionUpdate,
 };

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { ErrorTypes } from '../workflows/messages';
+import { ErrorTypes, IdentityMergeErrorTypes } from '../workflows/messages';
 import { HttpError } from './errors';
 
 const statusFor: Record<string, number> = {
@@ -8,6 +8,8 @@ const statusFor: Record<string, number> = {
   [ErrorTypes.notAwaitingDecision]: 409,
   [ErrorTypes.taskMismatch]: 409,
   [ErrorTypes.reasonRequired]: 400,
+  [IdentityMergeErrorTypes.notAwaitingConfirmation]: 409,
+  [IdentityMergeErrorTypes.notConfirmer]: 403,
 };
 
 /** Rejections by a workflow's update validator become 4xx errors with the workflow's code and message. */

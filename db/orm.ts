@@ -21,8 +21,9 @@ export function ormOptions(databaseUrl: string, poolMax = 10): Options {
       transactional: true,
       allOrNothing: true,
       silent: true,
-      snapshot: true,
-      snapshotName: '.snapshot-obieg',
+      // No schema snapshot: new migrations are diffed against a database migrated to the latest one,
+      // so parallel branches never conflict over a snapshot file.
+      snapshot: false,
       emit: 'ts',
     },
   });

@@ -6,7 +6,7 @@ export const sha256 = (data: Buffer | string): string => createHash('sha256').up
 /** Content-addressed: storing the same bytes twice writes one row. Returns the SHA-256. */
 export async function putBlob(em: EntityManager, content: Buffer): Promise<string> {
   const hash = sha256(content);
-  await em.getConnection().execute(
+  await em.execute(
     'insert into blobs (sha256, content, size, created_at) values (?, ?, ?, now()) on conflict (sha256) do nothing',
     [hash, content, content.length],
   );

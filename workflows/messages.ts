@@ -131,3 +131,102 @@ export const passwordChanged = defineSignal<[{ changedAt: string }]>('passwordCh
 export const getPasswordExpiry = defineQuery<PasswordExpiryView>('getPasswordExpiry');
 
 export const passwordExpiryWorkflowId = (accountId: string) => `password-expiry-${accountId}`;
+
+// ---- Permission extension (seed 000 "Wnioskuj o rozszerzenie uprawnień") ----
+
+/** What is asked for: staff rights in one reporting area of one unit (gmina 7 digits or powiat 4). */
+export interface PermissionTarget {
+  unitCode: string;
+  area: ReportingArea;
+}
+
+export interface PermissionPolicy {
+  reminderAfterDays: number[];
+  expireAfterDays: number;
+}
+
+export interface PermissionRequestInput {
+  caseId: string;
+  /** The requester: the account that receives the role on acceptance. */
+  accountId: string;
+  requesterLogin: string;
+  target: PermissionTarget;
+  /** Of the target unit: its voivodeship administrators decide. */
+  voivodeship: string;
+  unitName: string;
+  justification: string | null;
+  policy: PermissionPolicy;
+}
+
+export type PermissionStatus = 'awaiting_decision' | 'granted' | 'rejected' | 'expired';
+
+export const PERMISSION_CLOSED: PermissionStatus[] = ['granted', 'rejected', 'expired'];
+
+/** Same payload as every decision task (api/task-kinds.ts). */
+export type PermissionDecision = RegistrationDecision;
+
+export interface PermissionRequestView {
+  status: PermissionStatus;
+  deadline: string | null;
+  remindersSent: number;
+  openTaskId: string | null;
+  target: PermissionTarget;
+}
+
+export const getPermissionRequestStatus = defineQuery<PermissionRequestView>('getStatus');
+export const decidePermissionRequest = defineUpdate<PermissionRequestView, [PermissionDecision]>('decidePermissionRequest');
+
+/** The business key: one open request per account and grant, so a repeated request finds the open case. */
+export const permissionRequestWorkflowId = (accountId: string, target: PermissionTarget) =>
+  `permission-${accountId}-${target.unitCode}-${target.area}`;
+
+// ---- Identity merge (scalanie tożsamości kont) ----
+
+export interface IdentityMergeInput {
+  caseId: string;
+  /** The requester: the account that stays and receives the other's roles and history. */
+  survivorId: string;
+  survivorLogin: string;
+  /** The account merged away; it confirms the request by signing in as itself. */
+  otherId: string;
+  otherLogin: string;
+  unitCode: string;
+  voivodeship: string;
+  approver: { role: 'voivodeship_admin' | 'ministry'; voivodeship: string | null };
+  policy: { confirmationDays: number };
+}
+
+export type IdentityMergeStatus = 'awaiting_confirmation' | 'awaiting_approval' | 'merged' | 'rejected' | 'expired';
+
+export const IDENTITY_MERGE_CLOSED: IdentityMergeStatus[] = ['merged', 'rejected', 'expired'];
+
+export const IDENTITY_MERGE_APPROVAL_TASK_KIND = 'identity-merge-approval';
+
+export interface IdentityMergeConfirmation {
+  /** The signed-in account that confirms; only the account being merged may. */
+  accountId: string;
+  confirmedBy: string;
+}
+
+/** Same payload as every decision task (api/task-kinds.ts). */
+export type IdentityMergeDecision = RegistrationDecision;
+
+export interface IdentityMergeView {
+  status: IdentityMergeStatus;
+  deadline: string | null;
+  confirmedBy: string | null;
+  openTaskId: string | null;
+}
+
+export const getIdentityMergeStatus = defineQuery<IdentityMergeView>('getStatus');
+export const confirmIdentityMerge = defineUpdate<IdentityMergeView, [IdentityMergeConfirmation]>('confirmIdentityMerge');
+export const decideIdentityMerge = defineUpdate<IdentityMergeView, [IdentityMergeDecision]>('decideIdentityMerge');
+
+/** The business key: one open merge per ordered pair of accounts (survivor first). */
+export const identityMergeWorkflowId = (survivorId: string, otherId: string) => `identity-merge-${survivorId}-${otherId}`;
+
+/** Error types of the merge's update validators; the API maps them to HTTP statuses (api/temporal-errors.ts). */
+export const IdentityMergeErrorTypes = {
+  notAwaitingConfirmation: 'MERGE_NOT_AWAITING_CONFIRMATION',
+  notConfirmer: 'MERGE_CONFIRMATION_NOT_ALLOWED',
+} as const;

@@ -4,7 +4,7 @@ import { getBlob, putBlob, sha256 } from '../../lib/blobs';
 import { extensionFor, sniffScanType } from '../../lib/file-type';
 import { getRegistrationStatus, submitScan } from '../../workflows/messages';
 import { decisionUpdates } from '../task-kinds';
-import { canActOnTask, canOnCase, forbid, visibleVoivodeships } from '../access';
+import { canActOnTask, canOnCase, forbid, isCaseParty, visibleVoivodeships } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
@@ -170,6 +170,8 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       const task = await em.findOne(TaskSchema, { id: params.taskId });
       if (!task) throw notFound(`zadanie ${params.taskId}`);
       if (!canActOnTask(principal!, { role: task.role, voivodeship: task.voivodeship ?? null, unitCode: task.unitCode ?? null })) forbid();
+      const subject = await findCase(em, task.caseId);
+      if (subject && isCaseParty(principal!, subject)) forbid(); // nobody decides their own request
       if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
       const update = decisionUpdates[task.kind];
       if (!update) throw new HttpError(400, 'UNSUPPORTED_TASK', `Zadania typu ${task.kind} nie kończy się tą operacją`);

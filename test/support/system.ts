@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { createApp } from '../../api/app';
+import type { Api } from '../../api/http';
 import { SA } from '../../workflows/messages';
 import { createBrowserProvider, type BrowserProvider } from '../../lib/browser';
 import { loadConfig, type Config } from '../../lib/config';
@@ -29,6 +30,8 @@ export interface TestSystem {
   config: Config;
   worker: Worker;
   app: Express;
+  /** The route registry (for tests generated from the declared routes). */
+  api: Api;
   browser: BrowserProvider;
   mailer: Mailer;
   close(): Promise<void>;
@@ -66,7 +69,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL },
   });
   const running = worker.run();
-  const { app } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });
+  const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });
   return {
     env,
     client: env.client,
@@ -75,6 +78,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     config,
     worker,
     app,
+    api,
     browser,
     mailer,
     async close() {

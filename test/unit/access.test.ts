@@ -185,3 +185,29 @@ describe('forbid', () => {
     }
   });
 });
+
+describe('canOnCase — a case about one account (permission request)', () => {
+  // lzolkiewska (staff of 2661011, PS) asks for SR in the same unit; another staff member of that unit
+  // is not party to it.
+  const requester = PRINCIPALS['staff-2661011-PS'];
+  const PERSONAL: CaseScope = { voivodeship: '26', unitCode: '2661011', accountId: requester.accountId };
+  const colleague = principal('kolega', assignment({ role: 'staff', voivodeship: '26', unitCode: '2661011', area: 'SR' }));
+  const newcomer = principal('bez-rol', assignment({ role: 'staff', voivodeship: '12', unitCode: '1261011', area: 'PS' }));
+
+  const table: [string, Principal, CaseScope, CaseAction, boolean][] = [
+    ['the requester views it', requester, PERSONAL, 'view', true],
+    ['the requester may not file scans on it', requester, PERSONAL, 'upload-scan', false],
+    ['the requester views a request for a unit of another voivodeship', requester, { voivodeship: '12', unitCode: '1261011', accountId: requester.accountId }, 'view', true],
+    ['a requester with no role in the target unit views it', newcomer, { voivodeship: '26', unitCode: '2661011', accountId: newcomer.accountId }, 'view', true],
+    ['another staff member of the unit does not', colleague, PERSONAL, 'view', false],
+    ['the voivodeship admin of 26 views it', PRINCIPALS['admin-26'], PERSONAL, 'view', true],
+    ['the voivodeship admin of 12 does not', PRINCIPALS['admin-12'], PERSONAL, 'view', false],
+    ['the ministry views it', PRINCIPALS.ministry, PERSONAL, 'view', true],
+    ['a principal without roles does not', PRINCIPALS.nobody, PERSONAL, 'view', false],
+    ['a case with accountId null is a unit case as before', colleague, { voivodeship: '26', unitCode: '2661011', accountId: null }, 'view', true],
+  ];
+
+  it.each(table)('%s', (_title, who, scope, action, allowed) => {
+    expect(canOnCase(who, action, scope)).toBe(allowed);
+  });
+});

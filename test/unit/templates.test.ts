@@ -68,7 +68,7 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
   {
     name: 'permission-granted',
     vars: { ...PERMISSION },
-    subject: /^Uprawnienia rozszerzone: obszar SR — Kielce \(gmina miejska\)$/,
+    subject: /^Rozszerzenie uprawnień przyznane: obszar SR — Kielce \(gmina miejska\)$/,
     body: ['zaakceptował', 'Uprawnienia zostały nadane', 'obszar sprawozdawczy SR w jednostce Kielce (gmina miejska) (kod TERYT 2661011)'],
   },
   {
@@ -103,6 +103,31 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Hasło wygasło — zmień je przy następnym logowaniu$/,
     body: ['ma już 30 dni', 'poprosi o ustawienie'],
     caseFooter: false,
+  },
+  // activities/identity-merge.ts passes the recipient account and the case data as `merge`.
+  {
+    name: 'identity-merge-confirm',
+    vars: { ...ACCOUNT, merge: { survivorLogin: 'lzolkiewska', otherLogin: 'lzolkiewska2' }, expiresAt: EXPIRES_AT },
+    subject: /^Potwierdź scalenie kont: lzolkiewska2 → lzolkiewska$/,
+    body: ['Twojego konta lzolkiewska2', 'zaloguj się jako lzolkiewska2', /31 marca 2026\D+12:00/, 'wniosek wygaśnie', 'nie potwierdzaj go'],
+  },
+  {
+    name: 'identity-merge-expired',
+    vars: { ...ACCOUNT, merge: { survivorLogin: 'lzolkiewska', otherLogin: 'lzolkiewska2' } },
+    subject: /^Wniosek o scalenie kont wygasł: lzolkiewska2 → lzolkiewska$/,
+    body: ['wygasł', 'nie potwierdziło scalenia', 'Oba konta działają bez zmian', 'złóż wniosek ponownie'],
+  },
+  {
+    name: 'identity-merge-rejected',
+    vars: { ...ACCOUNT, merge: { survivorLogin: 'lzolkiewska', otherLogin: 'lzolkiewska2' }, reason: 'Konta należą do różnych osób' },
+    subject: /^Wniosek o scalenie kont został odrzucony: lzolkiewska2 → lzolkiewska$/,
+    body: ['nie został zrealizowany', 'Powód: Konta należą do różnych osób', 'Oba konta działają bez zmian'],
+  },
+  {
+    name: 'identity-merge-completed',
+    vars: { ...ACCOUNT, merge: { survivorLogin: 'lzolkiewska', otherLogin: 'lzolkiewska2' } },
+    subject: /^Konta zostały scalone: lzolkiewska2 → lzolkiewska$/,
+    body: ['zatwierdził scalenie', 'loguj się wyłącznie jako lzolkiewska', 'tokeny dostępu unieważnione'],
   },
 ];
 

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AccountSchema, CaseSchema, UnitSchema } from '../db/entities';
+import type { Mailer } from '../lib/mailer';
+import { renderMail, type Templates } from '../lib/templates';
+import type { PermissionTarget } from '../workflows/messages';
+import { appendEvent, type CaseEventInput } from './cases';
+import { deliver } from './mail';
+
+export interface PermissionDeps {
+  orm: MikroORM;
+  mailer: Mailer;
+  templates: Templates;
+  from: string;
+  publicUrl: string;
+}
+
+export interface GrantPermissionInput {
+  caseId: string;
+  accountId: string;
+  voivodeship: string;
+  target: PermissionTarget;
+  event: CaseEventInput;
+}
+
+export interface PermissionMailInput {
+  /** Idempotency key: one mail per key, however often the activity runs. */
+  key: string;
+  caseId: string;
+  /** The recipient's account; its registered address is used. */
+  accountId: string;
+  template: string;
+  vars?: Record<string, unknown>;
+  event?: { type: string; message: string };
+}
+
+export function createPermissionActivities({ orm, mailer, templates, from, publicUrl }: PermissionDeps) {
+  return {
+    /** seed 000: on acceptance the permission is granted at once. A second run inserts nothing. */
+    async grantPermission(input: GrantPermissionInput): Promise<{ inserted: boolean }> {
+      return orm.em.fork().transactional(async (em) => {
+        const res = await em.execute(
+          `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
+           values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`,
+          [randomUUID(), input.accountId, input.voivodeship, input.target.unitCode, input.target.area],
+          'run',
+        );
+        await appendEvent(em, input.caseId, input.event);
+        return { inserted: ((res as { affectedRows?: number }).affectedRows ?? 0) > 0 };
+      });
+    },
+
+    /** The voivodeship administrators of a voivodeship: every active account holding that role there. */
+    async voivodeshipAdminRecipients(input: { voivodeship: string }): Promise<string[]> {
+      const rows = await orm.em.fork().getConnection().execute<{ id: string }[]>(
+        `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
+         where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`,
+        [input.voivodeship],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    /** A mail about a permission case to one account; an account no longer active is skipped. */
+    async sendPermissionMail(input: PermissionMailInput): Promise<boolean> {
+      const em = orm.em.fork();
+      const c = await em.findOneOrFail(CaseSchema, { id: input.caseId });
+      const recipient = await em.findOneOrFail(AccountSchema, { id: input.accountId });
+      if (recipient.status !== 'active') return false;
+      const requester = c.accountId ? await em.findOne(AccountSchema, { id: c.accountId }) : null;
+      const unit = await em.findOne(UnitSchema, { code: c.unitCode });
+      const content = renderMail(templates, input.template, {
+        case: c,
+        recipient,
+        requester,
+        target: c.data.target,
+        justification: c.data.justification,
+        unit: unit ? { code: unit.code, name: `${unit.name} (${unit.nameExtra})` } : { code: c.unitCode, name: c.unitCode },
+        caseUrl: `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(c.id)}`,
+        publicUrl,
+        ...input.vars,
+      });
+      const sent = await deliver(em, mailer, from, { key: input.key, caseId: input.caseId, to: recipient.email, template: input.template, ...content });
+      if (sent && input.event) {
+        await appendEvent(em, input.caseId, { key: `${input.key}:sent`, actor: 'system', ...input.event, data: { mail: input.key } });
+      }
+      return true;
+    },
+  };
+}
+
+export type PermissionActivities = ReturnType<typeof createPermissionActivities>;

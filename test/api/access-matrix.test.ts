@@ -1,0 +1,149 @@
+import request from 'supertest';
+import { getRegistrationStatus } from '../../workflows/messages';
+import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
+import { eventually, startSystem, type TestSystem } from '../support/system';
+
+// The access matrix: every declared API route × every role × a resource in the role's own scope and
+// one in a foreign scope, with the expected allow or deny written out below. A route added without a
+// row here fails the test, so no cell is ever skipped.
+
+type Verdict = 'allow' | 'deny';
+const ROLES = ['anonymous', 'ministry', 'voivodeship_admin', 'unit_head', 'local_admin', 'staff'] as const;
+type RoleName = (typeof ROLES)[number];
+type Row = Record<RoleName, [own: Verdict, foreign: Verdict]>;
+
+const everyone: Row = { anonymous: ['allow', 'allow'], ministry: ['allow', 'allow'], voivodeship_admin: ['allow', 'allow'], unit_head: ['allow', 'allow'], local_admin: ['allow', 'allow'], staff: ['allow', 'allow'] };
+const signedIn: Row = { ...everyone, anonymous: ['deny', 'deny'] };
+const ownOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['allow', 'deny'], voivodeship_admin: ['allow', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'], staff: ['allow', 'deny'] };
+const viewCase: Row = { ...ownOnly, ministry: ['allow', 'allow'] };
+const voivodeshipAdminOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['allow', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['deny', 'deny'], staff: ['deny', 'deny'] };
+
+/** The expected matrix, one row per route. */
+const EXPECTED: Record<string, Row> = {
+  'GET /healthz': everyone,
+  'GET /readyz': everyone,
+  'GET /api/units': everyone,
+  'POST /api/registrations': everyone,
+  'POST /api/auth/login': everyone,
+  'POST /api/auth/password-reminder': everyone,
+  'POST /api/auth/logout': signedIn,
+  'GET /api/me': signedIn,
+  'POST /api/auth/password': signedIn,
+  'GET /api/tokens': signedIn,
+  'POST /api/tokens': signedIn,
+  'DELETE /api/tokens/:tokenId': ownOnly,
+  'GET /api/tasks': signedIn,
+  'GET /api/cases/:caseId': viewCase,
+  'GET /api/cases/:caseId/documents/:documentId': viewCase,
+  'POST /api/cases/:caseId/scans': voivodeshipAdminOnly,
+  'POST /api/tasks/:taskId/complete': voivodeshipAdminOnly,
+  'POST /api/permission-requests': signedIn,
+  'POST /api/identity-merges': signedIn,
+  // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
+  'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
+};
+
+// Errors that mean "not for you"; anything else (200, 400, 409, …) means the access check let it through.
+const DENIALS = ['UNAUTHENTICATED', 'INVALID_TOKEN', 'FORBIDDEN', 'NOT_FOUND'];
+
+let sys: TestSystem;
+const tokens = {} as Record<RoleName, string | null>;
+const spareTokenIds = {} as Record<RoleName, string>;
+let foreignTokenId: string;
+const scope = { own: {} as Record<string, string>, foreign: {} as Record<string, string> };
+
+async function registrationWithTask(terytCode: string, email: string, areas: string[], adminToken: string) {
+  const app = application({ email });
+  app.unit.terytCode = terytCode;
+  app.areas = areas as never;
+  const { body } = await request(sys.app).post('/api/registrations').send(app).expect(201);
+  const handle = sys.client.workflow.getHandle(body.id);
+  await eventually(async () => (await handle.query(getRegistrationStatus)).status === 'awaiting_scan', 30_000, 'awaiting scan');
+  const caseView = await eventually(async () => {
+    const r = await request(sys.app).get(`/api/cases/${body.id}`).set('Authorization', `Bearer ${adminToken}`);
+    return r.body.documents?.length ? r.body : null;
+  }, 20_000, 'documents');
+  await request(sys.app).post(`/api/cases/${body.id}/scans`).set('Authorization', `Bearer ${adminToken}`).field('channel', 'epuap').attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+  const taskId = await eventually(async () => (await handle.query(getRegistrationStatus)).openTaskId, 20_000, 'task');
+  return { caseId: body.id as string, documentId: caseView.documents[0].id as string, taskId };
+}
+
+beforeAll(async () => {
+  sys = await startSystem();
+  const orm = sys.db.orm;
+  tokens.anonymous = null;
+  tokens.ministry = await tokenFor(orm, 'm-ministry', 'ministry', null);
+  tokens.voivodeship_admin = await tokenFor(orm, 'm-adm-26', 'voivodeship_admin', '26');
+  tokens.unit_head = await tokenFor(orm, 'm-head', 'unit_head', '26');
+  tokens.local_admin = await tokenFor(orm, 'm-ladm', 'local_admin', '26');
+  tokens.staff = await tokenFor(orm, 'm-staff', 'staff', '26');
+  const conn = orm.em.fork().getConnection();
+  await conn.execute("update role_assignments set unit_code = '2661011' where role in ('unit_head', 'local_admin', 'staff')");
+  await conn.execute("update role_assignments set area = 'PS' where role = 'staff'");
+  const adm12 = await tokenFor(orm, 'm-adm-12', 'voivodeship_admin', '12');
+
+  const own = await registrationWithTask('2661011', 'wlasny@mopr.kielce.example', ['PS', 'SR'], tokens.voivodeship_admin);
+  const foreign = await registrationWithTask('1261011', 'obcy@mops.krakow.example', ['SR'], adm12);
+  scope.own = own;
+  scope.foreign = foreign;
+
+  for (const role of ROLES) {
+    if (!tokens[role]) continue;
+    const r = await request(sys.app).post('/api/tokens').set('Authorization', `Bearer ${tokens[role]}`).send({ name: 'zapasowy' }).expect(201);
+    spareTokenIds[role] = r.body.id;
+  }
+  const other = await request(sys.app).post('/api/tokens').set('Authorization', `Bearer ${adm12}`).send({ name: 'cudzy' }).expect(201);
+  foreignTokenId = other.body.id;
+});
+afterAll(async () => {
+  await sys?.close();
+});
+
+function call(route: string, role: RoleName, where: 'own' | 'foreign') {
+  const [method, path] = route.split(' ');
+  const s = where === 'own' ? scope.own : scope.foreign;
+  const url = path
+    .replace(':caseId', encodeURIComponent(s.caseId))
+    .replace(':documentId', encodeURIComponent(s.documentId))
+    .replace(':taskId', encodeURIComponent(s.taskId))
+    .replace(':tokenId', where === 'own' ? (spareTokenIds[role] ?? foreignTokenId) : foreignTokenId);
+  let req = (request(sys.app) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()](url);
+  if (tokens[role]) req = req.set('Authorization', `Bearer ${tokens[role]}`);
+  const bodies: Record<string, unknown> = {
+    'POST /api/registrations': application({ email: `macierz-${role}-${where}@ops.example` }),
+    'POST /api/auth/login': { login: 'ktokolwiek', password: 'Zle#Haslo1' },
+    'POST /api/auth/password-reminder': { login: 'ktokolwiek' },
+    'POST /api/auth/password': { currentPassword: 'Stare#Haslo1', newPassword: 'Nowe#Haslo1' },
+    'POST /api/tokens': { name: 'macierz' },
+    'POST /api/tasks/:taskId/complete': { decision: 'reject', reason: 'Test macierzy dostępu' },
+    'POST /api/permission-requests': { unitCode: '2661011', area: 'FA' },
+    'POST /api/identity-merges': { otherLogin: 'nie-ma-takiego-konta' },
+  };
+  if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
+  if (route === 'POST /api/auth/logout' || route === 'DELETE /api/tokens/:tokenId') return req;
+  return method === 'GET' ? req : req.send(bodies[route] ?? {});
+}
+
+test('every declared route has a row in the expected matrix', () => {
+  const declared = sys.api.routes.map((r) => `${r.spec.method.toUpperCase()} ${r.spec.path}`).sort();
+  expect(Object.keys(EXPECTED).sort()).toEqual(declared);
+});
+
+const cells = Object.entries(EXPECTED).flatMap(([route, row]) =>
+  ROLES.flatMap((role) => (['own', 'foreign'] as const).map((where) => ({ route, role, where, expected: row[role][where === 'own' ? 0 : 1] }))),
+);
+
+// Logout and token revocation act on the caller; they run last so the other cells keep their tokens.
+const order = (r: string) => (r === 'POST /api/auth/logout' || r.startsWith('DELETE') ? 1 : 0);
+cells.sort((a, b) => order(a.route) - order(b.route));
+
+test.each(cells)('$route as $role in $where scope: $expected', async ({ route, role, where, expected }) => {
+  const res = await call(route, role, where);
+  const code: string | undefined = res.body?.error?.code;
+  const verdict: Verdict = code && DENIALS.includes(code) ? 'deny' : 'allow';
+  expect({ status: res.status, verdict }).toEqual({ status: res.status, verdict: expected });
+  if (verdict === 'deny' && role !== 'anonymous') {
+    const [{ n }] = await sys.db.orm.em.fork().getConnection().execute("select count(*)::int as n from audit_log where outcome = 'denied'");
+    expect(n).toBeGreaterThan(0);
+  }
+});

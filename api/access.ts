@@ -36,6 +36,16 @@ export type CaseAction = 'view' | 'upload-scan' | 'confirm-merge';
 
 const inUnit = (a: Assignment, c: CaseScope) => a.unitCode !== null && (c.unitCode === a.unitCode || c.unitCode.startsWith(a.unitCode));
 
+/** The reporting areas a case concerns, when it concerns some (a registration names them). */
+function caseAreas(c: CaseScope): string[] | null {
+  const application = c.data?.application as { areas?: unknown } | undefined;
+  if (Array.isArray(application?.areas)) return application.areas as string[];
+  return typeof c.data?.area === 'string' ? [c.data.area] : null;
+}
+
+// Staff are authorised per reporting area: they see their unit's cases in their areas only.
+const inArea = (a: Assignment, c: CaseScope) => a.role !== 'staff' || !a.area || !caseAreas(c) || caseAreas(c)!.includes(a.area);
+
 export function canOnCase(p: Principal, action: CaseAction, c: CaseScope): boolean {
   // seed 000: the requester follows their own permission request, whatever roles they hold. Such a case
   // is personal: the unit's other staff do not see it, only the voivodeship and the ministry.
@@ -47,7 +57,7 @@ export function canOnCase(p: Principal, action: CaseAction, c: CaseScope): boole
   return p.assignments.some((a) => {
     switch (action) {
       case 'view':
-        return a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship) || (!c.accountId && inUnit(a, c));
+        return a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship) || (!c.accountId && inUnit(a, c) && inArea(a, c));
       case 'upload-scan':
         // seed 000: the signed scan reaches the voivodeship office by ePUAP or e-mail; its staff file it.
         return a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship;

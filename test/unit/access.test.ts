@@ -211,3 +211,19 @@ describe('canOnCase — a case about one account (permission request)', () => {
     expect(canOnCase(who, action, scope)).toBe(allowed);
   });
 });
+
+describe('staff see their unit’s cases in their own reporting areas only', () => {
+  const staffIn = (area: string) => principal(`staff-${area}`, assignment({ role: 'staff', voivodeship: '26', unitCode: '2661011', area }));
+  const registration = (areas: string[]) => ({ voivodeship: '26', unitCode: '2661011', data: { application: { areas } } });
+  test.each([
+    ['PS', ['PS', 'SR'], true],
+    ['SR', ['PS', 'SR'], true],
+    ['FA', ['PS', 'SR'], false],
+    ['FA', [], false],
+  ])('staff of area %s on a registration for %j: %s', (area, areas, allowed) => {
+    expect(canOnCase(staffIn(area), 'view', registration(areas))).toBe(allowed);
+  });
+  test('a unit head sees the unit’s cases whatever their areas', () => {
+    expect(canOnCase(principal('head', assignment({ role: 'unit_head', voivodeship: '26', unitCode: '2661011' })), 'view', registration(['FA']))).toBe(true);
+  });
+});

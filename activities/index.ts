@@ -1,13 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
 import type { BrowserProvider } from '../lib/browser';
 import type { Mailer } from '../lib/mailer';
 import type { Templates } from '../lib/templates';
 import { createAccountActivities, createAccountMaintenanceActivities } from './accounts';
 import { createCaseActivities } from './cases';
+import { createCsizsActivities } from './csizs';
 import { createDocumentActivities } from './documents';
 import { createIdentityMergeActivities } from './identity-merge';
-import { createMailActivities } from './mail';
+import { createMailActivities, createMailResendActivities } from './mail';
 import { createPermissionActivities } from './permissions';
+import { createReportActivities } from './reports';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -16,6 +19,8 @@ export interface ActivityDeps {
   templates: Templates;
   mailFrom: string;
   publicUrl: string;
+  /** For activities that start workflows (report campaigns). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -24,10 +29,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaseActivities(deps),
     ...createDocumentActivities(deps),
     ...createMailActivities(mailDeps),
+    ...createMailResendActivities(mailDeps),
     ...createAccountActivities(mailDeps),
     ...createAccountMaintenanceActivities(mailDeps),
     ...createIdentityMergeActivities(mailDeps),
     ...createPermissionActivities(mailDeps),
+    ...createReportActivities(deps),
+    ...createCsizsActivities(deps),
   };
 }
 

@@ -108,3 +108,25 @@ export function createMailActivities({ orm, mailer, templates, from, publicUrl }
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;
+
+/** An operator's resend of a stored mail (never one that carried a secret). */
+export function createMailResendActivities({ orm, mailer, from }: Pick<MailDeps, 'orm' | 'mailer' | 'from'>) {
+  return {
+    async resendOutboxMail(input: { mailId: string }): Promise<void> {
+      const em = orm.em.fork();
+      const rows = await em.execute<{ recipient: string; subject: string; html: string | null; text: string | null; redacted: boolean; message_id: string }[]>(
+        'select recipient, subject, html, text, redacted, message_id from outbox where id = ?',
+        [input.mailId],
+      );
+      const m = rows[0];
+      if (!m || m.redacted || m.html === null) return;
+      try {
+        await mailer.sendMail({ from, to: m.recipient, subject: m.subject, html: m.html, text: m.text ?? undefined, messageId: m.message_id });
+      } catch (err) {
+        await em.execute("update outbox set status = 'failed', attempts = attempts + 1, last_error = ? where id = ?", [String(err instanceof Error ? err.message : err).slice(0, 1000), input.mailId]);
+        throw err;
+      }
+      await em.execute("update outbox set status = 'sent', attempts = attempts + 1, last_error = null, sent_at = now() where id = ?", [input.mailId]);
+    },
+  };
+}

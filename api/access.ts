@@ -97,3 +97,69 @@ export function visibleVoivodeships(p: Principal): string[] | null {
 export function forbid(): never {
   throw new HttpError(403, 'FORBIDDEN', 'Brak uprawnień do tej operacji w tym zakresie (rola lub województwo/jednostka)');
 }
+
+/**
+ * The same visibility as canOnCase, as an SQL condition over `cases c`, for lists and counts.
+ * Kept beside canOnCase so the two are read and changed together.
+ */
+export function caseVisibilitySql(p: Principal): { sql: string; params: unknown[] } {
+  if (p.assignments.some((a) => a.role === 'ministry')) return { sql: 'true', params: [] };
+  const parts: string[] = ['c.account_id = ?', "c.data->>'otherAccountId' = ?"];
+  const params: unknown[] = [p.accountId, p.accountId];
+  for (const a of p.assignments) {
+    if (a.role === 'voivodeship_admin' && a.voivodeship) {
+      parts.push('c.voivodeship = ?');
+      params.push(a.voivodeship);
+    } else if (a.unitCode) {
+      const area = a.role === 'staff' && a.area ? ` and (jsonb_typeof(c.data->'application'->'areas') is distinct from 'array' or jsonb_exists(c.data->'application'->'areas', ?))` : '';
+      parts.push(`(c.account_id is null and c.unit_code like ?${area})`);
+      params.push(`${a.unitCode}%`, ...(area ? [a.area] : []));
+    }
+  }
+  return { sql: `(${parts.join(' or ')})`, params };
+}
+
+// ---- Reports (process 3) ----
+
+/** seed 001: the ministry sets campaigns, their deadlines and the reporting calendar. */
+export const canManageReporting = (p: Principal): boolean => p.assignments.some((a) => a.role === 'ministry');
+
+/**
+ * seed 002 §I.4-5, §II.1-3: a report is drafted and submitted by the unit's staff authorised for its area,
+ * or by the head (who also stands in when the designated people are absent); nobody outside the unit.
+ */
+export function canEditReport(p: Principal, r: { unitCode: string; area: string }): boolean {
+  return p.assignments.some(
+    (a) => a.unitCode === r.unitCode && (a.role === 'unit_head' || (a.role === 'staff' && (!a.area || a.area === r.area))),
+  );
+}
+
+/** Roll-up scope: the ministry sees the country (null), a voivodeship administrator their voivodeship(s). */
+export function rollupVoivodeships(p: Principal): string[] | null {
+  if (canManageReporting(p)) return null;
+  const own = p.assignments.filter((a) => a.role === 'voivodeship_admin' && a.voivodeship).map((a) => a.voivodeship!);
+  if (own.length === 0) forbid();
+  return [...new Set(own)];
+}
+
+/**
+ * seed 004, CSIZS connection campaign: the ministry runs the campaign, its phone checkpoints and the
+ * escalation to mayors; the voivodeship administrator accepts the connection notification and sends the
+ * information package for units of their voivodeship; the unit's head or local administrator reports
+ * the unit's own steps.
+ */
+export type CsizsAction = 'manage-campaign' | 'phone' | 'voivodeship-step' | 'unit-step';
+
+export function canOnCsizs(p: Principal, action: CsizsAction, unit?: { voivodeship: string; unitCode: string }): boolean {
+  return p.assignments.some((a) => {
+    switch (action) {
+      case 'manage-campaign':
+      case 'phone':
+        return a.role === 'ministry';
+      case 'voivodeship-step':
+        return a.role === 'voivodeship_admin' && !!unit && a.voivodeship === unit.voivodeship;
+      case 'unit-step':
+        return (a.role === 'unit_head' || a.role === 'local_admin') && !!unit && a.unitCode === unit.unitCode;
+    }
+  });
+}

@@ -5,11 +5,15 @@ import { createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, HttpError } from './errors';
 import { Api } from './http';
+import { createPages } from './pages';
+import { loadTemplates } from '../lib/templates';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
+import { registerCsizsRoutes } from './routes/csizs';
 import { registerIdentityMergeRoutes } from './routes/identity-merges';
 import { registerRegistrationRoutes } from './routes/registrations';
 import { registerPermissionRoutes } from './routes/permissions';
+import { registerReportRoutes } from './routes/reports';
 import { registerSystemRoutes } from './routes/system';
 
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
@@ -27,6 +31,8 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   registerRegistrationRoutes(api, deps);
   registerPermissionRoutes(api, deps);
   registerIdentityMergeRoutes(api, deps);
+  registerReportRoutes(api, deps);
+  registerCsizsRoutes(api, deps);
   registerCaseRoutes(api, deps);
 
   const document = api.openApi({
@@ -39,6 +45,7 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   });
 
   app.use(router);
+  app.use(createPages(deps, loadTemplates()));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `Nie ma takiego adresu: ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log, deps.config.UPLOAD_MAX_BYTES));
   return { app, api };

@@ -4,6 +4,7 @@ import { DECISION_TASK_KIND } from '../workflows/registration';
 import { decidePermissionRequest } from '../workflows/messages';
 import { PERMISSION_DECISION_TASK_KIND } from '../workflows/permission-request';
 import { decideIdentityMerge, IDENTITY_MERGE_APPROVAL_TASK_KIND } from '../workflows/messages';
+import { decideReport, REPORT_VERIFICATION_TASK_KIND } from '../workflows/messages';
 
 // Which workflow update completes which kind of human task. Every decision task takes the same body
 // (accept, or reject with a reason) and the same update payload.
@@ -14,4 +15,6 @@ export const decisionUpdates: Record<string, DecisionUpdate> = {
   [DECISION_TASK_KIND]: decideApplication as unknown as DecisionUpdate,
   [PERMISSION_DECISION_TASK_KIND]: decidePermissionRequest as unknown as DecisionUpdate,
   [IDENTITY_MERGE_APPROVAL_TASK_KIND]: decideIdentityMerge as unknown as DecisionUpdate,
+  // Reject = return for correction with comments (the reason).
+  [REPORT_VERIFICATION_TASK_KIND]: decideReport as unknown as DecisionUpdate,
 };

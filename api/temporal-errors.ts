@@ -1,15 +1,28 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { ErrorTypes, IdentityMergeErrorTypes } from '../workflows/messages';
+import { ErrorTypes, IdentityMergeErrorTypes, ReportErrorTypes } from '../workflows/messages';
+import { CsizsErrorTypes } from '../workflows/rules/csizs-campaign';
 import { HttpError } from './errors';
 
 const statusFor: Record<string, number> = {
+  [CsizsErrorTypes.outOfOrder]: 409,
+  [CsizsErrorTypes.alreadyDone]: 409,
+  [CsizsErrorTypes.notOnCallList]: 409,
+  [CsizsErrorTypes.noEscalation]: 409,
+  [CsizsErrorTypes.vendorRequired]: 400,
+  [CsizsErrorTypes.reasonRequired]: 400,
+  [CsizsErrorTypes.unknownVendor]: 422,
+  [CsizsErrorTypes.certificatesMissing]: 422,
   [ErrorTypes.notAwaitingScan]: 409,
   [ErrorTypes.notAwaitingDecision]: 409,
   [ErrorTypes.taskMismatch]: 409,
   [ErrorTypes.reasonRequired]: 400,
+  [ErrorTypes.noOpenDeadline]: 409,
+  [ErrorTypes.invalidExtension]: 400,
   [IdentityMergeErrorTypes.notAwaitingConfirmation]: 409,
   [IdentityMergeErrorTypes.notConfirmer]: 403,
+  [ReportErrorTypes.notEditable]: 409,
+  [ReportErrorTypes.invalidContent]: 422,
 };
 
 /** Rejections by a workflow's update validator become 4xx errors with the workflow's code and message. */

@@ -264,6 +264,9 @@ export interface Task {
   comment?: string | null;
   completedBy?: string | null;
   completedAt?: Date | null;
+  /** Claimed by one person (login) from the role and scope the task is offered to. */
+  claimedBy?: string | null;
+  claimedAt?: Date | null;
   createdAt: Date;
 }
 
@@ -285,6 +288,8 @@ export const TaskSchema = new EntitySchema<Task>({
     comment: { type: 'text', nullable: true },
     completedBy: { type: 'string', length: 120, nullable: true },
     completedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    claimedBy: { type: 'string', length: 120, nullable: true },
+    claimedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
   },
 });
@@ -380,6 +385,271 @@ export const OutboxMailSchema = new EntitySchema<OutboxMail>({
   },
 });
 
+/** A report form of the reporting calendar (process 3): who reports it, how often, and when it is due. */
+export interface ReportForm {
+  code: string;
+  name: string;
+  area: string;
+  /** Which kind of unit reports it: every gmina or every powiat. */
+  unitKind: 'gmina' | 'powiat';
+  period: string;
+  /** workflows/rules/reporting-calendar.ts DueRule. */
+  dueRule: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ReportFormSchema = new EntitySchema<ReportForm>({
+  name: 'ReportForm',
+  tableName: 'report_forms',
+  properties: {
+    code: { type: 'string', length: 40, primary: true },
+    name: { type: 'string', length: 300 },
+    area: { type: 'string', length: 16 },
+    unitKind: { type: 'string', length: 16 },
+    period: { type: 'string', length: 16 },
+    dueRule: { type: 'json' },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+/** One opening of a form for a period (or a one-off survey) for a set of units. */
+export interface ReportCampaign {
+  id: string;
+  formCode: string;
+  period: string;
+  dueDate: string;
+  plan: Record<string, unknown>;
+  unitCount: number;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export const ReportCampaignSchema = new EntitySchema<ReportCampaign>({
+  name: 'ReportCampaign',
+  tableName: 'report_campaigns',
+  properties: {
+    id: { type: 'string', length: 120, primary: true },
+    formCode: { type: 'string', length: 40 },
+    period: { type: 'string', length: 40 },
+    dueDate: { type: 'string', columnType: 'date' },
+    plan: { type: 'json' },
+    unitCount: { type: 'integer' },
+    createdBy: { type: 'string', length: 120 },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+  },
+});
+
+/** The read model of one unit's report in a campaign; id = the report workflow id. */
+export interface Report {
+  id: string;
+  campaignId: string;
+  formCode: string;
+  period: string;
+  unitCode: string;
+  voivodeship: string;
+  status: string;
+  overdue: boolean;
+  dueDate: string;
+  versions: number;
+  updatedAt: Date;
+}
+
+export const ReportSchema = new EntitySchema<Report>({
+  name: 'Report',
+  tableName: 'reports',
+  indexes: [{ properties: ['campaignId', 'voivodeship', 'status'] }],
+  properties: {
+    id: { type: 'string', length: 200, primary: true },
+    campaignId: { type: 'string', length: 120 },
+    formCode: { type: 'string', length: 40 },
+    period: { type: 'string', length: 40 },
+    unitCode: { type: 'string', length: 7 },
+    voivodeship: { type: 'string', length: 2 },
+    status: { type: 'string', length: 24 },
+    overdue: { type: 'boolean', default: false },
+    dueDate: { type: 'string', columnType: 'date' },
+    versions: { type: 'integer', default: 0 },
+    updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+/** A submitted version with its receipt (UPO, seed 003); versions are never overwritten. */
+export interface ReportVersion {
+  id: number;
+  reportId: string;
+  version: number;
+  content: Record<string, unknown>;
+  sha256: string;
+  receiptNumber: string;
+  submittedAt: Date;
+  submittedBy: string;
+}
+
+export const ReportVersionSchema = new EntitySchema<ReportVersion>({
+  name: 'ReportVersion',
+  tableName: 'report_versions',
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    reportId: { type: 'string', length: 200 },
+    version: { type: 'integer' },
+    content: { type: 'json' },
+    sha256: { type: 'string', length: 64 },
+    receiptNumber: { type: 'string', length: 80, unique: true },
+    submittedAt: { type: 'Date', columnType: 'timestamptz' },
+    submittedBy: { type: 'string', length: 120 },
+  },
+});
+
+/** Every draft save is kept (seed 001: save before a break so nothing typed is lost). */
+export interface ReportDraft {
+  id: number;
+  reportId: string;
+  content: Record<string, unknown>;
+  savedAt: Date;
+  savedBy: string;
+  idempotencyKey: string;
+}
+
+export const ReportDraftSchema = new EntitySchema<ReportDraft>({
+  name: 'ReportDraft',
+  tableName: 'report_drafts',
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    reportId: { type: 'string', length: 200, index: true },
+    content: { type: 'json' },
+    savedAt: { type: 'Date', columnType: 'timestamptz' },
+    savedBy: { type: 'string', length: 120 },
+    idempotencyKey: { type: 'string', length: 300, unique: true },
+  },
+});
+
+// ---- CSIZS connection campaign (seed 004) ----
+
+export interface CsizsCampaign {
+  id: string;
+  name: string;
+  area: string;
+  /** The calendar as written (local Warsaw dates) and resolved to instants. */
+  calendar: Record<string, unknown>;
+  plan: Record<string, unknown>;
+  status: 'created' | 'starting' | 'started';
+  totalUnits: number;
+  startedUnits: number;
+  /** Started units per voivodeship shard. */
+  shardProgress: Record<string, number>;
+  createdAt: Date;
+  startedAt?: Date | null;
+}
+
+export const CsizsCampaignSchema = new EntitySchema<CsizsCampaign>({
+  name: 'CsizsCampaign',
+  tableName: 'csizs_campaigns',
+  properties: {
+    id: { type: 'string', length: 80, primary: true },
+    name: { type: 'string', length: 200 },
+    area: { type: 'string', length: 16 },
+    calendar: { type: 'json' },
+    plan: { type: 'json' },
+    status: { type: 'string', length: 16 },
+    totalUnits: { type: 'integer', default: 0 },
+    startedUnits: { type: 'integer', default: 0 },
+    shardProgress: { type: 'json' },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    startedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
+/** One unit's connection state, projected by its workflow: never a password or certificate. */
+export interface CsizsUnit {
+  campaignId: string;
+  unitCode: string;
+  voivodeship: string;
+  workflowId: string;
+  vendor?: string | null;
+  currentStep?: string | null;
+  lateStep?: string | null;
+  completed: Record<string, { at: string; by: string }>;
+  connected: boolean;
+  escalatedAt?: Date | null;
+  escalationReason?: string | null;
+  escalationBy?: string | null;
+  packagePasswordHandedOverAt?: Date | null;
+  updatedAt: Date;
+}
+
+export const CsizsUnitSchema = new EntitySchema<CsizsUnit>({
+  name: 'CsizsUnit',
+  tableName: 'csizs_units',
+  properties: {
+    campaignId: { type: 'string', length: 80, primary: true },
+    unitCode: { type: 'string', length: 7, primary: true },
+    voivodeship: { type: 'string', length: 2, index: true },
+    workflowId: { type: 'string', length: 200 },
+    vendor: { type: 'string', length: 100, nullable: true },
+    currentStep: { type: 'string', length: 40, nullable: true },
+    lateStep: { type: 'string', length: 40, nullable: true },
+    completed: { type: 'json' },
+    connected: { type: 'boolean', default: false },
+    escalatedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    escalationReason: { type: 'text', nullable: true },
+    escalationBy: { type: 'string', length: 120, nullable: true },
+    packagePasswordHandedOverAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+  },
+});
+
+/** A unit on a checkpoint's call list; status is the checkpoint's result so far. */
+export interface CsizsCheckpointEntry {
+  campaignId: string;
+  unitCode: string;
+  checkpoint: string;
+  status: 'open' | 'confirmed' | 'not_confirmed' | 'unreachable';
+  openedAt: Date;
+  resolvedAt?: Date | null;
+}
+
+export const CsizsCheckpointSchema = new EntitySchema<CsizsCheckpointEntry>({
+  name: 'CsizsCheckpoint',
+  tableName: 'csizs_checkpoints',
+  properties: {
+    campaignId: { type: 'string', length: 80, primary: true },
+    unitCode: { type: 'string', length: 7, primary: true },
+    checkpoint: { type: 'string', length: 20, primary: true },
+    status: { type: 'string', length: 16 },
+    openedAt: { type: 'Date', columnType: 'timestamptz' },
+    resolvedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
+/** Every phone call of a checkpoint: outcome, reason, who called and when. */
+export interface CsizsCall {
+  id: string;
+  campaignId: string;
+  unitCode: string;
+  checkpoint: string;
+  outcome: 'confirmed' | 'not_confirmed' | 'no_answer';
+  reason?: string | null;
+  calledBy: string;
+  calledAt: Date;
+}
+
+export const CsizsCallSchema = new EntitySchema<CsizsCall>({
+  name: 'CsizsCall',
+  tableName: 'csizs_calls',
+  properties: {
+    id: { type: 'string', length: 200, primary: true },
+    campaignId: { type: 'string', length: 80 },
+    unitCode: { type: 'string', length: 7 },
+    checkpoint: { type: 'string', length: 20 },
+    outcome: { type: 'string', length: 16 },
+    reason: { type: 'text', nullable: true },
+    calledBy: { type: 'string', length: 120 },
+    calledAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
 export const entities = [
   UnitSchema,
   AccountSchema,
@@ -393,4 +663,13 @@ export const entities = [
   BlobSchema,
   CaseDocumentSchema,
   OutboxMailSchema,
+  ReportFormSchema,
+  ReportCampaignSchema,
+  ReportSchema,
+  ReportVersionSchema,
+  ReportDraftSchema,
+  CsizsCampaignSchema,
+  CsizsUnitSchema,
+  CsizsCheckpointSchema,
+  CsizsCallSchema,
 ];

@@ -38,6 +38,9 @@ const schema = z.object({
   PASSWORD_EXPIRY_REMINDER_DAYS: dayList.default([7, 3, 1]),
   PERMISSION_REMINDER_DAYS: dayList.default([3, 7]),
   PERMISSION_EXPIRY_DAYS: intFrom(1, 365).default(14),
+  // Process 3: reminders 7, 3 and 1 working days before a report is due; the voivodeship 3 working days after.
+  REPORT_REMINDER_WORKING_DAYS: dayList.default([7, 3, 1]),
+  REPORT_ESCALATION_WORKING_DAYS: intFrom(1, 30).default(3),
   MERGE_CONFIRMATION_DAYS: intFrom(1, 365).default(14),
   UPLOAD_MAX_BYTES: intFrom(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

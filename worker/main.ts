@@ -5,6 +5,7 @@ import { openOrm } from '../db/orm';
 import { createBrowserProvider } from '../lib/browser';
 import { createMailer } from '../lib/mailer';
 import { loadTemplates } from '../lib/templates';
+import { connectClient } from '../lib/temporal';
 import { createObiegWorker } from './create-worker';
 
 // The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
@@ -17,19 +18,22 @@ async function main(): Promise<void> {
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Report campaigns start their workflows from an activity (workflows/report-campaign.ts).
+  const client = await connectClient(config);
   try {
     const worker = await createObiegWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       payloadKey: config.PAYLOAD_KEY,
-      deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL },
+      deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client },
     });
     log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
     await worker.run();
     log.info('worker drained and stopped');
   } finally {
     await connection.close();
+    await client.connection.close();
     await browser.close();
     mailer.close();
     await orm.close();

@@ -1,9 +1,9 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { caseStatusSetter } from './case-status';
 import {
   IDENTITY_MERGE_APPROVAL_TASK_KIND,
   IDENTITY_MERGE_CLOSED,
-  SA,
   confirmIdentityMerge,
   decideIdentityMerge,
   getIdentityMergeStatus,
@@ -48,22 +48,7 @@ export async function identityMergeWorkflow(input: IdentityMergeInput): Promise<
     openTaskId: state.openTaskId,
   });
 
-  const setStatus = async (status: IdentityMergeStatus, deadline: number | null, event?: Parameters<Activities['updateCase']>[0]['event']) => {
-    state.status = status;
-    state.deadline = deadline;
-    upsertSearchAttributes([
-      { key: SA.status, value: status },
-      { key: SA.deadline, value: deadline === null ? null : new Date(deadline) },
-    ]);
-    await acts.updateCase({
-      caseId,
-      status,
-      waitingFor: identityMergeWaitingFor(status),
-      deadline: deadline === null ? null : new Date(deadline).toISOString(),
-      closed: IDENTITY_MERGE_CLOSED.includes(status),
-      event,
-    });
-  };
+  const setStatus = caseStatusSetter<IdentityMergeStatus>({ caseId, state, updateCase: acts.updateCase, waitingFor: identityMergeWaitingFor, closed: (s) => IDENTITY_MERGE_CLOSED.includes(s) });
 
   const mailBoth = async (name: string, template: string, message: string, vars?: Record<string, unknown>) => {
     for (const [who, accountId] of [['survivor', input.survivorId], ['other', input.otherId]] as const) {

@@ -3,3 +3,8 @@ export { passwordExpiryWorkflow } from './password-expiry';
 export { passwordReminderWorkflow } from './password-reminder';
 export { permissionRequestWorkflow } from './permission-request';
 export { identityMergeWorkflow } from './identity-merge';
+export { reportWorkflow } from './report';
+export { reportCampaignWorkflow } from './report-campaign';
+export { csizsConnectionWorkflow } from './csizs-connection';
+export { csizsCampaignWorkflow } from './csizs-campaign';
+export { mailResendWorkflow } from './mail-resend';

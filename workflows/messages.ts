@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallRecord, CampaignPlan, CsizsCheckpoint, CsizsStep, StepCompletion } from './rules/csizs-campaign';
 
 // Every message, DTO and search attribute of the workflows, defined once for the worker and the API.
 
@@ -102,12 +103,23 @@ export const getRegistrationStatus = defineQuery<RegistrationView>('getStatus');
 export const submitScan = defineUpdate<RegistrationView, [ScanSubmission]>('submitScan');
 export const decideApplication = defineUpdate<RegistrationView, [RegistrationDecision]>('decideApplication');
 
+/** Bulk actions of administrators: move the current deadline, or remind the applicant now. */
+export interface DeadlineExtension {
+  days: number;
+  reason: string;
+  by: string;
+}
+export const extendDeadline = defineUpdate<RegistrationView, [DeadlineExtension]>('extendDeadline');
+export const remindNow = defineUpdate<RegistrationView, [{ by: string }]>('remindNow');
+
 /** Error types shared by update validators and the API, which maps them to HTTP statuses. */
 export const ErrorTypes = {
   notAwaitingScan: 'CASE_NOT_AWAITING_SCAN',
   notAwaitingDecision: 'CASE_NOT_AWAITING_DECISION',
   taskMismatch: 'TASK_NOT_OPEN',
   reasonRequired: 'REASON_REQUIRED',
+  noOpenDeadline: 'CASE_HAS_NO_OPEN_DEADLINE',
+  invalidExtension: 'INVALID_EXTENSION',
 } as const;
 
 // ---- Accounts ----
@@ -230,3 +242,152 @@ export const IdentityMergeErrorTypes = {
   notAwaitingConfirmation: 'MERGE_NOT_AWAITING_CONFIRMATION',
   notConfirmer: 'MERGE_CONFIRMATION_NOT_ALLOWED',
 } as const;
+
+// ---- Report submission deadlines (process 3, seeds 001, 002, 003) ----
+
+/** Precomputed by the API from the reporting calendar (workflows/rules/reporting-calendar.ts). */
+export type { ReportPlan } from './rules/reporting-calendar';
+import type { ReportPlan } from './rules/reporting-calendar';
+
+export const REPORT_STATUSES = ['not_started', 'draft', 'awaiting_data', 'submitted', 'returned', 'accepted'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+/** The unit may still type and submit. */
+export const REPORT_EDITABLE: ReportStatus[] = ['not_started', 'draft', 'awaiting_data', 'returned'];
+
+export const REPORT_VERIFICATION_TASK_KIND = 'report-verification';
+
+export interface ReportInput {
+  reportId: string;
+  campaignId: string;
+  formCode: string;
+  formName: string;
+  area: string;
+  period: string;
+  unitCode: string;
+  unitName: string;
+  voivodeship: string;
+  plan: ReportPlan;
+}
+
+export interface ReportDraftInput {
+  content: Record<string, unknown>;
+  savedBy: string;
+}
+
+export interface ReportSubmission {
+  content: Record<string, unknown>;
+  submittedBy: string;
+}
+
+/** Urzędowe poświadczenie odbioru (seed 003): exact time, SHA-256 of what was received, a number. */
+export interface ReportReceipt {
+  reportId: string;
+  version: number;
+  receiptNumber: string;
+  sha256: string;
+  submittedAt: string;
+  submittedBy: string;
+}
+
+export interface ReportDeadlineChange {
+  /** Idempotency: one change id per ministry decision. */
+  changeId: string;
+  plan: ReportPlan;
+  reason: string;
+  changedBy: string;
+}
+
+export interface ReportView {
+  status: ReportStatus;
+  overdue: boolean;
+  plan: ReportPlan;
+  remindersSent: number;
+  escalations: ('unit_head' | 'voivodeship_admin')[];
+  versions: number;
+  drafts: number;
+  lastReceipt: ReportReceipt | null;
+  openTaskId: string | null;
+  deadlineChanges: number;
+}
+
+export const getReportStatus = defineQuery<ReportView>('getStatus');
+export const saveReportDraft = defineUpdate<ReportView, [ReportDraftInput]>('saveReportDraft');
+export const submitReport = defineUpdate<ReportReceipt, [ReportSubmission]>('submitReport');
+/** Verification by the voivodeship administrator: accept, or reject = return for correction with comments. */
+export const decideReport = defineUpdate<ReportView, [RegistrationDecision]>('decideReport');
+export const changeReportDeadline = defineSignal<[ReportDeadlineChange]>('changeReportDeadline');
+
+export const reportWorkflowId = (formCode: string, period: string, unitCode: string) => `report-${formCode}-${period}-${unitCode}`;
+
+export const ReportErrorTypes = {
+  notEditable: 'REPORT_NOT_EDITABLE',
+  invalidContent: 'REPORT_CONTENT_INVALID',
+} as const;
+
+export interface ReportCampaignInput {
+  campaignId: string;
+  /** Everything but the unit, shared by every report of the campaign. */
+  base: Omit<ReportInput, 'reportId' | 'unitCode' | 'unitName' | 'voivodeship'>;
+  units: { unitCode: string; unitName: string; voivodeship: string }[];
+  /** Report workflows in flight at once while the campaign starts them; bounds the load on the server. */
+  batchSize: number;
+}
+
+export interface ReportCampaignView {
+  total: number;
+  started: number;
+  alreadyRunning: number;
+}
+
+export const getReportCampaignProgress = defineQuery<ReportCampaignView>('getStatus');
+export const reportCampaignWorkflowId = (campaignId: string) => `report-campaign-${campaignId}`;
+
+// ---- CSIZS connection campaign (seed 004) ----
+
+export interface CsizsConnectionInput {
+  campaignId: string;
+  unitCode: string;
+  voivodeship: string;
+  vendors: string[];
+  plan: CampaignPlan;
+}
+
+export type CsizsCheckpointStatus = 'pending' | 'open' | 'confirmed' | 'not_confirmed' | 'unreachable';
+
+export interface CsizsConnectionView {
+  campaignId: string;
+  unitCode: string;
+  vendor: string | null;
+  completed: CsizsStep[];
+  currentStep: CsizsStep | null;
+  /** The first overdue step now (ObiegLateStep), and every step that passed its deadline undone. */
+  lateStep: CsizsStep | null;
+  lateAt: CsizsStep[];
+  deadlines: Record<string, string>;
+  checkpoints: Record<CsizsCheckpoint, CsizsCheckpointStatus>;
+  escalation: { status: 'open' | 'recorded'; reason: string | null } | null;
+  connected: boolean;
+}
+
+export interface CsizsEscalationRecord {
+  reason: string;
+  by: string;
+}
+
+export const getCsizsStatus = defineQuery<CsizsConnectionView>('getStatus');
+export const completeCsizsStep = defineUpdate<CsizsConnectionView, [StepCompletion]>('completeCsizsStep');
+export const recordCsizsCall = defineUpdate<CsizsConnectionView, [CallRecord]>('recordCsizsCall');
+export const recordCsizsEscalation = defineUpdate<CsizsConnectionView, [CsizsEscalationRecord]>('recordCsizsEscalation');
+
+/** Business keys: one connection per campaign and unit, one starter per campaign. */
+export const csizsConnectionWorkflowId = (campaignId: string, unitCode: string) => `csizs-${campaignId}-${unitCode}`;
+export const csizsCampaignWorkflowId = (campaignId: string, voivodeship: string) => `csizs-campaign-${campaignId}-${voivodeship}`;
+
+export interface CsizsCampaignInput {
+  campaignId: string;
+  /** One starter per voivodeship: starts on one workflow's history are serialised, so shards run in parallel. */
+  voivodeship: string;
+  /** Units are taken from the shard's participants in code order, from this offset on. */
+  offset: number;
+  batchSize: number;
+}

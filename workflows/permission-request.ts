@@ -4,13 +4,12 @@ import {
   condition,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { caseStatusSetter } from './case-status';
 import {
   PERMISSION_CLOSED,
-  SA,
   decidePermissionRequest,
   getPermissionRequestStatus,
   type PermissionDecision,
@@ -61,22 +60,7 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
     target,
   });
 
-  const setStatus = async (status: PermissionStatus, deadline: number | null, event?: Parameters<Activities['updateCase']>[0]['event']) => {
-    state.status = status;
-    state.deadline = deadline;
-    upsertSearchAttributes([
-      { key: SA.status, value: status },
-      { key: SA.deadline, value: deadline === null ? null : new Date(deadline) },
-    ]);
-    await acts.updateCase({
-      caseId,
-      status,
-      waitingFor: permissionWaitingFor(status),
-      deadline: deadline === null ? null : new Date(deadline).toISOString(),
-      closed: PERMISSION_CLOSED.includes(status),
-      event,
-    });
-  };
+  const setStatus = caseStatusSetter<PermissionStatus>({ caseId, state, updateCase: acts.updateCase, waitingFor: permissionWaitingFor, closed: (s) => PERMISSION_CLOSED.includes(s) });
 
   setHandler(getPermissionRequestStatus, view);
 

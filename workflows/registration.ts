@@ -12,11 +12,14 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { passwordExpiryWorkflow } from './password-expiry';
 import type { Activities } from '../activities';
+import { caseStatusSetter } from './case-status';
 import {
   ErrorTypes,
   SA,
   decideApplication,
+  extendDeadline,
   getRegistrationStatus,
+  remindNow,
   passwordExpiryWorkflowId,
   submitScan,
   type RegistrationDecision,
@@ -55,6 +58,9 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     round: 0,
     decision: null as RegistrationDecision | null,
     accountId: null as string | null,
+    manualReminders: 0,
+    manualRemindersSent: 0,
+    manualReminderBy: '',
   };
   const view = (): RegistrationView => ({
     status: state.status,
@@ -65,22 +71,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     accountId: state.accountId,
   });
 
-  const setStatus = async (status: RegistrationStatus, deadline: number | null, event?: Parameters<Activities['updateCase']>[0]['event']) => {
-    state.status = status;
-    state.deadline = deadline;
-    upsertSearchAttributes([
-      { key: SA.status, value: status },
-      { key: SA.deadline, value: deadline === null ? null : new Date(deadline) },
-    ]);
-    await acts.updateCase({
-      caseId,
-      status,
-      waitingFor: registrationWaitingFor(status),
-      deadline: deadline === null ? null : new Date(deadline).toISOString(),
-      closed: status === 'accepted' || status === 'expired',
-      event,
-    });
-  };
+  const setStatus = caseStatusSetter<RegistrationStatus>({ caseId, state, updateCase: acts.updateCase, waitingFor: registrationWaitingFor, closed: (s) => s === 'accepted' || s === 'expired' });
 
   setHandler(getRegistrationStatus, view);
 
@@ -158,6 +149,47 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     },
   );
 
+  const awaitingScan = () => {
+    if (state.status !== 'awaiting_scan' && state.status !== 'correction_requested') {
+      throw ApplicationFailure.nonRetryable(`Sprawa nie czeka na skan, więc nie ma terminu do przedłużenia ani przypomnienia (status: ${state.status})`, ErrorTypes.noOpenDeadline);
+    }
+  };
+
+  setHandler(
+    extendDeadline,
+    async ({ days, reason, by }) => {
+      state.deadline = state.deadline! + days * 24 * 60 * 60 * 1000;
+      upsertSearchAttributes([{ key: SA.deadline, value: new Date(state.deadline) }]);
+      await acts.updateCase({
+        caseId,
+        deadline: new Date(state.deadline).toISOString(),
+        event: {
+          key: key(`deadline-extended-${state.deadline}`),
+          type: 'deadline_extended',
+          actor: by,
+          message: `Przedłużono termin o ${days} dni. Powód: ${reason}`,
+          data: { days },
+        },
+      });
+      return view();
+    },
+    { validator: ({ days, reason }) => {
+      awaitingScan();
+      if (!(Number.isInteger(days) && days >= 1 && days <= 180)) throw ApplicationFailure.nonRetryable('Termin można przedłużyć o 1 do 180 dni', ErrorTypes.invalidExtension);
+      if (!reason || reason.trim().length < 3) throw ApplicationFailure.nonRetryable('Przedłużenie terminu wymaga podania powodu', ErrorTypes.reasonRequired);
+    } },
+  );
+
+  setHandler(
+    remindNow,
+    ({ by }) => {
+      state.manualReminders++;
+      state.manualReminderBy = by;
+      return view();
+    },
+    { validator: (_req: { by: string }) => awaitingScan() },
+  );
+
   await acts.openCase({
     caseId,
     runId,
@@ -188,19 +220,44 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
       await setStatus(waitingStatus, plan.expiresAt);
       const hasNewScan = () => state.scans.length > state.scansSeen;
       let arrived = false;
-      for (const reminder of plan.reminders) {
-        if ((arrived = await condition(hasNewScan, Math.max(0, reminder.at - Date.now())))) break;
+      let nextReminder = 0;
+      // Woken by a scan, a reminder or the expiry, and by an administrator extending the deadline or
+      // asking for a reminder now (bulk actions on the dashboard).
+      for (;;) {
+        if ((arrived = hasNewScan())) break;
+        if (state.manualReminders > state.manualRemindersSent) {
+          const n = ++state.manualRemindersSent;
+          state.remindersSent++;
+          await acts.sendCaseMail({
+            key: key(`round-${state.round}:manual-reminder-${n}`),
+            caseId,
+            template: 'registration-reminder',
+            recipient: 'applicant',
+            vars: { reminderNumber: state.remindersSent, expiresAt: new Date(state.deadline!).toISOString() },
+            event: { type: 'reminder_sent', message: `Wysłano przypomnienie o przesłaniu podpisanego skanu (na prośbę: ${state.manualReminderBy})` },
+          });
+          continue;
+        }
+        const reminderAt = nextReminder < plan.reminders.length ? plan.reminders[nextReminder].at : Number.POSITIVE_INFINITY;
+        const deadline = state.deadline!;
+        const requests = state.manualReminders;
+        await condition(
+          () => hasNewScan() || state.deadline !== deadline || state.manualReminders !== requests,
+          Math.max(0, Math.min(reminderAt, deadline) - Date.now()),
+        );
+        if (hasNewScan() || state.deadline !== deadline || state.manualReminders !== requests) continue;
+        if (Date.now() >= deadline) break;
+        const reminder = plan.reminders[nextReminder++];
         state.remindersSent++;
         await acts.sendCaseMail({
           key: key(`round-${state.round}:reminder-${reminder.n}`),
           caseId,
           template: 'registration-reminder',
           recipient: 'applicant',
-          vars: { reminderNumber: reminder.n, expiresAt: new Date(plan.expiresAt).toISOString() },
+          vars: { reminderNumber: reminder.n, expiresAt: new Date(state.deadline!).toISOString() },
           event: { type: 'reminder_sent', message: `Wysłano przypomnienie nr ${reminder.n} o przesłaniu podpisanego skanu` },
         });
       }
-      if (!arrived) arrived = await condition(hasNewScan, Math.max(0, plan.expiresAt - Date.now()));
       if (!arrived) {
         await acts.sendCaseMail({
           key: key('expired'),
@@ -213,7 +270,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
           key: key('status:expired'),
           type: 'application_expired',
           actor: 'system',
-          message: `Wniosek wygasł: nie wpłynął podpisany skan w ciągu ${input.policy.expireAfterDays} dni`,
+          message: 'Wniosek wygasł: podpisany skan nie wpłynął w wyznaczonym terminie',
         });
         await condition(allHandlersFinished);
         return view();

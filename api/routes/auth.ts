@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { audit } from '../../lib/audit';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
@@ -8,6 +9,7 @@ import { passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messa
 import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
 import { afterFailedSignIn, isLocked, passwordTooOld, SIGN_IN_MESSAGES } from '../../workflows/rules/accounts';
 import { hashToken, newApiToken, newSessionSecret, SESSION_COOKIE, setSessionCookie } from '../auth';
+import type { Principal } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
@@ -48,6 +50,75 @@ export async function restartPasswordCycle(temporal: Client, config: Config, acc
   });
 }
 
+/** Checks the credentials under the account rules and opens a session. Throws an HttpError otherwise. */
+export async function signIn(orm: MikroORM, config: Config, body: { login: string; password: string }, ip: string | undefined) {
+  const req = { ip };
+  const em = orm.em.fork();
+  const conn = em.getConnection();
+  const now = Date.now();
+  const record = (accountId: string | null, action: string, outcome: 'ok' | 'denied' | 'failed', status: number) =>
+    audit(em, { actor: body.login, accountId, action, outcome, status, ip: req.ip });
+
+  const [{ active }] = await conn.execute<{ active: number }[]>(
+    `select count(*)::int as active from sessions where ended_at is null and last_seen_at > now() - make_interval(mins => ?)`,
+    [config.SESSION_IDLE_MINUTES],
+  );
+  if (active >= config.MAX_ACTIVE_SESSIONS) {
+    await record(null, 'sign_in_limited', 'denied', 503);
+    throw new HttpError(503, 'LOGINS_LIMITED', SIGN_IN_MESSAGES.limited);
+  }
+  const rows = await conn.execute<{ id: string; login: string; status: string; password_hash: string | null; failed_logins: number; locked_until: string | null; must_change_password: boolean; password_changed_at: string | null }[]>(
+    'select id, login, status, password_hash, failed_logins, locked_until, must_change_password, password_changed_at from accounts where login = ?',
+    [body.login],
+  );
+  const account = rows[0];
+  if (!account || account.status !== 'active' || !account.password_hash) {
+    await verifyPassword(await timingDummy(), body.password);
+    await record(account?.id ?? null, 'sign_in', 'failed', 401);
+    throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
+  }
+  if (isLocked(ms(account.locked_until), now)) {
+    await record(account.id, 'sign_in_while_locked', 'denied', 423);
+    throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+  }
+  if (!(await verifyPassword(account.password_hash, body.password))) {
+    const next = afterFailedSignIn(account.failed_logins, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }, now);
+    await conn.execute('update accounts set failed_logins = ?, locked_until = ? where id = ?', [next.failedLogins, next.lockedUntil ? new Date(next.lockedUntil) : null, account.id]);
+    if (next.lockedUntil) {
+      await record(account.id, 'account_locked', 'denied', 423);
+      throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+    }
+    await record(account.id, 'sign_in', 'failed', 401);
+    throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
+  }
+  const mustChange = account.must_change_password || passwordTooOld(ms(account.password_changed_at), now, config.PASSWORD_MAX_AGE_DAYS);
+  const secret = newSessionSecret();
+  const csrfToken = randomBytes(24).toString('base64url');
+  await conn.execute('update accounts set failed_logins = 0, locked_until = null, must_change_password = ? where id = ?', [mustChange, account.id]);
+  await conn.execute('insert into sessions (id, account_id, csrf_token, created_at, last_seen_at) values (?, ?, ?, now(), now())', [hashToken(secret), account.id, csrfToken]);
+  await record(account.id, 'sign_in', 'ok', 200);
+  return { login: account.login, mustChangePassword: mustChange, csrfToken, secret };
+}
+
+/** Changes a password under the policy, with the seed's messages, and restarts the 30-day cycle. */
+export async function changePassword(orm: MikroORM, temporal: Client, config: Config, principal: Principal, body: { currentPassword: string; newPassword: string }) {
+  const conn = orm.em.fork().getConnection();
+  const [a] = await conn.execute<{ password_hash: string | null }[]>('select password_hash from accounts where id = ?', [principal.accountId]);
+  if (!a.password_hash || !(await verifyPassword(a.password_hash, body.currentPassword))) {
+    throw new HttpError(400, 'OLD_PASSWORD_INVALID', SIGN_IN_MESSAGES.oldPasswordWrong, [{ path: 'body.currentPassword', message: SIGN_IN_MESSAGES.oldPasswordWrong }]);
+  }
+  const broken = passwordViolations(body.newPassword);
+  if (broken.length) {
+    throw new HttpError(400, 'PASSWORD_POLICY', PASSWORD_POLICY_MESSAGE, broken.map((r) => ({ path: 'body.newPassword', message: `Wymagane: ${PASSWORD_RULE_TEXT[r]}` })));
+  }
+  if (body.newPassword === body.currentPassword) {
+    throw new HttpError(400, 'PASSWORD_REUSED', 'Nowe hasło musi różnić się od dotychczasowego', [{ path: 'body.newPassword', message: 'Takie samo jak obecne' }]);
+  }
+  const changedAt = new Date();
+  await conn.execute('update accounts set password_hash = ?, must_change_password = false, password_changed_at = ? where id = ?', [await hashPassword(body.newPassword), changedAt, principal.accountId]);
+  await restartPasswordCycle(temporal, config, principal.accountId, changedAt);
+}
+
 export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
@@ -62,52 +133,9 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 200: { description: 'Signed in', schema: z.object({ login: z.string(), mustChangePassword: z.boolean(), csrfToken: z.string() }) } },
     },
     async ({ body, req, res }) => {
-      const em = orm.em.fork();
-      const conn = em.getConnection();
-      const now = Date.now();
-      const record = (accountId: string | null, action: string, outcome: 'ok' | 'denied' | 'failed', status: number) =>
-        audit(em, { actor: body.login, accountId, action, outcome, status, ip: req.ip });
-
-      const [{ active }] = await conn.execute<{ active: number }[]>(
-        `select count(*)::int as active from sessions where ended_at is null and last_seen_at > now() - make_interval(mins => ?)`,
-        [config.SESSION_IDLE_MINUTES],
-      );
-      if (active >= config.MAX_ACTIVE_SESSIONS) {
-        await record(null, 'sign_in_limited', 'denied', 503);
-        throw new HttpError(503, 'LOGINS_LIMITED', SIGN_IN_MESSAGES.limited);
-      }
-      const rows = await conn.execute<{ id: string; login: string; status: string; password_hash: string | null; failed_logins: number; locked_until: string | null; must_change_password: boolean; password_changed_at: string | null }[]>(
-        'select id, login, status, password_hash, failed_logins, locked_until, must_change_password, password_changed_at from accounts where login = ?',
-        [body.login],
-      );
-      const account = rows[0];
-      if (!account || account.status !== 'active' || !account.password_hash) {
-        await verifyPassword(await timingDummy(), body.password);
-        await record(account?.id ?? null, 'sign_in', 'failed', 401);
-        throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
-      }
-      if (isLocked(ms(account.locked_until), now)) {
-        await record(account.id, 'sign_in_while_locked', 'denied', 423);
-        throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
-      }
-      if (!(await verifyPassword(account.password_hash, body.password))) {
-        const next = afterFailedSignIn(account.failed_logins, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }, now);
-        await conn.execute('update accounts set failed_logins = ?, locked_until = ? where id = ?', [next.failedLogins, next.lockedUntil ? new Date(next.lockedUntil) : null, account.id]);
-        if (next.lockedUntil) {
-          await record(account.id, 'account_locked', 'denied', 423);
-          throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
-        }
-        await record(account.id, 'sign_in', 'failed', 401);
-        throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
-      }
-      const mustChange = account.must_change_password || passwordTooOld(ms(account.password_changed_at), now, config.PASSWORD_MAX_AGE_DAYS);
-      const secret = newSessionSecret();
-      const csrfToken = randomBytes(24).toString('base64url');
-      await conn.execute('update accounts set failed_logins = 0, locked_until = null, must_change_password = ? where id = ?', [mustChange, account.id]);
-      await conn.execute('insert into sessions (id, account_id, csrf_token, created_at, last_seen_at) values (?, ?, ?, now(), now())', [hashToken(secret), account.id, csrfToken]);
-      await record(account.id, 'sign_in', 'ok', 200);
-      setSessionCookie(res, secret, secureCookie);
-      res.json({ login: account.login, mustChangePassword: mustChange, csrfToken });
+      const session = await signIn(orm, config, body, req.ip);
+      setSessionCookie(res, session.secret, secureCookie);
+      res.json({ login: session.login, mustChangePassword: session.mustChangePassword, csrfToken: session.csrfToken });
     },
   );
 
@@ -149,21 +177,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 204: { description: 'Changed' } },
     },
     async ({ body, principal, res }) => {
-      const conn = orm.em.fork().getConnection();
-      const [a] = await conn.execute<{ password_hash: string | null }[]>('select password_hash from accounts where id = ?', [principal!.accountId]);
-      if (!a.password_hash || !(await verifyPassword(a.password_hash, body.currentPassword))) {
-        throw new HttpError(400, 'OLD_PASSWORD_INVALID', SIGN_IN_MESSAGES.oldPasswordWrong, [{ path: 'body.currentPassword', message: SIGN_IN_MESSAGES.oldPasswordWrong }]);
-      }
-      const broken = passwordViolations(body.newPassword);
-      if (broken.length) {
-        throw new HttpError(400, 'PASSWORD_POLICY', PASSWORD_POLICY_MESSAGE, broken.map((r) => ({ path: 'body.newPassword', message: `Wymagane: ${PASSWORD_RULE_TEXT[r]}` })));
-      }
-      if (body.newPassword === body.currentPassword) {
-        throw new HttpError(400, 'PASSWORD_REUSED', 'Nowe hasło musi różnić się od dotychczasowego', [{ path: 'body.newPassword', message: 'Takie samo jak obecne' }]);
-      }
-      const changedAt = new Date();
-      await conn.execute('update accounts set password_hash = ?, must_change_password = false, password_changed_at = ? where id = ?', [await hashPassword(body.newPassword), changedAt, principal!.accountId]);
-      await restartPasswordCycle(temporal, config, principal!.accountId, changedAt);
+      await changePassword(orm, temporal, config, principal!, body);
       res.status(204).end();
     },
   );

@@ -3,8 +3,9 @@ import { TaskSchema } from '../../db/entities';
 import { getBlob, putBlob, sha256 } from '../../lib/blobs';
 import { extensionFor, sniffScanType } from '../../lib/file-type';
 import { getRegistrationStatus, submitScan } from '../../workflows/messages';
-import { decisionUpdates } from '../task-kinds';
-import { canActOnTask, canOnCase, forbid, isCaseParty, visibleVoivodeships } from '../access';
+import { bulkBody, runBulkAction } from '../services/bulk';
+import { claimTask, completeDecisionTask, reassignTask } from '../services/tasks';
+import { canActOnTask, canOnCase, forbid, visibleVoivodeships } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
@@ -166,20 +167,55 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 200: { description: 'Task completed', schema: z.object({ taskId: z.string(), caseId: z.string(), outcome: z.string(), caseStatus: z.string() }) } },
     },
     async ({ params, body, principal, res }) => {
-      const em = orm.em.fork();
-      const task = await em.findOne(TaskSchema, { id: params.taskId });
-      if (!task) throw notFound(`zadanie ${params.taskId}`);
-      if (!canActOnTask(principal!, { role: task.role, voivodeship: task.voivodeship ?? null, unitCode: task.unitCode ?? null })) forbid();
-      const subject = await findCase(em, task.caseId);
-      if (subject && isCaseParty(principal!, subject)) forbid(); // nobody decides their own request
-      if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
-      const update = decisionUpdates[task.kind];
-      if (!update) throw new HttpError(400, 'UNSUPPORTED_TASK', `Zadania typu ${task.kind} nie kończy się tą operacją`);
-      const view = await temporal.workflow
-        .getHandle(task.caseId)
-        .executeUpdate(update, { args: [{ taskId: task.id, decision: body.decision, reason: body.reason, decidedBy: principal!.login }] })
-        .catch(mapWorkflowError);
-      res.json({ taskId: task.id, caseId: task.caseId, outcome: body.decision === 'accept' ? 'accepted' : 'rejected', caseStatus: view.status });
+      res.json(await completeDecisionTask(orm.em.fork(), temporal, principal!, params.taskId, body));
+    },
+  );
+
+  const claimView = z.object({ taskId: z.string(), claimedBy: z.string().nullable() });
+  for (const [path, summary, audit] of [
+    ['/api/tasks/:taskId/claim', 'Claim a task offered to my role and scope', 'task_claimed'],
+    ['/api/tasks/:taskId/release', 'Release a task I claimed (an administrator may release anyone’s)', 'task_released'],
+  ] as const) {
+    api.route(
+      { method: 'post', path, summary, audit, tag: 'tasks', auth: 'signed-in', params: taskIdParams, responses: { 200: { description: 'Done', schema: claimView } } },
+      async ({ params, principal, res }) => {
+        const task = await claimTask(orm.em.fork(), principal!, params.taskId, path.endsWith('/claim'));
+        res.json({ taskId: task.id, claimedBy: task.claimedBy ?? null });
+      },
+    );
+  }
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/tasks/:taskId/reassign',
+      summary: 'Hand a task to another person who may act on it (administrators)',
+      audit: 'task_reassigned',
+      tag: 'tasks',
+      auth: 'signed-in',
+      params: taskIdParams,
+      body: z.object({ login: z.string().trim().min(1).max(100) }).strict(),
+      responses: { 200: { description: 'Reassigned', schema: claimView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const task = await reassignTask(orm.em.fork(), principal!, params.taskId, body.login);
+      res.json({ taskId: task.id, claimedBy: task.claimedBy ?? null });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/cases/bulk',
+      summary: 'Bulk action on a filtered selection or a list of cases within my scope: extend the deadline (with a reason) or send a reminder now',
+      audit: 'cases_bulk_action',
+      tag: 'cases',
+      auth: 'signed-in',
+      body: bulkBody,
+      responses: { 200: { description: 'What changed and what did not, with reasons', schema: z.object({ changed: z.array(z.string()), notChanged: z.array(z.object({ id: z.string(), reason: z.string() })) }) } },
+    },
+    async ({ body, principal, res }) => {
+      res.json(await runBulkAction(orm.em.fork(), temporal, principal!, body));
     },
   );
 }

@@ -1,8 +1,6 @@
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import {
   IdentityMergeErrorTypes,
-  SA,
   confirmIdentityMerge,
   identityMergeWorkflowId,
   type IdentityMergeInput,
@@ -15,6 +13,7 @@ import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { caseCreated, caseIdParams } from '../schemas';
 import { mapWorkflowError } from '../temporal-errors';
+import { caseUrl, openCaseStatus, startCaseWorkflow } from '../services/start-case';
 
 const mergeBody = z
   .object({ otherLogin: z.string().trim().min(1).max(100).meta({ description: 'Login of the duplicate account to merge into the signed-in one' }) })
@@ -44,15 +43,11 @@ export function registerIdentityMergeRoutes(api: Api, { orm, temporal, config }:
       if (refusal) throw new HttpError(refusal.status, refusal.code, refusal.message, [{ path: 'body.otherLogin', message: refusal.message }]);
 
       const caseId = identityMergeWorkflowId(me.accountId, other.id);
-      const url = `/api/cases/${encodeURIComponent(caseId)}`;
-      try {
-        const desc = await temporal.workflow.getHandle(caseId).describe();
-        if (desc.status.name === 'RUNNING') {
-          res.status(200).json({ id: caseId, created: false, status: 'open', url });
-          return;
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const url = caseUrl(caseId);
+      const existing = await openCaseStatus(temporal, caseId, 'awaiting_confirmation');
+      if (existing) {
+        res.status(200).json({ id: caseId, created: false, status: existing, url });
+        return;
       }
       // An account takes part in one merge at a time, as survivor or as the account merged away.
       const open = await conn.execute(
@@ -80,18 +75,14 @@ export function registerIdentityMergeRoutes(api: Api, { orm, temporal, config }:
         approver: scope.approver,
         policy: { confirmationDays: config.MERGE_CONFIRMATION_DAYS },
       };
-      await temporal.workflow.start('identityMergeWorkflow', {
-        workflowId: caseId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      await startCaseWorkflow(temporal, config, {
+        workflowType: 'identityMergeWorkflow',
+        caseId,
         args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: SA.caseType, value: 'identity-merge' },
-          { key: SA.unit, value: scope.unitCode },
-          { key: SA.voivodeship, value: scope.voivodeship },
-          { key: SA.status, value: 'awaiting_confirmation' },
-        ],
+        caseType: 'identity-merge',
+        unitCode: scope.unitCode,
+        voivodeship: scope.voivodeship,
+        status: 'awaiting_confirmation',
       });
       res.status(201).location(url).json({ id: caseId, created: true, status: 'awaiting_confirmation', url });
     },

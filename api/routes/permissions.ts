@@ -1,12 +1,11 @@
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
-import { UnitSchema } from '../../db/entities';
-import { REPORTING_AREAS, SA, permissionRequestWorkflowId, type PermissionRequestInput } from '../../workflows/messages';
+import { REPORTING_AREAS, permissionRequestWorkflowId, type PermissionRequestInput } from '../../workflows/messages';
 import { alreadyHolds } from '../../workflows/rules/permission';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
 import { caseCreated, terytCode } from '../schemas';
+import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../services/start-case';
 
 export const permissionRequestBody = z
   .object({
@@ -32,13 +31,7 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
       },
     },
     async ({ body, principal, res }) => {
-      const em = orm.em.fork();
-      const unit = await em.findOne(UnitSchema, { code: body.unitCode, kind: { $in: ['gmina', 'powiat'] } });
-      if (!unit) {
-        throw new HttpError(422, 'UNKNOWN_UNIT', 'Nie ma gminy ani powiatu o takim kodzie TERYT', [
-          { path: 'body.unitCode', message: `Kod ${body.unitCode} nie występuje w rejestrze TERC` },
-        ]);
-      }
+      const unit = await reportingUnit(orm.em.fork(), body.unitCode, 'body.unitCode');
       const target = { unitCode: body.unitCode, area: body.area };
       if (alreadyHolds(principal!.assignments, target)) {
         throw new HttpError(409, 'PERMISSION_ALREADY_HELD', `Masz już uprawnienia do obszaru ${body.area} w jednostce ${body.unitCode}`, [
@@ -46,15 +39,11 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
         ]);
       }
       const caseId = permissionRequestWorkflowId(principal!.accountId, target);
-      const url = `/api/cases/${encodeURIComponent(caseId)}`;
-      try {
-        const desc = await temporal.workflow.getHandle(caseId).describe();
-        if (desc.status.name === 'RUNNING') {
-          res.status(200).json({ id: caseId, created: false, status: desc.typedSearchAttributes.get(SA.status) ?? 'awaiting_decision', url });
-          return;
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const url = caseUrl(caseId);
+      const open = await openCaseStatus(temporal, caseId, 'awaiting_decision');
+      if (open) {
+        res.status(200).json({ id: caseId, created: false, status: open, url });
+        return;
       }
       const input: PermissionRequestInput = {
         caseId,
@@ -66,18 +55,14 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
         justification: body.justification || null,
         policy: { reminderAfterDays: [...config.PERMISSION_REMINDER_DAYS], expireAfterDays: config.PERMISSION_EXPIRY_DAYS },
       };
-      await temporal.workflow.start('permissionRequestWorkflow', {
-        workflowId: caseId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      await startCaseWorkflow(temporal, config, {
+        workflowType: 'permissionRequestWorkflow',
+        caseId,
         args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: SA.caseType, value: 'permission' },
-          { key: SA.unit, value: body.unitCode },
-          { key: SA.voivodeship, value: unit.voivodeship },
-          { key: SA.status, value: 'awaiting_decision' },
-        ],
+        caseType: 'permission',
+        unitCode: body.unitCode,
+        voivodeship: unit.voivodeship,
+        status: 'awaiting_decision',
       });
       res.status(201).location(url).json({ id: caseId, created: true, status: 'awaiting_decision', url });
     },

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { UnitSchema } from '../../db/entities';
-import { SA, type RegistrationInput } from '../../workflows/messages';
+import { type RegistrationInput } from '../../workflows/messages';
+import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../services/start-case';
 import type { Api } from '../http';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
 import { caseCreated, registrationBody } from '../schemas';
 
 /** The business key: one registration case per unit and applicant e-mail (hashed: ids are not secret). */
@@ -28,23 +26,13 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
       },
     },
     async ({ body, res }) => {
-      const em = orm.em.fork();
-      const unit = await em.findOne(UnitSchema, { code: body.unit.terytCode, kind: { $in: ['gmina', 'powiat'] } });
-      if (!unit) {
-        throw new HttpError(422, 'UNKNOWN_UNIT', 'Nie ma gminy ani powiatu o takim kodzie TERYT', [
-          { path: 'body.unit.terytCode', message: `Kod ${body.unit.terytCode} nie występuje w rejestrze TERC` },
-        ]);
-      }
+      const unit = await reportingUnit(orm.em.fork(), body.unit.terytCode, 'body.unit.terytCode');
       const caseId = registrationCaseId(body.unit.terytCode, body.applicant.email);
-      const url = `/api/cases/${encodeURIComponent(caseId)}`;
-      try {
-        const desc = await temporal.workflow.getHandle(caseId).describe();
-        if (desc.status.name === 'RUNNING') {
-          res.status(200).json({ id: caseId, created: false, status: 'open', url });
-          return;
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const url = caseUrl(caseId);
+      const open = await openCaseStatus(temporal, caseId, 'open');
+      if (open) {
+        res.status(200).json({ id: caseId, created: false, status: open, url });
+        return;
       }
       const input: RegistrationInput = {
         caseId,
@@ -53,18 +41,14 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         policy: { reminderAfterDays: [...config.REGISTRATION_REMINDER_DAYS], expireAfterDays: config.REGISTRATION_EXPIRY_DAYS },
         passwordPolicy: { maxAgeDays: config.PASSWORD_MAX_AGE_DAYS, reminderDaysBefore: [...config.PASSWORD_EXPIRY_REMINDER_DAYS] },
       };
-      await temporal.workflow.start('registrationWorkflow', {
-        workflowId: caseId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      await startCaseWorkflow(temporal, config, {
+        workflowType: 'registrationWorkflow',
+        caseId,
         args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: [
-          { key: SA.caseType, value: 'registration' },
-          { key: SA.unit, value: body.unit.terytCode },
-          { key: SA.voivodeship, value: unit.voivodeship },
-          { key: SA.status, value: 'submitted' },
-        ],
+        caseType: 'registration',
+        unitCode: body.unit.terytCode,
+        voivodeship: unit.voivodeship,
+        status: 'submitted',
       });
       res.status(201).location(url).json({ id: caseId, created: true, status: 'submitted', url });
     },

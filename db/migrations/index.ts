@@ -1,8 +1,14 @@
 import { Migration20261128045803 } from './Migration20261128045803_initial';
 import { Migration20261128052835 } from './Migration20261128052835_accounts_sessions_audit';
+import { Migration20261128060000 } from './Migration20261128060000_task_claims';
+import { Migration20261128070100 } from './Migration20261128070100_csizs';
+import { Migration20261128070000 } from './Migration20261128070000_reporting';
 
 // Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
 export const migrationsList = [
   { name: 'Migration20261128045803_initial', class: Migration20261128045803 },
   { name: 'Migration20261128052835_accounts_sessions_audit', class: Migration20261128052835 },
+  { name: 'Migration20261128060000_task_claims', class: Migration20261128060000 },
+  { name: 'Migration20261128070000_reporting', class: Migration20261128070000 },
+  { name: 'Migration20261128070100_csizs', class: Migration20261128070100 },
 ];

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { getRegistrationStatus } from '../../workflows/messages';
+import { getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -17,6 +17,8 @@ const signedIn: Row = { ...everyone, anonymous: ['deny', 'deny'] };
 const ownOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['allow', 'deny'], voivodeship_admin: ['allow', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'], staff: ['allow', 'deny'] };
 const viewCase: Row = { ...ownOnly, ministry: ['allow', 'allow'] };
 const voivodeshipAdminOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['allow', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['deny', 'deny'], staff: ['deny', 'deny'] };
+const ministryOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['allow', 'allow'], voivodeship_admin: ['deny', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['deny', 'deny'], staff: ['deny', 'deny'] };
+const reportEditors: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['deny', 'deny'], staff: ['allow', 'deny'] };
 
 /** The expected matrix, one row per route. */
 const EXPECTED: Record<string, Row> = {
@@ -37,8 +39,31 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/cases/:caseId/documents/:documentId': viewCase,
   'POST /api/cases/:caseId/scans': voivodeshipAdminOnly,
   'POST /api/tasks/:taskId/complete': voivodeshipAdminOnly,
+  'POST /api/tasks/:taskId/claim': voivodeshipAdminOnly,
+  // Administrators only; cases outside the administrator's voivodeship refuse the whole request.
+  'POST /api/cases/bulk': { ...voivodeshipAdminOnly, ministry: ['allow', 'allow'] },
+  'POST /api/tasks/:taskId/release': voivodeshipAdminOnly,
+  'POST /api/tasks/:taskId/reassign': voivodeshipAdminOnly,
   'POST /api/permission-requests': signedIn,
   'POST /api/identity-merges': signedIn,
+  // Process 3: the ministry runs the calendar and campaigns; the voivodeship sees its own roll-up; a unit's
+  // head and its staff of the form's area (PS here) draft and submit its report, nobody outside the unit.
+  'GET /api/report-forms': signedIn,
+  'PUT /api/report-forms/:formCode': ministryOnly,
+  'POST /api/report-campaigns': ministryOnly,
+  'GET /api/report-campaigns/:campaignId/rollup': { ...ministryOnly, voivodeship_admin: ['allow', 'allow'] },
+  'POST /api/report-campaigns/:campaignId/deadline': ministryOnly,
+  'PUT /api/reports/:reportId/draft': reportEditors,
+  'POST /api/reports/:reportId/submission': reportEditors,
+  // seed 004: the ministry runs the CSIZS campaign, its calls and escalations; a unit's head or local
+  // administrator reports its own steps (the voivodeship's steps are refused to them: see access.ts).
+  'POST /api/csizs-campaigns': ministryOnly,
+  'POST /api/csizs-campaigns/:id/start': ministryOnly,
+  'GET /api/csizs-campaigns/:id': ministryOnly,
+  'GET /api/csizs-campaigns/:id/monitoring': ministryOnly,
+  'POST /api/csizs-campaigns/:id/units/:unitCode/steps': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
+  'POST /api/csizs-campaigns/:id/units/:unitCode/calls': ministryOnly,
+  'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': ministryOnly,
   // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
   'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
 };
@@ -68,6 +93,11 @@ async function registrationWithTask(terytCode: string, email: string, areas: str
   return { caseId: body.id as string, documentId: caseView.documents[0].id as string, taskId };
 }
 
+const REPORT_FORM = { name: 'Formularz macierzy', area: 'PS', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } };
+const REPORT_CAMPAIGN = { formCode: 'MACIERZ', period: '2026-Q3', units: ['2661011', '1261011'] };
+
+const CSIZS_CAMPAIGN = { id: 'macierz-csizs', unitCodes: ['2661011', '1261011'] };
+
 beforeAll(async () => {
   sys = await startSystem();
   const orm = sys.db.orm;
@@ -86,6 +116,14 @@ beforeAll(async () => {
   const foreign = await registrationWithTask('1261011', 'obcy@mops.krakow.example', ['SR'], adm12);
   scope.own = own;
   scope.foreign = foreign;
+  await request(sys.app).post('/api/csizs-campaigns').set('Authorization', `Bearer ${tokens.ministry}`).send(CSIZS_CAMPAIGN).expect(201);
+  await request(sys.app).put('/api/report-forms/MACIERZ').set('Authorization', `Bearer ${tokens.ministry}`).send(REPORT_FORM).expect(200);
+  await request(sys.app).post('/api/report-campaigns').set('Authorization', `Bearer ${tokens.ministry}`).send(REPORT_CAMPAIGN).expect(202);
+  scope.own.reportId = reportWorkflowId('MACIERZ', '2026-Q3', '2661011');
+  scope.foreign.reportId = reportWorkflowId('MACIERZ', '2026-Q3', '1261011');
+  for (const id of [scope.own.reportId, scope.foreign.reportId]) {
+    await eventually(async () => (await sys.client.workflow.getHandle(id).query(getReportStatus)).status === 'not_started', 30_000, 'report started');
+  }
 
   for (const role of ROLES) {
     if (!tokens[role]) continue;
@@ -106,6 +144,12 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(':caseId', encodeURIComponent(s.caseId))
     .replace(':documentId', encodeURIComponent(s.documentId))
     .replace(':taskId', encodeURIComponent(s.taskId))
+    .replace(':formCode', 'MACIERZ')
+    .replace(':campaignId', 'MACIERZ-2026-Q3')
+    .replace(':reportId', encodeURIComponent(s.reportId))
+    .replace('/:id/', '/macierz-csizs/')
+    .replace(/\/:id$/, '/macierz-csizs')
+    .replace(':unitCode', where === 'own' ? '2661011' : '1261011')
     .replace(':tokenId', where === 'own' ? (spareTokenIds[role] ?? foreignTokenId) : foreignTokenId);
   let req = (request(sys.app) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()](url);
   if (tokens[role]) req = req.set('Authorization', `Bearer ${tokens[role]}`);
@@ -117,7 +161,18 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/tokens': { name: 'macierz' },
     'POST /api/tasks/:taskId/complete': { decision: 'reject', reason: 'Test macierzy dostępu' },
     'POST /api/permission-requests': { unitCode: '2661011', area: 'FA' },
+    'POST /api/tasks/:taskId/reassign': { login: 'm-adm-26' },
+    'POST /api/cases/bulk': { action: 'remind', caseIds: [s.caseId] },
     'POST /api/identity-merges': { otherLogin: 'nie-ma-takiego-konta' },
+    'POST /api/csizs-campaigns': CSIZS_CAMPAIGN,
+    'POST /api/csizs-campaigns/:id/units/:unitCode/steps': { step: 'infrastructure' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/calls': { checkpoint: 'checkpoint_1', outcome: 'no_answer' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': { reason: 'Test macierzy dostępu' },
+    'PUT /api/report-forms/:formCode': REPORT_FORM,
+    'POST /api/report-campaigns': REPORT_CAMPAIGN,
+    'POST /api/report-campaigns/:campaignId/deadline': { dueDate: '2026-12-30', reason: 'Test macierzy dostępu' },
+    'PUT /api/reports/:reportId/draft': { content: { macierz: 1 } },
+    'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/auth/logout' || route === 'DELETE /api/tokens/:tokenId') return req;

@@ -129,6 +129,13 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Konta zostały scalone: lzolkiewska2 → lzolkiewska$/,
     body: ['zatwierdził scalenie', 'loguj się wyłącznie jako lzolkiewska', 'tokeny dostępu unieważnione'],
   },
+  // activities/reports.ts: one template for reminders, escalations and returns, chosen by kind.
+  {
+    name: 'report-notice',
+    vars: { ...PERMISSION, kind: 'reminder', formCode: 'MRPiPS-03', formName: 'Sprawozdanie z udzielonych świadczeń', period: '2026-Q1', dueDate: '2026-05-04', workingDaysBefore: 3 },
+    subject: /^Przypomnienie: zbliża się termin sprawozdania MRPiPS-03 — 4 maja 2026 — Kielce \(gmina miejska\)$/,
+    body: ['za okres 2026-Q1', 'za 3 dni robocze', 'kod TERYT 2661011'],
+  },
 ];
 
 describe('mail templates', () => {

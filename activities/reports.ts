@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { AccountSchema, CaseSchema, UnitSchema } from '../db/entities';
+import { putBlob } from '../lib/blobs';
+import { htmlToPdf, type BrowserProvider } from '../lib/browser';
+import type { Mailer } from '../lib/mailer';
+import { renderMail, type Templates } from '../lib/templates';
+import { ReportErrorTypes, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
+import { canonicalJson, receiptNumberFor } from '../lib/receipts';
+import { bounded, startReport } from '../lib/report-starts';
+import { appendEvent, type CaseEventInput } from './cases';
+import { deliver } from './mail';
+
+// Process 3: the read model of per-unit reports (the roll-up counts it), drafts, submitted versions with
+// their receipts, and notices to the unit, its head and the voivodeship.
+
+export interface ReportDeps {
+  orm: MikroORM;
+  mailer: Mailer;
+  browser: BrowserProvider;
+  templates: Templates;
+  mailFrom: string;
+  publicUrl: string;
+  /** Starts report workflows for large campaigns; the worker passes its client. */
+  temporal?: Client;
+}
+
+export interface ReportStateInput {
+  reportId: string;
+  status?: ReportStatus;
+  overdue?: boolean;
+  dueDate?: string;
+  deadline?: string | null;
+  waitingFor?: string | null;
+  closed?: boolean;
+  event?: CaseEventInput;
+}
+
+export type ReportNoticeKind = 'reminder' | 'head' | 'voivodeship' | 'returned';
+
+export function createReportActivities({ orm, mailer, browser, templates, mailFrom, publicUrl, temporal }: ReportDeps) {
+  const tx = <T>(fn: (em: EntityManager) => Promise<T>) => orm.em.fork().transactional(fn);
+
+  async function setState(em: EntityManager, input: ReportStateInput): Promise<void> {
+    const sets: string[] = ['updated_at = now()'];
+    const args: unknown[] = [];
+    if (input.status !== undefined) (sets.push('status = ?'), args.push(input.status));
+    if (input.overdue !== undefined) (sets.push('overdue = ?'), args.push(input.overdue));
+    if (input.dueDate !== undefined) (sets.push('due_date = ?'), args.push(input.dueDate));
+    await em.execute(`update reports set ${sets.join(', ')} where id = ?`, [...args, input.reportId]);
+    const csets: string[] = ['updated_at = now()'];
+    const cargs: unknown[] = [];
+    if (input.status !== undefined) (csets.push('status = ?'), cargs.push(input.status));
+    if (input.deadline !== undefined) (csets.push('deadline = ?'), cargs.push(input.deadline ? new Date(input.deadline) : null));
+    if (input.waitingFor !== undefined) (csets.push('waiting_for = ?'), cargs.push(input.waitingFor));
+    if (input.closed) csets.push('closed_at = coalesce(closed_at, now())');
+    await em.execute(`update cases set ${csets.join(', ')} where id = ?`, [...cargs, input.reportId]);
+    if (input.event) await appendEvent(em, input.reportId, input.event);
+  }
+
+  return {
+    /**
+     * Starts one chunk of a campaign's report workflows with the client, at most `concurrency` at once.
+     * A retry starts the chunk again: a report already running is kept (USE_EXISTING), nothing doubles.
+     */
+    async startReportWorkflows(input: { reports: ReportInput[]; taskQueue: string; concurrency: number }): Promise<number> {
+      if (!temporal) throw ApplicationFailure.nonRetryable('The worker was started without a Temporal client', 'NO_TEMPORAL_CLIENT');
+      let done = 0;
+      await bounded(input.reports, input.concurrency, async (r) => {
+        await startReport(temporal, input.taskQueue, r);
+        if (++done % 25 === 0) heartbeat(done);
+      });
+      return done;
+    },
+
+    /** The case and the read-model row; the API inserts the row in bulk for a campaign, a direct start here. */
+    async openReport(input: ReportInput & { runId: string; event: CaseEventInput }): Promise<void> {
+      await tx(async (em) => {
+        await em.execute(
+          `insert into reports (id, campaign_id, form_code, period, unit_code, voivodeship, status, overdue, due_date, versions, updated_at)
+           values (?, ?, ?, ?, ?, ?, 'not_started', false, ?, 0, now()) on conflict (id) do nothing`,
+          [input.reportId, input.campaignId, input.formCode, input.period, input.unitCode, input.voivodeship, input.plan.dueDate],
+        );
+        await em.execute(
+          `insert into cases (id, type, status, unit_code, voivodeship, title, waiting_for, deadline, data, run_id, created_at, updated_at)
+           values (?, 'report', 'not_started', ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (id) do nothing`,
+          [input.reportId, input.unitCode, input.voivodeship, `Sprawozdanie ${input.formCode} za ${input.period}: ${input.unitName} (${input.unitCode})`.slice(0, 300),
+            'Czeka na sporządzenie i przekazanie sprawozdania przez jednostkę', new Date(input.plan.deadlineAt),
+            JSON.stringify({ campaignId: input.campaignId, formCode: input.formCode, formName: input.formName, period: input.period, area: input.area, dueDate: input.plan.dueDate }),
+            input.runId],
+        );
+        await appendEvent(em, input.reportId, input.event);
+      });
+    },
+
+    async setReportState(input: ReportStateInput): Promise<void> {
+      await tx((em) => setState(em, input));
+    },
+
+    /** seed 001: every save is kept, so nothing typed is lost; the key makes a retry write one row. */
+    async saveReportDraft(input: { reportId: string; key: string; content: Record<string, unknown>; savedBy: string; firstDraft: boolean }): Promise<void> {
+      await tx(async (em) => {
+        await em.execute(
+          `insert into report_drafts (report_id, content, saved_at, saved_by, idempotency_key) values (?, ?, now(), ?, ?)
+           on conflict (idempotency_key) do nothing`,
+          [input.reportId, JSON.stringify(input.content), input.savedBy, input.key],
+        );
+        await setState(em, {
+          reportId: input.reportId,
+          ...(input.firstDraft ? { status: 'draft' as const } : {}),
+          event: { key: `${input.key}:event`, type: 'draft_saved', actor: input.savedBy, message: 'Zapisano wersję roboczą sprawozdania' },
+        });
+      });
+    },
+
+    /** Records the version and its receipt (seed 003: exact time, SHA-256 of the content, a number). */
+    async recordReportSubmission(input: { reportId: string; version: number; content: Record<string, unknown>; submittedBy: string }): Promise<ReportReceipt> {
+      if (!input.content || typeof input.content !== 'object' || Array.isArray(input.content)) {
+        throw ApplicationFailure.nonRetryable('Treść sprawozdania musi być obiektem JSON', ReportErrorTypes.invalidContent);
+      }
+      return tx(async (em) => {
+        const existing = await em.execute<{ receipt_number: string; sha256: string; submitted_at: Date; submitted_by: string }[]>(
+          'select receipt_number, sha256, submitted_at, submitted_by from report_versions where report_id = ? and version = ?',
+          [input.reportId, input.version],
+        );
+        if (existing[0]) {
+          const r = existing[0];
+          return { reportId: input.reportId, version: input.version, receiptNumber: r.receipt_number, sha256: r.sha256, submittedAt: new Date(r.submitted_at).toISOString(), submittedBy: r.submitted_by };
+        }
+        const canonical = canonicalJson(input.content);
+        const hash = createHash('sha256').update(canonical, 'utf8').digest('hex');
+        const at = new Date();
+        const receipt: ReportReceipt = {
+          reportId: input.reportId,
+          version: input.version,
+          receiptNumber: receiptNumberFor(input.reportId, input.version, at),
+          sha256: hash,
+          submittedAt: at.toISOString(),
+          submittedBy: input.submittedBy,
+        };
+        await em.execute(
+          `insert into report_versions (report_id, version, content, sha256, receipt_number, submitted_at, submitted_by) values (?, ?, ?, ?, ?, ?, ?)`,
+          [input.reportId, input.version, canonical, hash, receipt.receiptNumber, at, input.submittedBy],
+        );
+        await em.execute('update reports set versions = ? where id = ?', [input.version, input.reportId]);
+        const json = Buffer.from(JSON.stringify(receipt, null, 2), 'utf8');
+        const jsonHash = await putBlob(em, json);
+        await em.execute(
+          `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+           values (?, ?, 'report-receipt', ?, 'application/json', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
+          [`${input.reportId}:v${input.version}:upo.json`, input.reportId, `Urzędowe poświadczenie odbioru ${receipt.receiptNumber}`, json.length, jsonHash, `upo-v${input.version}.json`],
+        );
+        await setState(em, {
+          reportId: input.reportId,
+          status: 'submitted',
+          waitingFor: 'Czeka na weryfikację przez administratora wojewódzkiego',
+          event: {
+            key: `${input.reportId}:v${input.version}:submitted`,
+            type: 'report_submitted',
+            actor: input.submittedBy,
+            at: receipt.submittedAt,
+            message: `Przekazano sprawozdanie (wersja ${input.version}); poświadczenie odbioru ${receipt.receiptNumber}, SHA-256 ${hash}`,
+            data: { ...receipt },
+          },
+        });
+        return receipt;
+      });
+    },
+
+    /** The receipt as a PDF through the shared browser; a deterministic id makes a retry a no-op. */
+    async renderReportReceipt(input: { reportId: string; receipt: ReportReceipt }): Promise<string> {
+      const id = `${input.reportId}:v${input.receipt.version}:upo.pdf`;
+      const em = orm.em.fork();
+      if ((await em.execute('select 1 from documents where id = ?', [id])).length) return id;
+      const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
+      const unit = await em.findOne(UnitSchema, { code: c.unitCode });
+      const html = templates.render('documents/report-receipt', {
+        receipt: input.receipt,
+        formCode: c.data.formCode,
+        formName: c.data.formName,
+        period: c.data.period,
+        unitCode: c.unitCode,
+        unitName: unit ? `${unit.name} (${unit.nameExtra})` : c.unitCode,
+      });
+      heartbeat();
+      const pdf = await htmlToPdf(await browser.get(), html);
+      heartbeat();
+      await em.transactional(async (t) => {
+        const hash = await putBlob(t, pdf);
+        await t.execute(
+          `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+           values (?, ?, 'report-receipt', ?, 'application/pdf', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
+          [id, input.reportId, `Urzędowe poświadczenie odbioru ${input.receipt.receiptNumber} (PDF)`, pdf.length, hash, `upo-v${input.receipt.version}.pdf`],
+        );
+      });
+      return id;
+    },
+
+    /**
+     * A notice to the unit (its staff of the form's area and its head), to the head alone, or to the
+     * voivodeship administrators; the case history records it even when nobody could be mailed.
+     */
+    async sendReportNotice(input: { key: string; reportId: string; kind: ReportNoticeKind; audience: 'unit' | 'unit_head' | 'voivodeship_admin'; vars: Record<string, unknown>; event: Omit<CaseEventInput, 'key'> }): Promise<number> {
+      const em = orm.em.fork();
+      const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
+      const area = String(c.data.area ?? '');
+      const rows = await em.getConnection().execute<{ id: string }[]>(
+        input.audience === 'voivodeship_admin'
+          ? `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
+             where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`
+          : `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
+             where r.unit_code = ? and a.status = 'active'
+               and (r.role = 'unit_head' or (? = 'unit' and r.role = 'staff' and (r.area is null or r.area = ?))) order by a.login`,
+        input.audience === 'voivodeship_admin' ? [c.voivodeship] : [c.unitCode, input.audience, area],
+      );
+      const unit = await em.findOne(UnitSchema, { code: c.unitCode });
+      let sent = 0;
+      for (const { id } of rows) {
+        const recipient = await em.findOneOrFail(AccountSchema, { id });
+        const content = renderMail(templates, 'report-notice', {
+          case: c,
+          recipient,
+          kind: input.kind,
+          formCode: c.data.formCode,
+          formName: c.data.formName,
+          period: c.data.period,
+          unit: unit ? { code: unit.code, name: `${unit.name} (${unit.nameExtra})` } : { code: c.unitCode, name: c.unitCode },
+          caseUrl: `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(c.id)}`,
+          publicUrl,
+          ...input.vars,
+        });
+        await deliver(em, mailer, mailFrom, { key: `${input.key}:${id}`, caseId: c.id, to: recipient.email, template: 'report-notice', ...content });
+        sent++;
+      }
+      await appendEvent(em, c.id, { key: input.key, ...input.event, data: { ...input.event.data, recipients: sent } });
+      return sent;
+    },
+  };
+}
+
+export type ReportActivities = ReturnType<typeof createReportActivities>;

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { CaseSchema, TaskSchema, UnitSchema } from '../db/entities';
+import type { Templates } from '../lib/templates';
+import { canActOnTask, canOnCase, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
+import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
+import { buildCaseView, findCase, statusLabel } from './case-view';
+import type { ApiDeps } from './deps';
+import { HttpError } from './errors';
+import { changePassword, signIn } from './routes/auth';
+import { caseFilters, casesCsv, countByVoivodeship, listCases } from './services/case-queries';
+import { bulkBody, runBulkAction } from './services/bulk';
+import { claimTask, completeDecisionTask, reassignTask } from './services/tasks';
+import { decisionBody } from './schemas';
+
+// The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
+// (api/access.ts) as the API; forms carry the session's CSRF token and call the same services.
+
+const ROLE_LABELS: Record<string, string> = {
+  ministry: 'ministerstwo',
+  voivodeship_admin: 'administrator wojewódzki',
+  unit_head: 'kierownik jednostki',
+  local_admin: 'administrator lokalny',
+  staff: 'pracownik',
+};
+const TYPE_LABELS: Record<string, string> = {
+  registration: 'Rejestracja',
+  permission: 'Rozszerzenie uprawnień',
+  'identity-merge': 'Scalenie kont',
+  report: 'Sprawozdanie',
+  'csizs-connection': 'Podłączenie do CSIZS',
+};
+
+type PageReq = Request & { principal?: Principal };
+const enc = encodeURIComponent;
+
+export function createPages(deps: ApiDeps, templates: Templates): Router {
+  const { orm, temporal, config } = deps;
+  const router = express.Router();
+  const authenticate = createAuthenticator(orm, { idleMinutes: config.SESSION_IDLE_MINUTES });
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  let voivodeshipNames: Promise<Map<string, string>> | null = null;
+  const names = () =>
+    (voivodeshipNames ??= orm.em
+      .fork()
+      .find(UnitSchema, { kind: 'voivodeship' }, { orderBy: { code: 'asc' } })
+      .then((us) => new Map(us.map((u) => [u.code, u.name.charAt(0) + u.name.slice(1).toLowerCase()])))
+      .catch((err) => {
+        voivodeshipNames = null;
+        throw err;
+      }));
+
+  const render = (req: PageReq, res: Response, page: string, data: Record<string, unknown>, status = 200) => {
+    const p = req.principal;
+    const flash = typeof req.query.ok === 'string' ? { kind: 'ok', text: req.query.ok } : typeof req.query.blad === 'string' ? { kind: 'error', text: req.query.blad } : null;
+    res
+      .status(status)
+      .type('html')
+      .send(
+        templates.render(`pages/${page}`, {
+          ...data,
+          flash,
+          csrf: p?.csrfToken,
+          me: p && { login: p.login, roles: [...new Set(p.assignments.map((a) => ROLE_LABELS[a.role] ?? a.role))].join(', ') },
+        }),
+      );
+  };
+
+  /** Pages need a browser session; without one (or after 30 idle minutes) the person signs in again. */
+  const requireSession = async (req: PageReq, res: Response, next: NextFunction) => {
+    try {
+      const p = await authenticate(req);
+      if (!p || p.via !== 'session') return res.redirect(`/logowanie?powrot=${enc(req.originalUrl)}`);
+      req.principal = p;
+      if (p.mustChangePassword && req.path !== '/haslo') return res.redirect('/haslo');
+      if (req.method === 'POST' && req.body?._csrf !== p.csrfToken) throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Formularz wygasł: odśwież stronę i spróbuj ponownie.');
+      next();
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) return res.redirect(`/logowanie?powrot=${enc(req.originalUrl)}&blad=${enc(err.message)}`);
+      next(err);
+    }
+  };
+
+  /** After a form: back to where it came from, with a message. */
+  const back = (res: Response, to: string, kind: 'ok' | 'blad', text: string) => res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}${kind}=${enc(text)}`);
+  const formAction = (to: string, fn: (req: PageReq) => Promise<string>) => async (req: PageReq, res: Response) => {
+    try {
+      back(res, to, 'ok', await fn(req));
+    } catch (err) {
+      if (err instanceof HttpError) return back(res, to, 'blad', err.details?.length ? `${err.message}: ${err.details.map((d) => d.message).join('; ')}` : err.message);
+      throw err;
+    }
+  };
+
+  router.get('/', (_req, res) => res.redirect('/zadania'));
+
+  router.get('/logowanie', (req: PageReq, res) => render(req, res, 'login', { back: req.query.powrot ?? '/zadania', error: req.query.blad }));
+  router.post('/logowanie', async (req: PageReq, res) => {
+    const login = String(req.body?.login ?? '');
+    const to = typeof req.body?.powrot === 'string' && req.body.powrot.startsWith('/') && !req.body.powrot.startsWith('//') ? req.body.powrot : '/zadania';
+    try {
+      const s = await signIn(orm, config, { login, password: String(req.body?.password ?? '') }, req.ip);
+      setSessionCookie(res, s.secret, secure);
+      res.redirect(303, s.mustChangePassword ? '/haslo' : to);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      render(req, res, 'login', { back: to, login, error: err.message }, err.status);
+    }
+  });
+
+  router.post('/wyloguj', requireSession, async (req: PageReq, res) => {
+    await orm.em.fork().getConnection().execute("update sessions set ended_at = now(), end_reason = 'logout' where id = ?", [req.principal!.sessionId]);
+    res.clearCookie(SESSION_COOKIE, { path: '/' }).redirect(303, '/logowanie?ok=Wylogowano');
+  });
+
+  router.get('/haslo', requireSession, (req: PageReq, res) => render(req, res, 'password', {}));
+  router.post('/haslo', requireSession, async (req: PageReq, res) => {
+    try {
+      await changePassword(orm, temporal, config, req.principal!, { currentPassword: String(req.body.currentPassword ?? ''), newPassword: String(req.body.newPassword ?? '') });
+      res.redirect(303, '/zadania?ok=Hasło zostało zmienione');
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      render(req, res, 'password', { error: err.message, details: err.details?.map((d) => d.message) }, err.status);
+    }
+  });
+
+  router.get('/zadania', requireSession, async (req: PageReq, res) => {
+    const p = req.principal!;
+    const em = orm.em.fork();
+    const voivs = visibleVoivodeships(p);
+    const roles = [...new Set(p.assignments.map((a) => a.role))];
+    const tasks = await em.find(TaskSchema, { status: 'open', role: { $in: roles }, ...(voivs ? { $or: [{ voivodeship: { $in: voivs } }, { voivodeship: null }] } : {}) }, { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: 500 });
+    const visible = tasks.filter((t) => canActOnTask(p, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }));
+    const cases = new Map((await em.find(CaseSchema, { id: { $in: visible.map((t) => t.caseId) } }, { fields: ['id', 'title'] })).map((c) => [c.id, c.title]));
+    const admin = p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin');
+    const now = Date.now();
+    render(req, res, 'tasks', {
+      tasks: visible.map((t) => ({
+        ...t,
+        url: enc(t.id),
+        caseUrl: enc(t.caseId),
+        caseTitle: cases.get(t.caseId) ?? t.caseId,
+        overdue: !!t.dueAt && t.dueAt.getTime() < now,
+        followUp: t.dueAt ? new Date(t.dueAt.getTime() - 2 * 86_400_000) : null,
+        canClaim: !t.claimedBy,
+        canRelease: t.claimedBy === p.login || (!!t.claimedBy && admin),
+        canDecide: !t.claimedBy || t.claimedBy === p.login,
+        canReassign: admin,
+      })),
+    });
+  });
+
+  const taskTo = '/zadania';
+  router.post('/zadania/:taskId/przejmij', requireSession, formAction(taskTo, async (req) => (await claimTask(orm.em.fork(), req.principal!, String(req.params.taskId), true), 'Zadanie przejęte')));
+  router.post('/zadania/:taskId/zwolnij', requireSession, formAction(taskTo, async (req) => (await claimTask(orm.em.fork(), req.principal!, String(req.params.taskId), false), 'Zadanie zwolnione')));
+  router.post('/zadania/:taskId/przekaz', requireSession, formAction(taskTo, async (req) => {
+    const t = await reassignTask(orm.em.fork(), req.principal!, String(req.params.taskId), String(req.body.login ?? '').trim());
+    return `Zadanie przekazane: ${t.claimedBy}`;
+  }));
+  router.post('/zadania/:taskId/decyzja', requireSession, formAction(taskTo, async (req) => {
+    const parsed = decisionBody.safeParse({ decision: req.body.decision, ...(req.body.reason ? { reason: req.body.reason } : {}) });
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Popraw formularz decyzji', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const r = await completeDecisionTask(orm.em.fork(), temporal, req.principal!, String(req.params.taskId), parsed.data);
+    return r.outcome === 'accepted' ? 'Decyzja zapisana: zaakceptowano' : 'Decyzja zapisana: odrzucono';
+  }));
+
+  const parseFilters = (req: Request) => {
+    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''));
+    const parsed = caseFilters.safeParse(raw);
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', `Niepoprawny filtr: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return { f: parsed.data, raw: raw as Record<string, string> };
+  };
+
+  router.get('/sprawy', requireSession, async (req: PageReq, res) => {
+    const { f, raw } = parseFilters(req);
+    const { rows, total } = await listCases(orm.em.fork(), req.principal!, f);
+    const voivs = await names();
+    const pages = Math.max(1, Math.ceil(total / f.perPage));
+    const qs = (over: Record<string, string | number>) => new URLSearchParams({ ...raw, ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) }).toString();
+    const now = Date.now();
+    render(req, res, 'cases', {
+      f,
+      total,
+      canBulk: req.principal!.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin'),
+      page: f.page,
+      pages,
+      query: qs({ page: 1 }),
+      prev: f.page > 1 ? qs({ page: f.page - 1 }) : null,
+      next: f.page < pages ? qs({ page: f.page + 1 }) : null,
+      types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
+      voivodeships: [...voivs].map(([code, name]) => ({ code, name, selected: f.voivodeship === code })),
+      sorts: [['updated', 'ostatnia zmiana'], ['deadline', 'termin'], ['created', 'data założenia'], ['unit', 'kod TERYT']].map(([value, label]) => ({ value, label, selected: f.sort === value })),
+      rows: rows.map((r) => ({ ...r, url: enc(r.id), unitName: r.unit_name ?? '', statusLabel: statusLabel(r), overdue: !r.closed_at && !!r.deadline && new Date(r.deadline).getTime() < now })),
+    });
+  });
+
+  router.post('/sprawy/zbiorczo', requireSession, async (req: PageReq, res) => {
+    const query = typeof req.body.query === 'string' ? req.body.query : '';
+    const to = `/sprawy?${query}`;
+    const filters = Object.fromEntries([...new URLSearchParams(query)].filter(([k]) => !['page', 'perPage', 'ok', 'blad'].includes(k)));
+    const parsed = bulkBody.safeParse({
+      action: req.body.action,
+      ...(req.body.action === 'extend-deadline' ? { days: Number(req.body.days), reason: String(req.body.reason ?? '') } : {}),
+      filters,
+    });
+    if (!parsed.success) return back(res, to, 'blad', parsed.error.issues.map((i) => i.message).join('; '));
+    try {
+      const r = await runBulkAction(orm.em.fork(), temporal, req.principal!, parsed.data);
+      const skipped = r.notChanged.map((n) => `${n.id} (${n.reason})`).join('; ');
+      back(res, to, r.notChanged.length ? 'blad' : 'ok', `Zmieniono ${r.changed.length} spraw.${r.notChanged.length ? ` Bez zmian ${r.notChanged.length}: ${skipped}` : ''}`);
+    } catch (err) {
+      if (err instanceof HttpError) return back(res, to, 'blad', err.message);
+      throw err;
+    }
+  });
+
+  router.get('/sprawy.csv', requireSession, async (req: PageReq, res) => {
+    const { f } = parseFilters(req);
+    const { rows } = await listCases(orm.em.fork(), req.principal!, f, { all: true });
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="sprawy-${new Date().toISOString().slice(0, 10)}.csv"`).send(casesCsv(rows));
+  });
+
+  router.get('/sprawy/:caseId', requireSession, async (req: PageReq, res) => {
+    const em = orm.em.fork();
+    const c = await findCase(em, String(req.params.caseId));
+    if (!c) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiej sprawy');
+    if (!canOnCase(req.principal!, 'view', c)) throw new HttpError(403, 'FORBIDDEN', 'Ta sprawa jest poza Twoim zakresem');
+    const view = await buildCaseView(em, c, config.TEMPORAL_UI_URL, config.TEMPORAL_NAMESPACE);
+    const reminders = view.history.filter((e) => e.type === 'reminder_sent').length;
+    const since = view.history.length ? view.history[view.history.length - 1].at : view.createdAt;
+    const days = Math.floor((Date.now() - Date.parse(since)) / 86_400_000);
+    const sentence = view.waitingFor
+      ? `${view.waitingFor}, od ${days} ${days === 1 ? 'dnia' : 'dni'}; przypomnienie wysłano ${reminders} ${reminders === 1 ? 'raz' : 'razy'}.`
+      : `Sprawa zakończona: ${view.statusLabel.toLowerCase()}.`;
+    const MAIL_STATUS: Record<string, string> = { sent: 'wysłana', failed: 'nieudana', pending: 'oczekuje' };
+    const ACTORS: Record<string, string> = { applicant: 'wnioskodawca', system: 'system' };
+    const shown = {
+      ...view,
+      history: view.history.map((e) => ({ ...e, actor: ACTORS[e.actor] ?? e.actor })),
+      mail: view.mail.map((m) => ({ ...m, status: MAIL_STATUS[m.status] ?? m.status })),
+    };
+    render(req, res, 'case', { c: shown, sentence, openTasks: view.tasks.filter((t) => t.status === 'open').map((t) => ({ ...t, role: ROLE_LABELS[t.role] ?? t.role })), voivodeshipName: (await names()).get(view.voivodeship) ?? view.voivodeship });
+  });
+
+  router.get('/przeglad', requireSession, async (req: PageReq, res) => {
+    const p = req.principal!;
+    const type = typeof req.query.type === 'string' && req.query.type in TYPE_LABELS ? req.query.type : undefined;
+    const counts = await countByVoivodeship(orm.em.fork(), p, type);
+    const voivs = await names();
+    const scope = visibleVoivodeships(p);
+    const codes = scope ?? [...voivs.keys()];
+    const byVoiv = new Map(codes.map((c) => [c, { n: 0, closed: 0, overdue: 0 }]));
+    const byStatus = new Map<string, number>();
+    for (const r of counts) {
+      const t = byVoiv.get(r.voivodeship);
+      if (t) {
+        t.n += r.n;
+        t.closed += r.closed ? r.n : 0;
+        t.overdue += r.overdue;
+      }
+      byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + r.n);
+    }
+    const pct = (a: number, b: number) => (b ? Math.round((100 * a) / b) : 0);
+    const tiles = [...byVoiv].map(([code, t], i) => ({ code, name: voivs.get(code) ?? code, ...t, percent: pct(t.closed, t.n), y: i * 22, barWidth: Math.round((500 * pct(t.closed, t.n)) / 100) }));
+    const total = tiles.reduce((a, t) => ({ n: a.n + t.n, closed: a.closed + t.closed, overdue: a.overdue + t.overdue }), { n: 0, closed: 0, overdue: 0 });
+    render(req, res, 'overview', {
+      scopeName: scope ? scope.map((c) => voivs.get(c) ?? c).join(', ') : null,
+      types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: type === value })),
+      tiles,
+      chartHeight: tiles.length * 22,
+      total: { ...total, percent: pct(total.closed, total.n) },
+      statuses: [...byStatus].map(([status, n]) => ({ label: statusLabel({ type: type ?? 'registration', status }), n })),
+    });
+  });
+
+  router.get('/poczta', requireSession, async (req: PageReq, res) => {
+    const p = req.principal!;
+    const status = typeof req.query.status === 'string' && ['sent', 'failed', 'pending'].includes(req.query.status) ? req.query.status : null;
+    const vis = caseVisibilitySql(p);
+    const mails = await orm.em.fork().execute(
+      `select o.id, o.case_id, o.subject, o.status, o.attempts, o.last_error, o.redacted, o.created_at from outbox o join cases c on c.id = o.case_id
+       where ${vis.sql}${status ? ' and o.status = ?' : ''} order by o.created_at desc limit 200`,
+      [...vis.params, ...(status ? [status] : [])],
+    );
+    const labels: Record<string, string> = { sent: 'wysłana', failed: 'nieudana', pending: 'oczekuje' };
+    render(req, res, 'outbox', { status, mails: mails.map((m) => ({ ...m, url: enc(m.id), caseUrl: enc(m.case_id), statusLabel: labels[m.status] ?? m.status })) });
+  });
+
+  router.post('/poczta/:mailId/ponow', requireSession, formAction('/poczta', async (req) => {
+    const em = orm.em.fork();
+    const vis = caseVisibilitySql(req.principal!);
+    const rows = await em.execute<{ redacted: boolean }[]>(`select o.redacted from outbox o join cases c on c.id = o.case_id where o.id = ? and ${vis.sql}`, [String(req.params.mailId), ...vis.params]);
+    if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiej wiadomości w Twoim zakresie');
+    if (rows[0].redacted) throw new HttpError(409, 'MAIL_REDACTED', 'Tej wiadomości nie można wysłać ponownie, bo zawierała hasło; użyj przypomnienia hasła');
+    await temporal.workflow.start('mailResendWorkflow', { workflowId: `mail-resend-${randomUUID()}`, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ mailId: String(req.params.mailId) }] });
+    return 'Wiadomość zostanie wysłana ponownie';
+  }));
+
+  // Errors on pages are pages too, in Polish.
+  router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {
+    if (res.headersSent || !(err instanceof HttpError)) return next(err);
+    res.status(err.status).type('html').send(templates.render('pages/error', { title: 'Błąd', message: err.message, me: req.principal && { login: req.principal.login, roles: '' }, csrf: req.principal?.csrfToken }));
+  });
+
+  return router;
+}

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import { isPolishHoliday } from '../../lib/holidays';
+import { bounded, startReport } from '../../lib/report-starts';
+import {
+  REPORTING_AREAS,
+  REPORT_STATUSES,
+  ReportErrorTypes,
+  SA,
+  changeReportDeadline,
+  reportCampaignWorkflowId,
+  reportWorkflowId,
+  saveReportDraft,
+  submitReport,
+  type ReportCampaignInput,
+  type ReportDeadlineChange,
+} from '../../workflows/messages';
+import {
+  DEFAULT_REPORT_POLICY,
+  DueRuleError,
+  REPORT_PERIODS,
+  isCalendarDay,
+  nextWorkingDay,
+  dueDate as computeDueDate,
+  reportPlan,
+  validateDueRule,
+  type DueRule,
+  type ReportPeriodKind,
+  type ReportPlan,
+  type ReportPolicy,
+} from '../../workflows/rules/reporting-calendar';
+import { canEditReport, canManageReporting, forbid, rollupVoivodeships } from '../access';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound } from '../errors';
+import type { Api } from '../http';
+import { mapWorkflowError } from '../temporal-errors';
+
+// Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
+// deadline changes and the roll-up. Dates are calendar days in Europe/Warsaw.
+
+const day = z.string().refine(isCalendarDay, 'Data w formacie RRRR-MM-DD');
+const code = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'Kod: litery, cyfry i „-”, do 40 znaków');
+
+const dueRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('days-after-period-end'), days: z.number() }).strict(),
+  z.object({ kind: z.literal('fixed-date'), date: z.string() }).strict(),
+]);
+
+export const reportFormBody = z
+  .object({
+    name: z.string().trim().min(1).max(300),
+    area: z.enum(REPORTING_AREAS),
+    unitKind: z.enum(['gmina', 'powiat']),
+    period: z.enum(REPORT_PERIODS),
+    dueRule: dueRuleSchema,
+  })
+  .strict();
+
+export const reportCampaignBody = z
+  .object({
+    formCode: code,
+    period: code.meta({ description: 'monthly 2026-03, quarterly 2026-Q1, half-yearly 2026-H1, yearly 2026; one-off: any label' }),
+    units: z.union([z.literal('all'), z.array(z.string().regex(/^\d{4}(\d{3})?$/)).min(1).max(3000)]),
+    voivodeship: z.string().regex(/^\d{2}$/).optional(),
+    dueDate: day.optional().meta({ description: 'Overrides the form rule (one-off surveys)' }),
+  })
+  .strict();
+
+const countsSchema = z.record(z.string(), z.number());
+const rollupSchema = z.object({
+  campaignId: z.string(),
+  formCode: z.string(),
+  period: z.string(),
+  dueDate: z.string(),
+  total: z.number(),
+  national: countsSchema,
+  voivodeships: z.array(z.object({ code: z.string(), name: z.string(), total: z.number(), counts: countsSchema })),
+});
+
+const contentBody = z.object({ content: z.record(z.string(), z.unknown()) }).strict();
+const reportParams = z.object({ reportId: z.string().min(1).max(200) });
+const campaignParams = z.object({ campaignId: z.string().min(1).max(120) });
+
+/** The states of the roll-up: a report still open after its deadline counts as overdue. */
+export const ROLLUP_STATES = [...REPORT_STATUSES, 'overdue'] as const;
+
+function dueRuleError(err: unknown): never {
+  if (err instanceof DueRuleError) throw new HttpError(422, 'DUE_RULE_INVALID', err.message, [{ path: `body.${err.path}`, message: err.message }]);
+  throw err;
+}
+
+export const planFor = (due: string, policy: ReportPolicy = DEFAULT_REPORT_POLICY): ReportPlan => reportPlan(due, policy, isPolishHoliday);
+
+/** Campaigns up to this many units start their report workflows directly from the API. */
+export const DIRECT_START_LIMIT = 200;
+
+export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+  const conn = () => orm.em.fork().getConnection();
+  const policy: ReportPolicy = {
+    ...DEFAULT_REPORT_POLICY,
+    reminderWorkingDaysBefore: [...config.REPORT_REMINDER_WORKING_DAYS],
+    escalateAfterWorkingDays: config.REPORT_ESCALATION_WORKING_DAYS,
+  };
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/report-forms',
+      summary: 'The reporting calendar: report forms with their periods and due rules',
+      tag: 'reports',
+      auth: 'signed-in',
+      responses: { 200: { description: 'Forms', schema: z.array(reportFormBody.extend({ code: z.string() })) } },
+    },
+    async ({ res }) => {
+      const rows = await conn().execute('select code, name, area, unit_kind, period, due_rule from report_forms order by code');
+      res.json(rows.map((r: Record<string, unknown>) => ({ code: r.code, name: r.name, area: r.area, unitKind: r.unit_kind, period: r.period, dueRule: r.due_rule })));
+    },
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/report-forms/:formCode',
+      summary: 'Create or change a report form of the reporting calendar (ministry)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_form_saved',
+      params: z.object({ formCode: code }),
+      body: reportFormBody,
+      responses: { 200: { description: 'Saved', schema: reportFormBody.extend({ code: z.string() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      if (!canManageReporting(principal!)) forbid();
+      try {
+        validateDueRule(body.period, body.dueRule as DueRule);
+      } catch (err) {
+        dueRuleError(err);
+      }
+      await conn().execute(
+        `insert into report_forms (code, name, area, unit_kind, period, due_rule, created_at, updated_at) values (?, ?, ?, ?, ?, ?, now(), now())
+         on conflict (code) do update set name = excluded.name, area = excluded.area, unit_kind = excluded.unit_kind, period = excluded.period,
+           due_rule = excluded.due_rule, updated_at = now()`,
+        [params.formCode, body.name, body.area, body.unitKind, body.period, JSON.stringify(body.dueRule)],
+      );
+      res.json({ code: params.formCode, ...body });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/report-campaigns',
+      summary: 'Open a form for a period (or a one-off survey) for chosen units or all of them; the report workflows start in the background',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_campaign_opened',
+      body: reportCampaignBody,
+      responses: {
+        202: {
+          description: 'Campaign opened; report workflows are being started',
+          schema: z.object({ id: z.string(), formCode: z.string(), period: z.string(), dueDate: z.string(), units: z.number(), rollupUrl: z.string() }),
+        },
+      },
+    },
+    async ({ body, principal, res }) => {
+      if (!canManageReporting(principal!)) forbid();
+      const c = conn();
+      const [form] = await c.execute<{ code: string; name: string; area: string; unit_kind: string; period: ReportPeriodKind; due_rule: DueRule }[]>(
+        'select code, name, area, unit_kind, period, due_rule from report_forms where code = ?',
+        [body.formCode],
+      );
+      if (!form) throw new HttpError(422, 'UNKNOWN_FORM', `Nie ma formularza ${body.formCode} w kalendarzu sprawozdawczym`, [{ path: 'body.formCode', message: 'Nieznany formularz' }]);
+      let due: string;
+      try {
+        due = body.dueDate ? nextWorkingDay(body.dueDate, isPolishHoliday) : computeDueDate(form.period, form.due_rule, body.period, isPolishHoliday);
+      } catch (err) {
+        dueRuleError(err);
+      }
+      const plan = planFor(due, policy);
+
+      const filters: string[] = ['kind = ?'];
+      const args: unknown[] = [form.unit_kind];
+      if (body.units !== 'all') (filters.push('code in (?)'), args.push(body.units));
+      if (body.voivodeship) (filters.push('voivodeship = ?'), args.push(body.voivodeship));
+      const units = await c.execute<{ code: string; name: string; name_extra: string; voivodeship: string }[]>(
+        `select code, name, name_extra, voivodeship from units where ${filters.join(' and ')} order by code`,
+        args,
+      );
+      if (body.units !== 'all') {
+        const found = new Set(units.map((u) => u.code));
+        const missing = body.units.filter((u) => !found.has(u));
+        if (missing.length) {
+          throw new HttpError(422, 'UNKNOWN_UNIT', `Kody spoza rejestru TERC lub innego rodzaju niż ${form.unit_kind}: ${missing.slice(0, 10).join(', ')}`, [
+            { path: 'body.units', message: `${missing.length} nieznanych kodów` },
+          ]);
+        }
+      }
+      if (units.length === 0) throw new HttpError(422, 'NO_UNITS', 'Wybrany zakres nie obejmuje żadnej jednostki', [{ path: 'body.units', message: 'Pusty zakres' }]);
+
+      const campaignId = `${form.code}-${body.period}`;
+      const created = await orm.em.fork().transactional(async (em) => {
+        const inserted = await em.execute<{ id: string }[]>(
+          `insert into report_campaigns (id, form_code, period, due_date, plan, unit_count, created_by, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing returning id`,
+          [campaignId, form.code, body.period, due, JSON.stringify(plan), units.length, principal!.login],
+        );
+        if (inserted.length === 0) return false;
+        // The read model first, in one statement: the roll-up shows every unit at once as not started.
+        await em.execute(
+          `insert into reports (id, campaign_id, form_code, period, unit_code, voivodeship, status, overdue, due_date, versions, updated_at)
+           select 'report-' || ? || '-' || ? || '-' || code, ?, ?, ?, code, voivodeship, 'not_started', false, ?, 0, now()
+           from units where code in (?) on conflict (id) do nothing`,
+          [form.code, body.period, campaignId, form.code, body.period, due, units.map((u) => u.code)],
+        );
+        return true;
+      });
+      if (!created) throw new HttpError(409, 'CAMPAIGN_EXISTS', `Kampania ${campaignId} jest już otwarta`);
+
+      const input: ReportCampaignInput = {
+        campaignId,
+        base: { campaignId, formCode: form.code, formName: form.name, area: form.area, period: body.period, plan },
+        units: units.map((u) => ({ unitCode: u.code, unitName: `${u.name} (${u.name_extra})`, voivodeship: u.voivodeship })),
+        batchSize: 100,
+      };
+      if (input.units.length <= DIRECT_START_LIMIT) {
+        // A handful of units start within the request, well inside any HTTP timeout.
+        await bounded(input.units, 50, (u) =>
+          startReport(temporal, config.TEMPORAL_TASK_QUEUE, { ...input.base, reportId: reportWorkflowId(form.code, body.period, u.unitCode), ...u }),
+        );
+      } else {
+        // Thousands of starts would outlast the HTTP call: a campaign workflow starts them durably from
+        // an activity with bounded concurrency (workflows/report-campaign.ts).
+        await temporal.workflow.start('reportCampaignWorkflow', {
+          workflowId: reportCampaignWorkflowId(campaignId),
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [input],
+          typedSearchAttributes: [{ key: SA.caseType, value: 'report-campaign' }],
+        });
+      }
+      const rollupUrl = `/api/report-campaigns/${encodeURIComponent(campaignId)}/rollup`;
+      res.status(202).location(rollupUrl).json({ id: campaignId, formCode: form.code, period: body.period, dueDate: due, units: units.length, rollupUrl });
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/report-campaigns/:campaignId/rollup',
+      summary: 'State of every unit of a campaign, counted per voivodeship and nationally (read model)',
+      tag: 'reports',
+      auth: 'signed-in',
+      params: campaignParams,
+      responses: { 200: { description: 'Roll-up', schema: rollupSchema } },
+    },
+    async ({ params, principal, res }) => {
+      const scope = rollupVoivodeships(principal!);
+      const c = conn();
+      const [campaign] = await c.execute<{ id: string; form_code: string; period: string; due_date: string }[]>(
+        "select id, form_code, period, to_char(due_date, 'YYYY-MM-DD') as due_date from report_campaigns where id = ?",
+        [params.campaignId],
+      );
+      if (!campaign) throw notFound(`kampania ${params.campaignId}`);
+      const rows = await c.execute<{ voivodeship: string; name: string; state: string; n: number }[]>(
+        `select r.voivodeship, v.name,
+                case when r.overdue and r.status in ('not_started', 'draft', 'awaiting_data', 'returned') then 'overdue' else r.status end as state,
+                count(*)::int as n
+         from reports r left join units v on v.code = r.voivodeship
+         where r.campaign_id = ? ${scope ? 'and r.voivodeship in (?)' : ''}
+         group by 1, 2, 3 order by 1`,
+        scope ? [params.campaignId, scope] : [params.campaignId],
+      );
+      const zero = () => Object.fromEntries(ROLLUP_STATES.map((s) => [s, 0])) as Record<string, number>;
+      const national = zero();
+      const byVoiv = new Map<string, { code: string; name: string; total: number; counts: Record<string, number> }>();
+      for (const r of rows) {
+        const v = byVoiv.get(r.voivodeship) ?? { code: r.voivodeship, name: r.name ?? r.voivodeship, total: 0, counts: zero() };
+        v.counts[r.state] = (v.counts[r.state] ?? 0) + r.n;
+        v.total += r.n;
+        national[r.state] = (national[r.state] ?? 0) + r.n;
+        byVoiv.set(r.voivodeship, v);
+      }
+      res.json({
+        campaignId: campaign.id,
+        formCode: campaign.form_code,
+        period: campaign.period,
+        dueDate: campaign.due_date,
+        total: Object.values(national).reduce((a, b) => a + b, 0),
+        national,
+        voivodeships: [...byVoiv.values()],
+      });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/report-campaigns/:campaignId/deadline',
+      summary: 'Move the due date of a campaign for one voivodeship or the whole country, with a reason (ministry)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_deadline_changed',
+      params: campaignParams,
+      body: z.object({ dueDate: day, reason: z.string().trim().min(3).max(500), voivodeship: z.string().regex(/^\d{2}$/).optional() }).strict(),
+      responses: { 200: { description: 'Running reports told', schema: z.object({ dueDate: z.string(), reports: z.number() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      if (!canManageReporting(principal!)) forbid();
+      const c = conn();
+      const [campaign] = await c.execute('select id from report_campaigns where id = ?', [params.campaignId]);
+      if (!campaign) throw notFound(`kampania ${params.campaignId}`);
+      const due = nextWorkingDay(body.dueDate, isPolishHoliday);
+      const reports = await c.execute<{ id: string }[]>(
+        `select id from reports where campaign_id = ? and status <> 'accepted' ${body.voivodeship ? 'and voivodeship = ?' : ''} order by id`,
+        body.voivodeship ? [params.campaignId, body.voivodeship] : [params.campaignId],
+      );
+      const change: ReportDeadlineChange = { changeId: randomUUID(), plan: planFor(due, policy), reason: body.reason, changedBy: principal!.login };
+      await signalAll(temporal, reports.map((r) => r.id), change);
+      res.json({ dueDate: due, reports: reports.length });
+    },
+  );
+
+  const reportFor = async (reportId: string) => {
+    const [r] = await conn().execute<{ id: string; unit_code: string; area: string; status: string }[]>(
+      `select r.id, r.unit_code, r.status, c.data->>'area' as area from reports r join cases c on c.id = r.id where r.id = ?`,
+      [reportId],
+    );
+    if (!r) throw notFound(`sprawozdanie ${reportId}`);
+    return r;
+  };
+  // Checked after access, so an outsider learns nothing; the workflow of an accepted report has ended.
+  const refuseAccepted = (r: { status: string }) => {
+    if (r.status === 'accepted') {
+      throw new HttpError(409, ReportErrorTypes.notEditable, 'Sprawozdanie zostało już zaakceptowane: nie można go zmienić ani złożyć ponownie');
+    }
+  };
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/reports/:reportId/draft',
+      summary: 'Save the working version of a report (any number of times; every save is kept)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_draft_saved',
+      params: reportParams,
+      body: contentBody,
+      responses: { 200: { description: 'Saved', schema: z.object({ status: z.string(), drafts: z.number() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      if (!canEditReport(principal!, { unitCode: r.unit_code, area: r.area })) forbid();
+      refuseAccepted(r);
+      const view = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(saveReportDraft, { args: [{ content: body.content, savedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json({ status: view.status, drafts: view.drafts });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/submission',
+      summary: 'Submit a report (or its correction); answers with the acknowledgement of receipt (UPO)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_submitted',
+      params: reportParams,
+      body: contentBody,
+      responses: {
+        201: {
+          description: 'Received',
+          schema: z.object({ reportId: z.string(), version: z.number(), receiptNumber: z.string(), sha256: z.string(), submittedAt: z.string(), submittedBy: z.string() }),
+        },
+      },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      if (!canEditReport(principal!, { unitCode: r.unit_code, area: r.area })) forbid();
+      refuseAccepted(r);
+      const receipt = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(submitReport, { args: [{ content: body.content, submittedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.status(201).json(receipt);
+    },
+  );
+}
+
+async function signalAll(temporal: Client, ids: string[], change: ReportDeadlineChange): Promise<void> {
+  await bounded(ids, 50, async (id) => {
+    // A report whose workflow has ended (accepted meanwhile) has no deadline left to move.
+    await temporal.workflow.getHandle(id).signal(changeReportDeadline, change).catch((err) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
+  });
+}

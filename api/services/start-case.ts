@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { UnitSchema, type Unit } from '../../db/entities';
+import type { Config } from '../../lib/config';
+import { SA } from '../../workflows/messages';
+import { HttpError } from '../errors';
+
+// Starting a case is starting its workflow under a business key: a second request for the same
+// subject finds the open case instead of opening another one.
+
+export const caseUrl = (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}`;
+
+/** The status of the open case under this key, or null when there is none. */
+export async function openCaseStatus(temporal: Client, caseId: string, fallback: string): Promise<string | null> {
+  try {
+    const desc = await temporal.workflow.getHandle(caseId).describe();
+    return desc.status.name === 'RUNNING' ? (desc.typedSearchAttributes.get(SA.status) ?? fallback) : null;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+export async function startCaseWorkflow(
+  temporal: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
+  c: { workflowType: string; caseId: string; args: unknown[]; caseType: string; unitCode: string; voivodeship: string; status: string },
+): Promise<void> {
+  await temporal.workflow.start(c.workflowType, {
+    workflowId: c.caseId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: c.args,
+    // A closed case's key may be used again: the new run reopens the same case.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: SA.caseType, value: c.caseType },
+      { key: SA.unit, value: c.unitCode },
+      { key: SA.voivodeship, value: c.voivodeship },
+      { key: SA.status, value: c.status },
+    ],
+  });
+}
+
+/** A gmina or powiat of TERC, or a 422 naming the field. */
+export async function reportingUnit(em: EntityManager, code: string, path: string): Promise<Unit> {
+  const unit = await em.findOne(UnitSchema, { code, kind: { $in: ['gmina', 'powiat'] } });
+  if (!unit) {
+    throw new HttpError(422, 'UNKNOWN_UNIT', 'Nie ma gminy ani powiatu o takim kodzie TERYT', [{ path, message: `Kod ${code} nie występuje w rejestrze TERC` }]);
+  }
+  return unit;
+}

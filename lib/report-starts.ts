@@ -1,0 +1,26 @@
+import type { Client } from '@temporalio/client';
+import { SA, type ReportInput } from '../workflows/messages';
+
+/** One report workflow, keyed by form, period and unit; a report already running is left as it is. */
+export async function startReport(temporal: Client, taskQueue: string, input: ReportInput): Promise<void> {
+  await temporal.workflow.start('reportWorkflow', {
+    workflowId: input.reportId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: SA.caseType, value: 'report' },
+      { key: SA.unit, value: input.unitCode },
+      { key: SA.voivodeship, value: input.voivodeship },
+      { key: SA.status, value: 'not_started' },
+    ],
+  });
+}
+
+/** Runs fn over items with at most `limit` in flight. */
+export async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (i < items.length) await fn(items[i++]);
+  }));
+}

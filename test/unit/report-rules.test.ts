@@ -1,0 +1,58 @@
+import { isPolishHoliday } from '../../lib/holidays';
+import { canonicalJson, receiptNumberFor } from '../../lib/receipts';
+import { editRefusal, nextMilestone, reportMilestones, verificationRefusal } from '../../workflows/rules/report';
+import { DEFAULT_REPORT_POLICY, reportPlan } from '../../workflows/rules/reporting-calendar';
+import type { ReportStatus } from '../../workflows/messages';
+
+const plan = reportPlan('2026-12-28', DEFAULT_REPORT_POLICY, isPolishHoliday);
+
+test('milestones in order: three reminders, the head on the due day, overdue at its end, the voivodeship later', () => {
+  expect(reportMilestones(plan).map((m) => [m.kind, new Date(m.at).toISOString()])).toEqual([
+    ['reminder', '2026-12-15T07:00:00.000Z'],
+    ['reminder', '2026-12-21T07:00:00.000Z'],
+    ['reminder', '2026-12-23T07:00:00.000Z'],
+    ['head', '2026-12-28T07:00:00.000Z'],
+    ['overdue', '2026-12-28T23:00:00.000Z'],
+    ['voivodeship', '2026-12-31T07:00:00.000Z'],
+  ]);
+  expect(nextMilestone(plan, Date.parse('2026-12-23T07:00:00Z'))?.kind).toBe('head');
+  expect(nextMilestone(plan, Date.parse('2027-01-01T00:00:00Z'))).toBeNull();
+});
+
+describe('draft and submission refusals', () => {
+  test.each<[ReportStatus, boolean, unknown, string | null]>([
+    ['not_started', false, { a: 1 }, null],
+    ['draft', false, { a: 1 }, null],
+    ['returned', false, { a: 1 }, null],
+    ['submitted', false, { a: 1 }, 'REPORT_NOT_EDITABLE'],
+    ['accepted', false, { a: 1 }, 'REPORT_NOT_EDITABLE'],
+    ['draft', true, { a: 1 }, 'REPORT_NOT_EDITABLE'],
+    ['draft', false, {}, 'REPORT_CONTENT_INVALID'],
+    ['draft', false, [1, 2], 'REPORT_CONTENT_INVALID'],
+    ['draft', false, null, 'REPORT_CONTENT_INVALID'],
+  ])('%s (submitting %s) with %j: %s', (status, submitting, content, type) => {
+    expect(editRefusal({ status, submitting }, content)?.type ?? null).toBe(type);
+  });
+});
+
+describe('verification refusals', () => {
+  const open = { status: 'submitted' as ReportStatus, openTaskId: 't1', decided: false };
+  test.each<[string, typeof open, { taskId: string; decision: 'accept' | 'reject'; reason?: string }, string | null]>([
+    ['accept', open, { taskId: 't1', decision: 'accept' }, null],
+    ['return with comments', open, { taskId: 't1', decision: 'reject', reason: 'Wiersz 2 błędny' }, null],
+    ['return without comments', open, { taskId: 't1', decision: 'reject' }, 'REASON_REQUIRED'],
+    ['an old task', open, { taskId: 't0', decision: 'accept' }, 'TASK_NOT_OPEN'],
+    ['already decided', { ...open, decided: true }, { taskId: 't1', decision: 'accept' }, 'CASE_NOT_AWAITING_DECISION'],
+    ['after acceptance', { ...open, status: 'accepted' }, { taskId: 't1', decision: 'accept' }, 'CASE_NOT_AWAITING_DECISION'],
+  ])('%s', (_name, state, d, type) => {
+    expect(verificationRefusal(state, { ...d, decidedBy: 'adm' })?.type ?? null).toBe(type);
+  });
+});
+
+test('canonical JSON: key order does not change the hash input; receipt numbers are deterministic', () => {
+  expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'ż' } })).toBe('{"a":{"c":"ż","d":[1,{"y":2,"z":1}]},"b":1}');
+  const at = new Date('2026-12-20T10:00:00Z');
+  expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).toBe(receiptNumberFor('report-X-2026-Q3-2661011', 1, at));
+  expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).not.toBe(receiptNumberFor('report-X-2026-Q3-2661011', 2, at));
+  expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).toMatch(/^UPO\/20261220\/[0-9A-F]{12}$/);
+});

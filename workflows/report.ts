@@ -1,0 +1,312 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  REPORT_EDITABLE,
+  REPORT_VERIFICATION_TASK_KIND,
+  SA,
+  changeReportDeadline,
+  decideReport,
+  getReportStatus,
+  saveReportDraft,
+  submitReport,
+  type RegistrationDecision,
+  type ReportDeadlineChange,
+  type ReportInput,
+  type ReportReceipt,
+  type ReportStatus,
+  type ReportView,
+} from './messages';
+import { editRefusal, nextMilestone, verificationRefusal, type Milestone } from './rules/report';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const pdfActs = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * Process 3 (seeds 001, 002, 003): one unit's report of one form and period. The unit saves drafts any
+ * number of times and submits; each submission gets a receipt (UPO); the voivodeship administrator
+ * accepts or returns it for correction, and a correction is a new version. Until it is submitted the
+ * unit is reminded before the due date; on the due date the head is told, three working days later the
+ * voivodeship. The ministry may move the due date: the timetable follows and the history records it.
+ */
+export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
+  const { reportId } = input;
+  const runId = workflowInfo().runId;
+  const key = (s: string) => `${reportId}:${runId}:${s}`;
+
+  const state = {
+    status: 'not_started' as ReportStatus,
+    overdue: false,
+    plan: input.plan,
+    remindersSent: 0,
+    escalations: [] as ReportView['escalations'],
+    versions: 0,
+    drafts: 0,
+    lastReceipt: null as ReportReceipt | null,
+    openTaskId: null as string | null,
+    submitting: false,
+    decision: null as RegistrationDecision | null,
+    applied: false,
+    deadlineChanges: [] as ReportDeadlineChange[],
+    recordedChanges: 0,
+  };
+  const view = (): ReportView => ({
+    status: state.status,
+    overdue: state.overdue,
+    plan: state.plan,
+    remindersSent: state.remindersSent,
+    escalations: [...state.escalations],
+    versions: state.versions,
+    drafts: state.drafts,
+    lastReceipt: state.lastReceipt,
+    openTaskId: state.openTaskId,
+    deadlineChanges: state.deadlineChanges.length,
+  });
+  const refuse = (r: { type: string; message: string } | null) => {
+    if (r) throw ApplicationFailure.nonRetryable(r.message, r.type);
+  };
+
+  setHandler(getReportStatus, view);
+
+  // seed 001: drafts are stored by an activity before the caller hears "saved".
+  setHandler(
+    saveReportDraft,
+    async (draft) => {
+      const first = state.status === 'not_started';
+      if (first) state.status = 'draft';
+      state.drafts++;
+      await acts.saveReportDraft({ reportId, key: key(`draft-${state.drafts}`), content: draft.content, savedBy: draft.savedBy, firstDraft: first });
+      return view();
+    },
+    { validator: (draft) => refuse(editRefusal(state, draft.content)) },
+  );
+
+  setHandler(
+    submitReport,
+    async (submission) => {
+      // Set before the first await: a second submission in the same activation is refused by the validator.
+      state.submitting = true;
+      try {
+        const version = state.versions + 1;
+        const receipt = await acts.recordReportSubmission({ reportId, version, content: submission.content, submittedBy: submission.submittedBy });
+        state.versions = version;
+        state.lastReceipt = receipt;
+        state.status = 'submitted';
+        state.decision = null;
+        state.applied = false;
+        return receipt;
+      } finally {
+        state.submitting = false;
+      }
+    },
+    { validator: (submission) => refuse(editRefusal(state, submission.content)) },
+  );
+
+  setHandler(
+    decideReport,
+    async (decision) => {
+      state.decision = decision;
+      await condition(() => state.applied);
+      return view();
+    },
+    { validator: (decision) => refuse(verificationRefusal({ status: state.status, openTaskId: state.openTaskId, decided: state.decision !== null }, decision)) },
+  );
+
+  setHandler(changeReportDeadline, (change) => {
+    if (state.deadlineChanges.some((c) => c.changeId === change.changeId)) return;
+    state.deadlineChanges.push(change);
+    state.plan = change.plan;
+  });
+
+  await acts.openReport({
+    ...input,
+    runId,
+    event: {
+      key: key('opened'),
+      type: 'case_opened',
+      actor: 'system',
+      message: `Otwarto sprawozdanie ${input.formCode} (${input.formName}) za okres ${input.period}; termin: ${input.plan.dueDate}`,
+      data: { campaignId: input.campaignId, dueDate: input.plan.dueDate },
+    },
+  });
+  upsertSearchAttributes([
+    { key: SA.status, value: 'not_started' },
+    { key: SA.deadline, value: new Date(state.plan.deadlineAt) },
+  ]);
+
+  let cursor = Date.now();
+  const editable = () => REPORT_EDITABLE.includes(state.status);
+  const submittedUnverified = () => state.status === 'submitted' && state.openTaskId === null;
+
+  while (state.status !== 'accepted') {
+    if (state.recordedChanges < state.deadlineChanges.length) {
+      await recordDeadlineChange(state.deadlineChanges[state.recordedChanges]);
+      state.recordedChanges++;
+      continue;
+    }
+    if (submittedUnverified()) {
+      await openVerification();
+      continue;
+    }
+    if (state.decision && !state.applied) {
+      await applyDecision(state.decision);
+      continue;
+    }
+    const pendingChanges = state.deadlineChanges.length;
+    const wake = () =>
+      state.deadlineChanges.length !== pendingChanges || submittedUnverified() || (state.decision !== null && !state.applied);
+    const next = editable() ? nextMilestone(state.plan, cursor) : null;
+    if (!next) {
+      await condition(() => wake() || (editable() && nextMilestone(state.plan, cursor) !== null));
+      continue;
+    }
+    if (await condition(wake, Math.max(0, next.at - Date.now()))) continue;
+    cursor = next.at;
+    if (editable()) await fire(next);
+  }
+
+  await condition(allHandlersFinished);
+  return view();
+
+  async function fire(m: Milestone): Promise<void> {
+    const dueDate = state.plan.dueDate;
+    const vars = { formCode: input.formCode, formName: input.formName, period: input.period, dueDate };
+    switch (m.kind) {
+      case 'reminder':
+        state.remindersSent++;
+        await acts.sendReportNotice({
+          key: key(`reminder-${dueDate}-${m.n}`),
+          reportId,
+          kind: 'reminder',
+          audience: 'unit',
+          vars: { ...vars, workingDaysBefore: m.workingDaysBefore },
+          event: { type: 'reminder_sent', actor: 'system', message: `Przypomnienie: termin złożenia sprawozdania mija ${dueDate} (za ${m.workingDaysBefore} dni robocze)` },
+        });
+        return;
+      case 'head':
+        state.escalations.push('unit_head');
+        await acts.sendReportNotice({
+          key: key(`escalation-head-${dueDate}`),
+          reportId,
+          kind: 'head',
+          audience: 'unit_head',
+          vars,
+          event: { type: 'escalated', actor: 'system', message: `Sprawozdanie nie zostało złożone, a termin mija dziś (${dueDate}): powiadomiono kierownika jednostki` },
+        });
+        return;
+      case 'overdue':
+        state.overdue = true;
+        upsertSearchAttributes([{ key: SA.lateStep, value: 'report' }]);
+        await acts.setReportState({
+          reportId,
+          overdue: true,
+          event: { key: key(`overdue-${dueDate}`), type: 'overdue', actor: 'system', message: `Minął termin złożenia sprawozdania (${dueDate})` },
+        });
+        return;
+      case 'voivodeship':
+        state.escalations.push('voivodeship_admin');
+        await acts.sendReportNotice({
+          key: key(`escalation-voivodeship-${dueDate}`),
+          reportId,
+          kind: 'voivodeship',
+          audience: 'voivodeship_admin',
+          vars,
+          event: { type: 'escalated', actor: 'system', message: `Sprawozdanie zaległe od ${dueDate}: powiadomiono administratorów wojewódzkich (województwo ${input.voivodeship})` },
+        });
+        return;
+    }
+  }
+
+  async function recordDeadlineChange(change: ReportDeadlineChange): Promise<void> {
+    // Milestones already passed stay passed; those of the new date ahead of now will fire.
+    cursor = Math.max(cursor, Date.now());
+    const stillLate = Date.now() >= Date.parse(change.plan.deadlineAt);
+    if (state.overdue && !stillLate) state.overdue = false;
+    upsertSearchAttributes([{ key: SA.deadline, value: new Date(change.plan.deadlineAt) }]);
+    await acts.setReportState({
+      reportId,
+      dueDate: change.plan.dueDate,
+      deadline: change.plan.deadlineAt,
+      overdue: state.overdue,
+      event: {
+        key: key(`deadline-${change.changeId}`),
+        type: 'deadline_changed',
+        actor: change.changedBy,
+        message: `Zmieniono termin złożenia sprawozdania na ${change.plan.dueDate}. Powód: ${change.reason}`,
+        data: { changeId: change.changeId, dueDate: change.plan.dueDate },
+      },
+    });
+  }
+
+  async function openVerification(): Promise<void> {
+    const receipt = state.lastReceipt!;
+    const taskId = key(`${REPORT_VERIFICATION_TASK_KIND}-v${receipt.version}`);
+    upsertSearchAttributes([{ key: SA.status, value: 'submitted' }]);
+    await acts.openTask({
+      taskId,
+      caseId: reportId,
+      kind: REPORT_VERIFICATION_TASK_KIND,
+      title: `Zweryfikuj sprawozdanie ${input.formCode} za ${input.period}: ${input.unitName} (${input.unitCode}), wersja ${receipt.version}`.slice(0, 300),
+      role: 'voivodeship_admin',
+      voivodeship: input.voivodeship,
+      unitCode: input.unitCode,
+      event: { key: key(`task-opened-v${receipt.version}`), type: 'task_opened', actor: 'system', message: `Przekazano sprawozdanie (wersja ${receipt.version}) do weryfikacji administratora wojewódzkiego` },
+    });
+    state.openTaskId = taskId;
+    await pdfActs.renderReportReceipt({ reportId, receipt });
+  }
+
+  async function applyDecision(decision: RegistrationDecision): Promise<void> {
+    const accepted = decision.decision === 'accept';
+    const version = state.versions;
+    await acts.completeTask({
+      taskId: state.openTaskId!,
+      outcome: accepted ? 'accepted' : 'returned',
+      comment: decision.reason ?? null,
+      completedBy: decision.decidedBy,
+      event: {
+        key: key(`decision-v${version}`),
+        type: accepted ? 'report_accepted' : 'report_returned',
+        actor: decision.decidedBy,
+        message: accepted
+          ? `Administrator wojewódzki zaakceptował sprawozdanie (wersja ${version})`
+          : `Administrator wojewódzki zwrócił sprawozdanie (wersja ${version}) do korekty. Uwagi: ${decision.reason}`,
+      },
+    });
+    state.openTaskId = null;
+    state.status = accepted ? 'accepted' : 'returned';
+    upsertSearchAttributes([{ key: SA.status, value: state.status }]);
+    await acts.setReportState({
+      reportId,
+      status: state.status,
+      waitingFor: accepted ? null : 'Czeka na korektę i ponowne przekazanie sprawozdania przez jednostkę',
+      closed: accepted,
+    });
+    if (!accepted) {
+      await acts.sendReportNotice({
+        key: key(`returned-v${version}`),
+        reportId,
+        kind: 'returned',
+        audience: 'unit',
+        vars: { formCode: input.formCode, formName: input.formName, period: input.period, dueDate: state.plan.dueDate, comment: decision.reason },
+        event: { type: 'mail_sent', actor: 'system', message: 'Powiadomiono jednostkę o zwrocie sprawozdania do korekty' },
+      });
+    }
+    state.decision = null;
+    state.applied = true;
+  }
+}

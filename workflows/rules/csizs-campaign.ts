@@ -1,0 +1,254 @@
+// seed 004 "Procedura podłączenia systemu dziedzinowego 500+ do CSIZS": a campaign is data (a calendar in
+// Europe/Warsaw, vendor exceptions, phone-checkpoint windows); the procedure's order of steps is code.
+// Pure: the API resolves a calendar to instants once, the workflow only compares instants with `now`.
+
+/** The unit's steps, in the seed's order (Rozdział 1, pkt 1–9). */
+export const CSIZS_STEPS = [
+  'cas_report', // pkt 1: one-off report in CAS, vendor chosen
+  'local_admin', // pkt 2: local administrator designated, notification (Załącznik 2) accepted by the voivodeship
+  'infrastructure', // pkt 3
+  'installation', // pkt 4
+  'package_sent', // pkt 5 + Uwaga 2: package (Załącznik 3) e-mailed, its password handed over by phone
+  'package_verified', // pkt 6a: the local admin checked the package is complete
+  'password_changed', // pkt 6b: temporary password changed in PI-MZT
+  'domain_registration', // pkt 7 + 8: NTP, Emp@tia address and certificate, registration, dictionaries first
+  'staff_accounts', // pkt 9: staff accounts with PIU reader roles
+] as const;
+export type CsizsStep = (typeof CSIZS_STEPS)[number];
+
+export const CSIZS_STEP_TITLES: Record<CsizsStep, string> = {
+  cas_report: 'Sprawozdanie jednorazowe w CAS i wybór dostawcy SD',
+  local_admin: 'Wyznaczenie administratora lokalnego i zgłoszenie podłączenia (Załącznik 2)',
+  infrastructure: 'Przygotowanie infrastruktury',
+  installation: 'Instalacja systemu dziedzinowego',
+  package_sent: 'Pakiet informacji (Załącznik 3) wysłany, hasło do pliku przekazane telefonicznie',
+  package_verified: 'Weryfikacja kompletności pakietu przez administratora lokalnego',
+  password_changed: 'Zmiana hasła tymczasowego w PI-MZT',
+  domain_registration: 'Rejestracja systemu dziedzinowego w CSIZS i aktualizacja słowników',
+  staff_accounts: 'Konta pracowników z rolami Czytelnik PIU',
+};
+
+export const CSIZS_CHECKPOINTS = ['checkpoint_1', 'checkpoint_2'] as const;
+export type CsizsCheckpoint = (typeof CSIZS_CHECKPOINTS)[number];
+
+/** seed 004 pkt 9: one reader role per area; a staff account holds one or more. */
+export const PIU_READER_ROLES = ['PS', 'SR', 'FA', 'WRiSPZ', 'OP-3', 'TR', 'ON', 'UE'] as const;
+
+/** A calendar as written by people: local Warsaw dates ("by 23 March" = until the end of that day). */
+export interface CampaignCalendar {
+  name: string;
+  area: string;
+  vendors: string[];
+  /** Local date (YYYY-MM-DD) by which each step is due, inclusive. */
+  steps: Record<CsizsStep, string>;
+  /** Vendor-specific dates that replace the common ones. */
+  vendorExceptions: { vendor: string; step: CsizsStep; by: string }[];
+  /** Phone-call windows in local time (YYYY-MM-DDTHH:mm), and the step each call confirms. */
+  checkpoints: { id: CsizsCheckpoint; opensAt: string; closesAt: string; confirms: CsizsStep }[];
+}
+
+/** A calendar resolved to instants (epoch ms): what a workflow receives. */
+export interface CampaignPlan {
+  steps: { step: CsizsStep; deadline: number }[];
+  vendorExceptions: { vendor: string; step: CsizsStep; deadline: number }[];
+  checkpoints: { id: CsizsCheckpoint; opensAt: number; closesAt: number; confirms: CsizsStep }[];
+}
+
+/** seed 004, the 2016 "500+" campaign; Otago distributes from 29 March (footnotes 1 and 2). */
+export const CAMPAIGN_500_PLUS_2016: CampaignCalendar = {
+  name: 'Podłączenie systemów dziedzinowych 500+ do CSIZS (2016)',
+  area: 'SW',
+  vendors: ['Sygnity', 'Otago', 'Sygnity Business Solutions', 'Comarch', 'Inne (świadectwo zgodności)'],
+  steps: {
+    cas_report: '2016-03-23',
+    local_admin: '2016-03-23',
+    infrastructure: '2016-03-23',
+    installation: '2016-03-24',
+    package_sent: '2016-03-25',
+    package_verified: '2016-03-29',
+    password_changed: '2016-03-29',
+    domain_registration: '2016-03-29',
+    staff_accounts: '2016-03-30',
+  },
+  vendorExceptions: [
+    { vendor: 'Otago', step: 'installation', by: '2016-03-29' },
+    { vendor: 'Otago', step: 'package_sent', by: '2016-03-29' },
+  ],
+  checkpoints: [
+    // Uwaga 1: 24 March from 12:00 the ministry confirms the installation by phone.
+    { id: 'checkpoint_1', opensAt: '2016-03-24T12:00', closesAt: '2016-03-25T00:00', confirms: 'installation' },
+    // Uwaga 5: 30 March the ministry confirms the connection; where none, it contacts the mayor.
+    { id: 'checkpoint_2', opensAt: '2016-03-30T08:00', closesAt: '2016-03-31T00:00', confirms: 'domain_registration' },
+  ],
+};
+
+// Created on first use: the workflow sandbox imports this module but never converts local times.
+let warsaw: Intl.DateTimeFormat | undefined;
+const WARSAW = () => (warsaw ??= new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Warsaw',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+}));
+
+/** Warsaw's offset from UTC at an instant (ms): +1 h in winter, +2 h in summer. */
+function warsawOffset(at: number): number {
+  const p = Object.fromEntries(WARSAW().formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(at / 1000) * 1000;
+}
+
+/** "2016-03-24T12:00" (or a bare date, meaning midnight) in Warsaw → epoch ms. */
+export function warsawToInstant(local: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(local);
+  if (!m) throw new Error(`not a local date or time: ${local}`);
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0));
+  const first = asUtc - warsawOffset(asUtc);
+  return asUtc - warsawOffset(first);
+}
+
+/** "by 23 March" ends when 24 March begins in Warsaw. */
+export const endOfWarsawDay = (date: string): number => {
+  const [y, mo, d] = date.split('-').map(Number);
+  const next = new Date(Date.UTC(y, mo - 1, d + 1));
+  return warsawToInstant(next.toISOString().slice(0, 10));
+};
+
+export function resolveCalendar(c: CampaignCalendar): CampaignPlan {
+  return {
+    steps: CSIZS_STEPS.map((step) => ({ step, deadline: endOfWarsawDay(c.steps[step]) })),
+    vendorExceptions: c.vendorExceptions.map((e) => ({ vendor: e.vendor, step: e.step, deadline: endOfWarsawDay(e.by) })),
+    checkpoints: c.checkpoints.map((k) => ({ id: k.id, opensAt: warsawToInstant(k.opensAt), closesAt: warsawToInstant(k.closesAt), confirms: k.confirms })),
+  };
+}
+
+/** The same procedure moved in time, e.g. a campaign rerun or a test starting now. */
+export function shiftPlan(plan: CampaignPlan, byMs: number): CampaignPlan {
+  return {
+    steps: plan.steps.map((s) => ({ ...s, deadline: s.deadline + byMs })),
+    vendorExceptions: plan.vendorExceptions.map((e) => ({ ...e, deadline: e.deadline + byMs })),
+    checkpoints: plan.checkpoints.map((k) => ({ ...k, opensAt: k.opensAt + byMs, closesAt: k.closesAt + byMs })),
+  };
+}
+
+/** The deadline of a step for a unit using vendor V (null: not chosen yet, the common date applies). */
+export function stepDeadline(plan: CampaignPlan, step: CsizsStep, vendor: string | null): number {
+  const exception = vendor ? plan.vendorExceptions.find((e) => e.step === step && e.vendor.toLowerCase() === vendor.toLowerCase()) : undefined;
+  if (exception) return exception.deadline;
+  const common = plan.steps.find((s) => s.step === step);
+  if (!common) throw new Error(`no deadline for step ${step}`);
+  return common.deadline;
+}
+
+/** The next step to complete, in the seed's order; null when all are done. */
+export function nextStep(completed: readonly CsizsStep[]): CsizsStep | null {
+  return CSIZS_STEPS.find((s) => !completed.includes(s)) ?? null;
+}
+
+/** Every step not completed whose deadline has passed at `now`, in procedure order. */
+export function lateSteps(plan: CampaignPlan, vendor: string | null, completed: readonly CsizsStep[], now: number): CsizsStep[] {
+  return CSIZS_STEPS.filter((s) => !completed.includes(s) && now >= stepDeadline(plan, s, vendor));
+}
+
+/** The step a unit is late at (its first overdue step), or null: what ObiegLateStep shows. */
+export const lateStepAt = (plan: CampaignPlan, vendor: string | null, completed: readonly CsizsStep[], now: number): CsizsStep | null =>
+  lateSteps(plan, vendor, completed, now)[0] ?? null;
+
+/** Deadlines of one unit, sorted by time: the timers its workflow sets. */
+export function unitTimeline(plan: CampaignPlan, vendor: string | null): { step: CsizsStep; deadline: number }[] {
+  return CSIZS_STEPS.map((step) => ({ step, deadline: stepDeadline(plan, step, vendor) })).sort((a, b) => a.deadline - b.deadline);
+}
+
+export const CsizsErrorTypes = {
+  outOfOrder: 'CSIZS_STEP_OUT_OF_ORDER',
+  alreadyDone: 'CSIZS_STEP_ALREADY_DONE',
+  vendorRequired: 'CSIZS_VENDOR_REQUIRED',
+  unknownVendor: 'CSIZS_UNKNOWN_VENDOR',
+  notOnCallList: 'CSIZS_NOT_ON_CALL_LIST',
+  reasonRequired: 'CSIZS_REASON_REQUIRED',
+  noEscalation: 'CSIZS_NO_ESCALATION_OPEN',
+  certificatesMissing: 'CSIZS_CERTIFICATES_MISSING',
+} as const;
+
+export interface StepCompletion {
+  step: CsizsStep;
+  by: string;
+  /** cas_report: the chosen certified vendor. */
+  vendor?: string;
+  /** package_sent: the SHA-256 of each domain system's certificate (never the certificate itself: histories hold no secrets). */
+  domainSystems?: string[];
+  certificateSha256?: string[];
+  /** package_sent: when the voivodeship administrator handed the file's password over by phone. */
+  passwordHandedOverAt?: string;
+}
+
+/** Why a step completion is refused before it reaches history, or null. */
+export function stepRefusal(
+  state: { completed: readonly CsizsStep[] },
+  c: StepCompletion,
+  vendors: readonly string[],
+): { type: string; message: string } | null {
+  if (state.completed.includes(c.step)) return { type: CsizsErrorTypes.alreadyDone, message: `Krok „${CSIZS_STEP_TITLES[c.step]}” jest już zakończony` };
+  const next = nextStep(state.completed);
+  if (c.step !== next) {
+    return { type: CsizsErrorTypes.outOfOrder, message: `Krok „${CSIZS_STEP_TITLES[c.step]}” nie może być zakończony przed krokiem „${next ? CSIZS_STEP_TITLES[next] : '—'}”` };
+  }
+  if (c.step === 'cas_report') {
+    if (!c.vendor) return { type: CsizsErrorTypes.vendorRequired, message: 'Podaj wybranego dostawcę systemu dziedzinowego' };
+    if (!vendors.some((v) => v.toLowerCase() === c.vendor!.toLowerCase())) {
+      return { type: CsizsErrorTypes.unknownVendor, message: `Dostawca ${c.vendor} nie ma ważnego świadectwa zgodności w tej kampanii` };
+    }
+  }
+  if (c.step === 'package_sent') {
+    const systems = c.domainSystems ?? [];
+    const certs = c.certificateSha256 ?? [];
+    // seed 004 pkt 5c: a certificate for each domain system used in the unit.
+    if (systems.length === 0 || certs.length < systems.length || certs.some((x) => !x.trim())) {
+      return { type: CsizsErrorTypes.certificatesMissing, message: 'Pakiet musi zawierać certyfikat dla każdego systemu dziedzinowego jednostki' };
+    }
+    if (!c.passwordHandedOverAt) return { type: CsizsErrorTypes.reasonRequired, message: 'Podaj, kiedy hasło do pliku przekazano telefonicznie' };
+  }
+  return null;
+}
+
+export type CallOutcome = 'confirmed' | 'not_confirmed' | 'no_answer';
+
+export interface CallRecord {
+  checkpoint: CsizsCheckpoint;
+  outcome: CallOutcome;
+  reason?: string;
+  calledBy: string;
+}
+
+/** A call counts only for a unit on the open call list of that checkpoint; "not confirmed" needs a reason. */
+export function callRefusal(openCheckpoints: readonly CsizsCheckpoint[], call: CallRecord): { type: string; message: string } | null {
+  if (!openCheckpoints.includes(call.checkpoint)) {
+    return { type: CsizsErrorTypes.notOnCallList, message: `Jednostka nie jest na liście połączeń punktu kontrolnego ${call.checkpoint}` };
+  }
+  if (call.outcome === 'not_confirmed' && !(call.reason && call.reason.trim().length >= 3)) {
+    return { type: CsizsErrorTypes.reasonRequired, message: 'Brak potwierdzenia wymaga podania powodu' };
+  }
+  return null;
+}
+
+/** Steps the voivodeship administrator completes (pkt 2: checks the notification; pkt 5: sends the package); the unit reports the rest. */
+export const CSIZS_VOIVODESHIP_STEPS: readonly CsizsStep[] = ['local_admin', 'package_sent'];
+
+/** A local date or date-time moved by whole days. */
+export const addLocalDays = (date: string, days: number): string => {
+  const [y, mo, d] = date.slice(0, 10).split('-').map(Number);
+  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10) + date.slice(10);
+};
+
+/** The same calendar some whole days later (local dates and times kept): a new campaign, or a test run now. */
+export function shiftCalendarDays(c: CampaignCalendar, days: number): CampaignCalendar {
+  return {
+    ...c,
+    steps: Object.fromEntries(Object.entries(c.steps).map(([s, by]) => [s, addLocalDays(by, days)])) as Record<CsizsStep, string>,
+    vendorExceptions: c.vendorExceptions.map((e) => ({ ...e, by: addLocalDays(e.by, days) })),
+    checkpoints: c.checkpoints.map((k) => ({ ...k, opensAt: addLocalDays(k.opensAt, days), closesAt: addLocalDays(k.closesAt, days) })),
+  };
+}

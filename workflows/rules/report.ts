@@ -1,0 +1,74 @@
+import { ErrorTypes, REPORT_EDITABLE, ReportErrorTypes, type RegistrationDecision, type ReportPlan, type ReportStatus } from '../messages';
+
+// The per-unit report's timetable and allowed transitions (process 3). The plan's instants come from
+// the reporting calendar; this file only orders them and says who may do what when.
+
+export type MilestoneKind = 'reminder' | 'head' | 'overdue' | 'voivodeship';
+
+export interface Milestone {
+  kind: MilestoneKind;
+  at: number;
+  /** The reminder number, for reminders. */
+  n?: number;
+  workingDaysBefore?: number;
+}
+
+/** Reminders before the due date, the head on the due date, overdue after it, the voivodeship later. */
+export function reportMilestones(plan: ReportPlan): Milestone[] {
+  return [
+    ...plan.reminders.map((r) => ({ kind: 'reminder' as const, at: Date.parse(r.at), n: r.n, workingDaysBefore: r.workingDaysBefore })),
+    { kind: 'head' as const, at: Date.parse(plan.headEscalationAt) },
+    { kind: 'overdue' as const, at: Date.parse(plan.deadlineAt) },
+    { kind: 'voivodeship' as const, at: Date.parse(plan.adminEscalationAt) },
+  ].sort((a, b) => a.at - b.at);
+}
+
+/** The next milestone strictly after `after`. */
+export const nextMilestone = (plan: ReportPlan, after: number): Milestone | null => reportMilestones(plan).find((m) => m.at > after) ?? null;
+
+export interface ReportEditState {
+  status: ReportStatus;
+  /** A submission is being recorded. */
+  submitting: boolean;
+}
+
+/** Why a draft save or a submission is refused before it reaches history, or null. */
+export function editRefusal(state: ReportEditState, content: unknown): { type: string; message: string } | null {
+  if (state.submitting || !REPORT_EDITABLE.includes(state.status)) {
+    return {
+      type: ReportErrorTypes.notEditable,
+      message:
+        state.status === 'accepted'
+          ? 'Sprawozdanie zostało już zaakceptowane: nie można go zmienić ani złożyć ponownie'
+          : 'Sprawozdanie czeka na weryfikację: zmiany są możliwe dopiero po zwrocie do korekty',
+    };
+  }
+  if (!content || typeof content !== 'object' || Array.isArray(content) || Object.keys(content).length === 0) {
+    return { type: ReportErrorTypes.invalidContent, message: 'Treść sprawozdania musi być niepustym obiektem JSON' };
+  }
+  return null;
+}
+
+/** Verification: accept, or return for correction with comments (a reject needs them). */
+export function verificationRefusal(
+  state: { status: ReportStatus; openTaskId: string | null; decided: boolean },
+  decision: RegistrationDecision,
+): { type: string; message: string } | null {
+  if (state.status !== 'submitted' || state.decided || state.openTaskId === null) {
+    return { type: ErrorTypes.notAwaitingDecision, message: `Sprawozdanie nie czeka na weryfikację (status: ${state.status})` };
+  }
+  if (decision.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
+  if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
+    return { type: ErrorTypes.reasonRequired, message: 'Zwrot do korekty wymaga uwag dla jednostki' };
+  }
+  return null;
+}
+
+export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = {
+  not_started: 'Nie rozpoczęto',
+  draft: 'Wersja robocza',
+  awaiting_data: 'Oczekuje na dane',
+  submitted: 'Przekazane, czeka na weryfikację',
+  returned: 'Zwrócone do korekty',
+  accepted: 'Zaakceptowane',
+};

@@ -3,7 +3,7 @@ import { AccountSchema, CaseSchema } from '../db/entities';
 import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import { appendEvent } from './cases';
-import { deliver } from './mail';
+import { caseLink, deliverCaseMail } from './mail';
 
 export interface IdentityMergeDeps {
   orm: MikroORM;
@@ -100,13 +100,8 @@ export function createIdentityMergeActivities({ orm, mailer, templates, from, pu
           `Scalono konto ${other.login} z kontem ${survivor.login}: przeniesiono uprawnienia (${assignmentsMoved}; ` +
           `pominięto powtórzone: ${assignmentsSkipped}) i historię działań; unieważniono tokeny (${tokensRevoked}) ` +
           `i zakończono sesje (${sessionsEnded}) konta ${other.login}, które nie może się już logować`;
-        // In the same transaction as the merge (appendEvent writes outside it): the event is its receipt.
-        await run(
-          em,
-          `insert into case_events (case_id, at, actor, type, message, data, idempotency_key)
-           values (?, ?, 'system', 'accounts_merged', ?, ?, ?) on conflict (idempotency_key) do nothing`,
-          [input.caseId, new Date(), message, JSON.stringify(counts), eventKey],
-        );
+        // In the same transaction as the merge: the event is its receipt.
+        await appendEvent(em, input.caseId, { key: eventKey, type: 'accounts_merged', actor: 'system', message, data: { ...counts } });
         return { merged: true, ...counts };
       });
     },
@@ -121,14 +116,11 @@ export function createIdentityMergeActivities({ orm, mailer, templates, from, pu
         account,
         login: account.login,
         merge: c.data,
-        caseUrl: `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(c.id)}`,
+        caseUrl: caseLink(publicUrl, c.id),
         publicUrl,
         ...input.vars,
       });
-      const sent = await deliver(em, mailer, from, { key: input.key, caseId: input.caseId, to: account.email, template: input.template, ...content });
-      if (sent && input.event) {
-        await appendEvent(em, input.caseId, { key: `${input.key}:sent`, actor: 'system', ...input.event, data: { mail: input.key } });
-      }
+      await deliverCaseMail(em, mailer, from, { key: input.key, caseId: input.caseId, to: account.email, template: input.template, ...content }, input.event);
     },
   };
 }

@@ -79,6 +79,22 @@ export async function deliver(em: EntityManager, mailer: Mailer, from: string, m
   return true;
 }
 
+/** Delivers a mail about a case and, when it went out now, records that in the case history. */
+export async function deliverCaseMail(
+  em: EntityManager,
+  mailer: Mailer,
+  from: string,
+  mail: OutgoingMail & { caseId: string },
+  event?: { type: string; message: string },
+): Promise<boolean> {
+  const sent = await deliver(em, mailer, from, mail);
+  if (sent && event) await appendEvent(em, mail.caseId, { key: `${mail.key}:sent`, actor: 'system', ...event, data: { mail: mail.key } });
+  return sent;
+}
+
+/** The link to a case that mails carry. */
+export const caseLink = (publicUrl: string, caseId: string) => `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(caseId)}`;
+
 export function createMailActivities({ orm, mailer, templates, from, publicUrl }: MailDeps) {
   return {
     async sendCaseMail(input: CaseMailInput): Promise<void> {
@@ -92,17 +108,13 @@ export function createMailActivities({ orm, mailer, templates, from, publicUrl }
         if (!blob) throw new Error(`document ${id} has no content`);
         attachments.push({ filename: doc.filename, content: blob, contentType: doc.mediaType });
       }
-      const sent = await deliver(em, mailer, from, {
-        key: input.key,
-        caseId: input.caseId,
-        to: recipientOf(c, input.recipient),
-        template: input.template,
-        ...content,
-        attachments,
-      });
-      if (sent && input.event) {
-        await appendEvent(em, input.caseId, { key: `${input.key}:sent`, actor: 'system', ...input.event, data: { mail: input.key } });
-      }
+      await deliverCaseMail(
+        em,
+        mailer,
+        from,
+        { key: input.key, caseId: input.caseId, to: recipientOf(c, input.recipient), template: input.template, ...content, attachments },
+        input.event,
+      );
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import type { PermissionTarget } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
-import { deliver } from './mail';
+import { caseLink, deliverCaseMail } from './mail';
 
 export interface PermissionDeps {
   orm: MikroORM;
@@ -75,14 +75,11 @@ export function createPermissionActivities({ orm, mailer, templates, from, publi
         target: c.data.target,
         justification: c.data.justification,
         unit: unit ? { code: unit.code, name: `${unit.name} (${unit.nameExtra})` } : { code: c.unitCode, name: c.unitCode },
-        caseUrl: `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(c.id)}`,
+        caseUrl: caseLink(publicUrl, c.id),
         publicUrl,
         ...input.vars,
       });
-      const sent = await deliver(em, mailer, from, { key: input.key, caseId: input.caseId, to: recipient.email, template: input.template, ...content });
-      if (sent && input.event) {
-        await appendEvent(em, input.caseId, { key: `${input.key}:sent`, actor: 'system', ...input.event, data: { mail: input.key } });
-      }
+      await deliverCaseMail(em, mailer, from, { key: input.key, caseId: input.caseId, to: recipient.email, template: input.template, ...content }, input.event);
       return true;
     },
   };

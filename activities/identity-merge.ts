@@ -3,7 +3,7 @@ import { AccountSchema, CaseSchema } from '../db/entities';
 import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import { appendEvent } from './cases';
-import { caseLink, deliverCaseMail } from './mail';
+import { caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
 
 export interface IdentityMergeDeps {
   orm: MikroORM;
@@ -32,16 +32,7 @@ export interface MergeCounts {
 
 export type MergeAccountsResult = ({ merged: true } & MergeCounts) | { merged: false; reason: string };
 
-export interface IdentityMergeMailInput {
-  /** Idempotency key: one mail per key, however often the activity runs. */
-  key: string;
-  caseId: string;
-  /** The recipient's account, whatever its status: a merged account is told it was merged. */
-  accountId: string;
-  template: string;
-  vars?: Record<string, unknown>;
-  event?: { type: string; message: string };
-}
+export type IdentityMergeMailInput = AccountCaseMailInput;
 
 // em.execute, not em.getConnection().execute: only the former runs inside the em's transaction.
 const run = async (em: EntityManager, sql: string, params: unknown[]): Promise<number> =>

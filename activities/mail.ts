@@ -92,6 +92,17 @@ export async function deliverCaseMail(
   return sent;
 }
 
+/** A mail about a case to one account, at its registered address. */
+export interface AccountCaseMailInput {
+  /** Idempotency key: one mail per key, however often the activity runs. */
+  key: string;
+  caseId: string;
+  accountId: string;
+  template: string;
+  vars?: Record<string, unknown>;
+  event?: { type: string; message: string };
+}
+
 /** The link to a case that mails carry. */
 export const caseLink = (publicUrl: string, caseId: string) => `${publicUrl.replace(/\/$/, '')}/api/cases/${encodeURIComponent(caseId)}`;
 

@@ -5,7 +5,7 @@ import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import type { PermissionTarget } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
-import { caseLink, deliverCaseMail } from './mail';
+import { caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
 
 export interface PermissionDeps {
   orm: MikroORM;
@@ -23,16 +23,7 @@ export interface GrantPermissionInput {
   event: CaseEventInput;
 }
 
-export interface PermissionMailInput {
-  /** Idempotency key: one mail per key, however often the activity runs. */
-  key: string;
-  caseId: string;
-  /** The recipient's account; its registered address is used. */
-  accountId: string;
-  template: string;
-  vars?: Record<string, unknown>;
-  event?: { type: string; message: string };
-}
+export type PermissionMailInput = AccountCaseMailInput;
 
 export function createPermissionActivities({ orm, mailer, templates, from, publicUrl }: PermissionDeps) {
   return {

@@ -1,32 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AccountSchema, CaseSchema, UnitSchema } from '../db/entities';
 import { putBlob } from '../lib/blobs';
-import { htmlToPdf, type BrowserProvider } from '../lib/browser';
-import type { Mailer } from '../lib/mailer';
-import { renderMail, type Templates } from '../lib/templates';
+import { htmlToPdf } from '../lib/browser';
+import { renderMail } from '../lib/templates';
 import { ReportErrorTypes, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
 import { canonicalJson, receiptNumberFor } from '../lib/receipts';
 import { bounded, startReport } from '../lib/report-starts';
 import { appendEvent, type CaseEventInput } from './cases';
+import type { ActivityDeps } from './index';
 import { deliver } from './mail';
 
 // Process 3: the read model of per-unit reports (the roll-up counts it), drafts, submitted versions with
 // their receipts, and notices to the unit, its head and the voivodeship.
 
-export interface ReportDeps {
-  orm: MikroORM;
-  mailer: Mailer;
-  browser: BrowserProvider;
-  templates: Templates;
-  mailFrom: string;
-  publicUrl: string;
-  /** Starts report workflows for large campaigns; the worker passes its client. */
-  temporal?: Client;
-}
+export type ReportDeps = ActivityDeps;
 
 export interface ReportStateInput {
   reportId: string;

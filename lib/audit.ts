@@ -1,15 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditEntry } from '../db/entities';
 
-export interface AuditInput {
-  actor: string;
-  accountId?: string | null;
-  action: string;
-  target?: string | null;
-  outcome: 'ok' | 'denied' | 'failed';
-  status?: number | null;
-  ip?: string | null;
-  detail?: Record<string, unknown>;
-}
+/** An audit entry as callers give it: the database sets id and time. */
+export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'detail'> & { detail?: AuditEntry['detail'] };
 
 /** Appends to the audit trail. Callers pass ids and codes, never passwords or tokens. */
 export async function audit(em: EntityManager, e: AuditInput): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import {
   SA,
@@ -88,6 +88,11 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     );
     if (!row) throw new HttpError(404, 'CSIZS_CAMPAIGN_NOT_FOUND', `Nie ma kampanii podłączenia do CSIZS o identyfikatorze ${id}`);
     return { id: row.id, name: row.name, status: row.status, totalUnits: row.total_units, startedUnits: row.started_units, url: `/api/csizs-campaigns/${row.id}` };
+  }
+
+  /** Sends one unit's connection workflow an update; its validator's refusals become 4xx answers. */
+  function updateUnit<R, A>(unit: { id: string; unitCode: string }, update: UpdateDefinition<R, [A], string>, arg: A): Promise<R> {
+    return temporal.workflow.getHandle(csizsConnectionWorkflowId(unit.id, unit.unitCode)).executeUpdate(update, { args: [arg] }).catch(mapWorkflowError);
   }
 
   async function unitOf(id: string, unitCode: string) {
@@ -282,11 +287,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       const { certificates, ...rest } = body;
       // Only fingerprints reach the workflow: certificates never enter its history.
       const certificateSha256 = certificates?.map((c) => createHash('sha256').update(c.trim()).digest('hex'));
-      const view = await temporal.workflow
-        .getHandle(csizsConnectionWorkflowId(params.id, params.unitCode))
-        .executeUpdate(completeCsizsStep, { args: [{ ...rest, certificateSha256, by: principal!.login }] })
-        .catch(mapWorkflowError);
-      res.json(view);
+      res.json(await updateUnit(params, completeCsizsStep, { ...rest, certificateSha256, by: principal!.login }));
     },
   );
 
@@ -305,11 +306,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, body, principal, res }) => {
       if (!canOnCsizs(principal!, 'phone')) forbid();
       await unitOf(params.id, params.unitCode);
-      const view = await temporal.workflow
-        .getHandle(csizsConnectionWorkflowId(params.id, params.unitCode))
-        .executeUpdate(recordCsizsCall, { args: [{ ...body, calledBy: principal!.login }] })
-        .catch(mapWorkflowError);
-      res.json(view);
+      res.json(await updateUnit(params, recordCsizsCall, { ...body, calledBy: principal!.login }));
     },
   );
 
@@ -328,11 +325,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, body, principal, res }) => {
       if (!canOnCsizs(principal!, 'phone')) forbid();
       await unitOf(params.id, params.unitCode);
-      const view = await temporal.workflow
-        .getHandle(csizsConnectionWorkflowId(params.id, params.unitCode))
-        .executeUpdate(recordCsizsEscalation, { args: [{ reason: body.reason, by: principal!.login }] })
-        .catch(mapWorkflowError);
-      res.json(view);
+      res.json(await updateUnit(params, recordCsizsEscalation, { reason: body.reason, by: principal!.login }));
     },
   );
 }

@@ -181,3 +181,62 @@ test('a bulk deadline extension changes the cases that wait on a deadline and na
   const status = await sys.client.workflow.getHandle(waiting).query(getRegistrationStatus);
   expect(Math.round((Date.parse(status.deadline!) - Date.now()) / 86_400_000)).toBe(37);
 });
+
+/** A person of one unit (head, local administrator or staff for one reporting area). */
+async function unitPerson(login: string, role: Role, unitCode: string, area: string | null = null) {
+  await person(login, role, unitCode.slice(0, 2));
+  await sys.db.orm.em.fork().getConnection().execute('update role_assignments set unit_code = ?, area = ? where account_id = (select id from accounts where login = ?)', [unitCode, area, login]);
+}
+
+test('people of a unit (head, local administrator, staff) see their own unit only, and staff only their reporting areas', async () => {
+  // A second unit in the same voivodeship: the unit's people must not see it either.
+  const busko = await registration('2601013', 'Miejsko-Gminny Ośrodek Pomocy Społecznej w Busku-Zdroju', 'panel.busko@mgops.example', '', false);
+  await unitPerson('panel-kierownik', 'unit_head', '2661011');
+  await unitPerson('panel-admin-lok', 'local_admin', '2661011');
+  await unitPerson('panel-pracownik-ps', 'staff', '2661011', 'PS');
+  await unitPerson('panel-pracownik-on', 'staff', '2661011', 'ON');
+
+  for (const [login, shot] of [['panel-kierownik', 'kierownik'], ['panel-admin-lok', 'admin-lokalny'], ['panel-pracownik-ps', 'pracownik']] as const) {
+    const page = await signIn(login);
+    // Tasks of the voivodeship administrators (the Kraków decision) are not theirs to see.
+    let body = await text(page);
+    expect(body).toContain('Moje zadania (0)');
+    expect(body).not.toContain('Krakowie');
+
+    await page.goto(`${base}/sprawy`);
+    body = await text(page);
+    expect(body).toContain('Sprawy (1)');
+    expect(body).toContain('Kielcach');
+    for (const other of ['Krakowie', 'Tarnowie', 'Busku-Zdroju']) expect(body).not.toContain(other);
+    await page.screenshot({ path: join(SHOTS, `sprawy-${shot}.png`), fullPage: true });
+    await accessible(page);
+
+    const csv = await page.evaluate(async () => (await fetch('/sprawy.csv')).text());
+    expect(csv.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(';')[0])).toEqual([own]);
+
+    await page.goto(`${base}/sprawy/${encodeURIComponent(own)}`);
+    expect(await text(page)).toContain('Miejski Ośrodek Pomocy Rodzinie w Kielcach');
+    for (const other of [foreign, busko]) {
+      const res = await page.goto(`${base}/sprawy/${encodeURIComponent(other)}`);
+      expect(res!.status()).toBe(403);
+    }
+
+    // The overview counts their own unit's cases only, in their voivodeship's tile.
+    await page.goto(`${base}/przeglad`);
+    expect(await page.$$eval('.tile strong', (ts) => ts.map((t) => t.textContent))).toEqual(['Świętokrzyskie']);
+    expect(await page.$eval('.tile', (t) => (t as HTMLElement).innerText)).toMatch(/ z 1 zakończonych/);
+    await accessible(page);
+
+    await page.goto(`${base}/poczta`);
+    body = await text(page);
+    expect(body).not.toContain('Krakowie');
+    await page.browserContext().close();
+  }
+
+  // Staff authorised for another reporting area (ON) do not see the Kielce registration (areas PS, SR).
+  const other = await signIn('panel-pracownik-on');
+  await other.goto(`${base}/sprawy`);
+  expect(await text(other)).toContain('Sprawy (0)');
+  expect((await other.goto(`${base}/sprawy/${encodeURIComponent(own)}`))!.status()).toBe(403);
+  await other.browserContext().close();
+});

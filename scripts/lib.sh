@@ -53,17 +53,21 @@ ensure_test_server() {
   local pom="$OBIEG_ROOT/tools/test-server/pom.xml"
   local want; want="$(sha256sum "$pom" | cut -d' ' -f1)"
   TEMPORAL_TEST_SERVER="$dir/temporal-test-server"
-  if [ -x "$TEMPORAL_TEST_SERVER" ] && [ "$(cat "$dir/pom.sha" 2>/dev/null)" = "$want" ]; then return; fi
-  mkdir -p "$dir"
-  log "resolving the Temporal time-skipping test server with Maven"
-  mvn -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$dir/classpath.txt" >&2 \
-    || die "Maven could not resolve io.temporal:temporal-test-server"
-  cat > "$TEMPORAL_TEST_SERVER" <<WRAP
+  if [ ! -f "$dir/classpath.txt" ] || [ "$(cat "$dir/pom.sha" 2>/dev/null)" != "$want" ]; then
+    mkdir -p "$dir"
+    log "resolving the Temporal time-skipping test server with Maven"
+    mvn -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$dir/classpath.txt" >&2 \
+      || die "Maven could not resolve io.temporal:temporal-test-server"
+    echo "$want" > "$dir/pom.sha"
+  fi
+  # The wrapper the SDK starts: it notes its pid in the test run's directory, so that a server the SDK
+  # gave up on (it waits about 5 s for it) is stopped with the run. Replaced atomically: runs may overlap.
+  cat > "$TEMPORAL_TEST_SERVER.$$" <<WRAP
 #!/usr/bin/env bash
+[ -n "\${OBIEG_TEST_RUN_DIR:-}" ] && echo \$\$ >> "\$OBIEG_TEST_RUN_DIR/test-server.pids"
 exec java -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$(cat '$dir/classpath.txt')" io.temporal.testserver.TestServer "\$@"
 WRAP
-  chmod +x "$TEMPORAL_TEST_SERVER"
-  echo "$want" > "$dir/pom.sha"
+  chmod +x "$TEMPORAL_TEST_SERVER.$$" && mv -f "$TEMPORAL_TEST_SERVER.$$" "$TEMPORAL_TEST_SERVER"
 }
 
 # PostgreSQL: DATABASE_URL when set; otherwise a local cluster in $OBIEG_DATA/<name> (run as postgres:

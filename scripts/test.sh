@@ -23,6 +23,8 @@ cleanup() {
   trap - EXIT INT TERM
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  # Time-skipping servers left behind by a start the SDK gave up on.
+  [ -f "$run_dir/test-server.pids" ] && xargs -r kill -TERM <"$run_dir/test-server.pids" 2>/dev/null || true
   # Test runs may overlap and share the cluster: the last one out stops it.
   rm -f "$users/$$"
   for f in "$users"/*; do [ -e "$f" ] && ! kill -0 "${f##*/}" 2>/dev/null && rm -f "$f"; done

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createApp } from '../../api/app';
 import type { Api } from '../../api/http';
@@ -37,13 +38,27 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
+/**
+ * The SDK gives the time-skipping server about 5 s to listen; a JVM starting on a busy 2-core machine can
+ * take longer, so a start that timed out is tried again (the run's cleanup stops the abandoned server).
+ */
+async function timeSkippingEnvironment(converter: DataConverter): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
+        client: { dataConverter: converter },
+      });
+    } catch (err) {
+      if (attempt >= 4 || !/did not start within/.test(String(err))) throw err;
+    }
+  }
+}
+
 export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const dc = dataConverter(TEST_PAYLOAD_KEY);
   const env = opts.timeSkipping
-    ? await TestWorkflowEnvironment.createTimeSkipping({
-        server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
-        client: { dataConverter: dc },
-      })
+    ? await timeSkippingEnvironment(dc)
     : await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } });
   if (opts.timeSkipping) await registerSearchAttributes(env);
   const db = await createTestDb();

@@ -1,5 +1,4 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { CampaignPlan } from '../workflows/rules/csizs-campaign';
 
 // seed 004: the CSIZS campaign's read model. Activities hold IDs, steps and times only: no temporary
 // password, package password or certificate ever passes through them.
@@ -22,24 +21,6 @@ export interface CsizsUnitProjection {
 export function createCsizsActivities({ orm }: CsizsDeps) {
   const conn = () => orm.em.fork().getConnection();
   return {
-    async loadCsizsCampaign(input: { campaignId: string }): Promise<{ plan: CampaignPlan; vendors: string[]; total: number }> {
-      const [row] = await conn().execute<{ plan: CampaignPlan; calendar: { vendors: string[] }; total_units: number }[]>(
-        'select plan, calendar, total_units from csizs_campaigns where id = ?',
-        [input.campaignId],
-      );
-      if (!row) throw new Error(`no campaign ${input.campaignId}`);
-      return { plan: row.plan, vendors: row.calendar.vendors, total: row.total_units };
-    },
-
-    /** The next participants in code order; a rerun returns the same slice. */
-    async csizsCampaignBatch(input: { campaignId: string; voivodeship: string; offset: number; limit: number }): Promise<{ unitCode: string; voivodeship: string }[]> {
-      const rows = await conn().execute<{ unit_code: string; voivodeship: string }[]>(
-        'select unit_code, voivodeship from csizs_units where campaign_id = ? and voivodeship = ? order by unit_code offset ? limit ?',
-        [input.campaignId, input.voivodeship, input.offset, input.limit],
-      );
-      return rows.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship }));
-    },
-
     /** A shard's count of started units; the campaign is started when the shards add up to all units. */
     async csizsCampaignProgress(input: { campaignId: string; voivodeship: string; started: number }): Promise<void> {
       await conn().execute(

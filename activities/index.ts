@@ -6,6 +6,7 @@ import type { Templates } from '../lib/templates';
 import { createAccountActivities, createAccountMaintenanceActivities } from './accounts';
 import { createCaseActivities } from './cases';
 import { createCsizsActivities } from './csizs';
+import { createCsizsStartActivities } from './csizs-starts';
 import { createDocumentActivities } from './documents';
 import { createIdentityMergeActivities } from './identity-merge';
 import { createMailActivities, createMailResendActivities } from './mail';
@@ -19,7 +20,7 @@ export interface ActivityDeps {
   templates: Templates;
   mailFrom: string;
   publicUrl: string;
-  /** For activities that start workflows (report campaigns). */
+  /** For activities that start workflows (report and CSIZS campaigns). */
   temporal?: Client;
 }
 
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPermissionActivities(mailDeps),
     ...createReportActivities(deps),
     ...createCsizsActivities(deps),
+    ...createCsizsStartActivities(deps),
   };
 }
 

@@ -385,9 +385,10 @@ export const csizsCampaignWorkflowId = (campaignId: string, voivodeship: string)
 
 export interface CsizsCampaignInput {
   campaignId: string;
-  /** One starter per voivodeship: starts on one workflow's history are serialised, so shards run in parallel. */
+  /** One starter per voivodeship: the shards run in parallel. */
   voivodeship: string;
   /** Units are taken from the shard's participants in code order, from this offset on. */
   offset: number;
+  /** Connection starts in flight at once in this shard. */
   batchSize: number;
 }

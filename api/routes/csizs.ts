@@ -161,7 +161,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       const shards = await conn().execute<{ voivodeship: string }[]>('select distinct voivodeship from csizs_units where campaign_id = ? order by 1', [params.id]);
       await Promise.all(
         shards.map(async ({ voivodeship }) => {
-          const input: CsizsCampaignInput = { campaignId: params.id, voivodeship, offset: 0, batchSize: 20 };
+          const input: CsizsCampaignInput = { campaignId: params.id, voivodeship, offset: 0, batchSize: 4 };
           try {
             await temporal.workflow.start('csizsCampaignWorkflow', {
               workflowId: csizsCampaignWorkflowId(params.id, voivodeship),

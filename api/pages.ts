@@ -5,6 +5,7 @@ import type { Templates } from '../lib/templates';
 import { canActOnTask, canOnCase, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
 import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
 import { buildCaseView, findCase, statusLabel } from './case-view';
+import { registerCampaignPages } from './pages-campaigns';
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
 import { changePassword, signIn } from './routes/auth';
@@ -61,7 +62,11 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
           ...data,
           flash,
           csrf: p?.csrfToken,
-          me: p && { login: p.login, roles: [...new Set(p.assignments.map((a) => ROLE_LABELS[a.role] ?? a.role))].join(', ') },
+          me: p && {
+            login: p.login,
+            roles: [...new Set(p.assignments.map((a) => ROLE_LABELS[a.role] ?? a.role))].join(', '),
+            watchesCampaigns: p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin'),
+          },
         }),
       );
   };
@@ -295,6 +300,8 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     await temporal.workflow.start('mailResendWorkflow', { workflowId: `mail-resend-${randomUUID()}`, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ mailId: String(req.params.mailId) }] });
     return 'Wiadomość zostanie wysłana ponownie';
   }));
+
+  registerCampaignPages(router, { render, requireSession, formAction, names }, deps);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

@@ -6,7 +6,6 @@ import {
   completeCsizsStep,
   csizsCampaignWorkflowId,
   csizsConnectionWorkflowId,
-  recordCsizsCall,
   recordCsizsEscalation,
   type CsizsCampaignInput,
 } from '../../workflows/messages';
@@ -18,10 +17,12 @@ import {
   resolveCalendar,
   type CampaignCalendar,
 } from '../../workflows/rules/csizs-campaign';
-import { canOnCsizs, forbid } from '../access';
+import { canOnCsizs, forbid, rollupVoivodeships } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
+import { recordCall } from '../services/csizs-calls';
+import { csizsCampaignProgress, csizsMonitoring } from '../services/monitoring';
 import { mapWorkflowError } from '../temporal-errors';
 
 // seed 004: the CSIZS connection campaign. Starting runs in a workflow (2,477 units do not fit in one
@@ -81,14 +82,7 @@ const progressSchema = z.object({ id: z.string(), name: z.string(), status: z.st
 export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
   const conn = () => orm.em.fork().getConnection();
 
-  async function progress(id: string) {
-    const [row] = await conn().execute<{ id: string; name: string; status: string; total_units: number; started_units: number }[]>(
-      'select id, name, status, total_units, started_units from csizs_campaigns where id = ?',
-      [id],
-    );
-    if (!row) throw new HttpError(404, 'CSIZS_CAMPAIGN_NOT_FOUND', `Nie ma kampanii podłączenia do CSIZS o identyfikatorze ${id}`);
-    return { id: row.id, name: row.name, status: row.status, totalUnits: row.total_units, startedUnits: row.started_units, url: `/api/csizs-campaigns/${row.id}` };
-  }
+  const progress = (id: string) => csizsCampaignProgress(orm, id);
 
   /** Sends one unit's connection workflow an update; its validator's refusals become 4xx answers. */
   function updateUnit<R, A>(unit: { id: string; unitCode: string }, update: UpdateDefinition<R, [A], string>, arg: A): Promise<R> {
@@ -201,71 +195,14 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     {
       method: 'get',
       path: '/api/csizs-campaigns/:id/monitoring',
-      summary: 'Units per step and per voivodeship, late units per step, call lists and escalations (seed 004)',
+      summary: 'Units per step and per voivodeship, late units per step, call lists and escalations (seed 004); a voivodeship administrator sees their voivodeship',
       tag: 'csizs',
       auth: 'signed-in',
       params: campaignParams,
       responses: { 200: { description: 'Monitoring from the read model' } },
     },
     async ({ params, principal, res }) => {
-      if (!canOnCsizs(principal!, 'manage-campaign')) forbid();
-      const p = await progress(params.id);
-      const c = conn();
-      const byVoiv = await c.execute<{ voivodeship: string; step: string | null; late_step: string | null; connected: boolean; n: number }[]>(
-        `select voivodeship, current_step as step, late_step, connected, count(*)::int as n from csizs_units
-         where campaign_id = ? group by voivodeship, current_step, late_step, connected order by voivodeship`,
-        [params.id],
-      );
-      const empty = () => Object.fromEntries([...CSIZS_STEPS, 'connected'].map((s) => [s, 0])) as Record<string, number>;
-      const perStep = empty();
-      const latePerStep = empty();
-      const perVoivodeship: Record<string, { total: number; perStep: Record<string, number>; late: number; connected: number }> = {};
-      for (const r of byVoiv) {
-        const v = (perVoivodeship[r.voivodeship] ??= { total: 0, perStep: empty(), late: 0, connected: 0 });
-        const s = r.step ?? 'connected';
-        v.total += r.n;
-        v.perStep[s] += r.n;
-        perStep[s] += r.n;
-        if (r.late_step) {
-          v.late += r.n;
-          latePerStep[r.late_step] += r.n;
-        }
-        if (r.connected) v.connected += r.n;
-      }
-      const lateUnits = await c.execute<{ unit_code: string; voivodeship: string; late_step: string }[]>(
-        'select unit_code, voivodeship, late_step from csizs_units where campaign_id = ? and late_step is not null order by late_step, unit_code',
-        [params.id],
-      );
-      const calls = await c.execute<{ checkpoint: string; unit_code: string; voivodeship: string; status: string; calls: number; last_outcome: string | null; last_called_at: string | null }[]>(
-        `select k.checkpoint, k.unit_code, u.voivodeship, k.status,
-           (select count(*)::int from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint) as calls,
-           (select x.outcome from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint order by x.called_at desc limit 1) as last_outcome,
-           (select max(x.called_at) from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint) as last_called_at
-         from csizs_checkpoints k join csizs_units u on u.campaign_id = k.campaign_id and u.unit_code = k.unit_code
-         where k.campaign_id = ? order by k.checkpoint, k.unit_code`,
-        [params.id],
-      );
-      const callLists = Object.fromEntries(
-        CSIZS_CHECKPOINTS.map((k) => [
-          k,
-          calls
-            .filter((r) => r.checkpoint === k)
-            .map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, status: r.status, calls: r.calls, lastOutcome: r.last_outcome, lastCalledAt: r.last_called_at })),
-        ]),
-      );
-      const escalations = await c.execute<{ unit_code: string; voivodeship: string; escalated_at: string; escalation_reason: string | null; escalation_by: string | null }[]>(
-        'select unit_code, voivodeship, escalated_at, escalation_reason, escalation_by from csizs_units where campaign_id = ? and escalated_at is not null order by unit_code',
-        [params.id],
-      );
-      res.json({
-        campaign: p,
-        perStep,
-        latePerStep,
-        perVoivodeship,
-        lateUnits: lateUnits.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, lateStep: r.late_step })),
-        callLists,
-        escalations: escalations.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, escalatedAt: r.escalated_at, reason: r.escalation_reason, recordedBy: r.escalation_by })),
-      });
+      res.json(await csizsMonitoring(orm, params.id, rollupVoivodeships(principal!)));
     },
   );
 
@@ -304,9 +241,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       responses: { 200: { description: "The unit's connection state" } },
     },
     async ({ params, body, principal, res }) => {
-      if (!canOnCsizs(principal!, 'phone')) forbid();
-      await unitOf(params.id, params.unitCode);
-      res.json(await updateUnit(params, recordCsizsCall, { ...body, calledBy: principal!.login }));
+      res.json(await recordCall({ orm, temporal }, principal!, params.id, params.unitCode, body));
     },
   );
 

@@ -35,6 +35,7 @@ import { canEditReport, canManageReporting, forbid, rollupVoivodeships } from '.
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
+import { ROLLUP_STATES, reportRollup } from '../services/monitoring';
 import { mapWorkflowError } from '../temporal-errors';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
@@ -84,7 +85,6 @@ const reportParams = z.object({ reportId: z.string().min(1).max(200) });
 const campaignParams = z.object({ campaignId: z.string().min(1).max(120) });
 
 /** The states of the roll-up: a report still open after its deadline counts as overdue. */
-export const ROLLUP_STATES = [...REPORT_STATUSES, 'overdue'] as const;
 
 function dueRuleError(err: unknown): never {
   if (err instanceof DueRuleError) throw new HttpError(422, 'DUE_RULE_INVALID', err.message, [{ path: `body.${err.path}`, message: err.message }]);
@@ -255,41 +255,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       responses: { 200: { description: 'Roll-up', schema: rollupSchema } },
     },
     async ({ params, principal, res }) => {
-      const scope = rollupVoivodeships(principal!);
-      const c = conn();
-      const [campaign] = await c.execute<{ id: string; form_code: string; period: string; due_date: string }[]>(
-        "select id, form_code, period, to_char(due_date, 'YYYY-MM-DD') as due_date from report_campaigns where id = ?",
-        [params.campaignId],
-      );
-      if (!campaign) throw notFound(`kampania ${params.campaignId}`);
-      const rows = await c.execute<{ voivodeship: string; name: string; state: string; n: number }[]>(
-        `select r.voivodeship, v.name,
-                case when r.overdue and r.status in ('not_started', 'draft', 'awaiting_data', 'returned') then 'overdue' else r.status end as state,
-                count(*)::int as n
-         from reports r left join units v on v.code = r.voivodeship
-         where r.campaign_id = ? ${scope ? 'and r.voivodeship in (?)' : ''}
-         group by 1, 2, 3 order by 1`,
-        scope ? [params.campaignId, scope] : [params.campaignId],
-      );
-      const zero = () => Object.fromEntries(ROLLUP_STATES.map((s) => [s, 0])) as Record<string, number>;
-      const national = zero();
-      const byVoiv = new Map<string, { code: string; name: string; total: number; counts: Record<string, number> }>();
-      for (const r of rows) {
-        const v = byVoiv.get(r.voivodeship) ?? { code: r.voivodeship, name: r.name ?? r.voivodeship, total: 0, counts: zero() };
-        v.counts[r.state] = (v.counts[r.state] ?? 0) + r.n;
-        v.total += r.n;
-        national[r.state] = (national[r.state] ?? 0) + r.n;
-        byVoiv.set(r.voivodeship, v);
-      }
-      res.json({
-        campaignId: campaign.id,
-        formCode: campaign.form_code,
-        period: campaign.period,
-        dueDate: campaign.due_date,
-        total: Object.values(national).reduce((a, b) => a + b, 0),
-        national,
-        voivodeships: [...byVoiv.values()],
-      });
+      res.json(await reportRollup(orm, params.campaignId, rollupVoivodeships(principal!)));
     },
   );
 

@@ -60,7 +60,8 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/csizs-campaigns': ministryOnly,
   'POST /api/csizs-campaigns/:id/start': ministryOnly,
   'GET /api/csizs-campaigns/:id': ministryOnly,
-  'GET /api/csizs-campaigns/:id/monitoring': ministryOnly,
+  // The voivodeship administrator watches the campaign for their voivodeship only (services/monitoring.ts).
+  'GET /api/csizs-campaigns/:id/monitoring': { ...ministryOnly, voivodeship_admin: ['allow', 'allow'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/steps': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/calls': ministryOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': ministryOnly,

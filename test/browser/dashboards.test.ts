@@ -9,7 +9,8 @@ import type { Role } from '../../db/entities';
 import { createBrowserProvider } from '../../lib/browser';
 import { hashPassword } from '../../lib/passwords';
 import { PROJECT_ROOT } from '../../lib/paths';
-import { getRegistrationStatus } from '../../workflows/messages';
+import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus } from '../../workflows/messages';
+import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -239,4 +240,84 @@ test('people of a unit (head, local administrator, staff) see their own unit onl
   expect(await text(other)).toContain('Sprawy (0)');
   expect((await other.goto(`${base}/sprawy/${encodeURIComponent(own)}`))!.status()).toBe(403);
   await other.browserContext().close();
+});
+
+/** Local Warsaw date-time (YYYY-MM-DDTHH:mm) `days` from now. */
+const warsawLocal = (days: number) => new Date(Date.now() + days * 86_400_000).toLocaleString('sv-SE', { timeZone: 'Europe/Warsaw' }).slice(0, 16).replace(' ', 'T');
+
+test('campaign pages: the CSIZS campaign grid, late units, the call list worked through its form, and a report roll-up, each within scope', async () => {
+  const ministry = await tokenFor(sys.db.orm, 'api-kampanie-mrpips', 'ministry', null);
+  const auth = { Authorization: `Bearer ${ministry}` };
+  const day = (n: number) => warsawLocal(n).slice(0, 10);
+  // The first step was due yesterday (every unit is late at it) and the first call window is open now.
+  const calendar = {
+    ...CAMPAIGN_500_PLUS_2016,
+    name: 'Podłączenie do CSIZS — kampania testowa',
+    steps: Object.fromEntries(Object.keys(CAMPAIGN_500_PLUS_2016.steps).map((s, i) => [s, i === 0 ? day(-1) : day(300 + i)])),
+    vendorExceptions: [],
+    checkpoints: [
+      { id: 'checkpoint_1', opensAt: warsawLocal(-1), closesAt: warsawLocal(3), confirms: 'installation' },
+      { id: 'checkpoint_2', opensAt: warsawLocal(320), closesAt: warsawLocal(321), confirms: 'domain_registration' },
+    ],
+  };
+  await request(sys.app).post('/api/csizs-campaigns').set(auth).send({ id: 'panel-csizs', calendar, unitCodes: ['2661011', '1261011', '1263011'] }).expect(201);
+  await request(sys.app).post('/api/csizs-campaigns/panel-csizs/start').set(auth).expect(202);
+  await eventually(async () => {
+    const rows = await sys.db.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*)::int as n from csizs_checkpoints where campaign_id = 'panel-csizs' and status = 'open'");
+    return rows[0].n === 3;
+  }, 60_000, 'call list open');
+  await request(sys.app)
+    .put('/api/report-forms/PANEL-ANK')
+    .set(auth)
+    .send({ name: 'Ankieta o kadrach pomocy społecznej', area: 'PS', unitKind: 'gmina', period: 'one-off', dueRule: { kind: 'fixed-date', date: '2027-02-15' } })
+    .expect(200);
+  const survey = await request(sys.app).post('/api/report-campaigns').set(auth).send({ formCode: 'PANEL-ANK', period: 'ankieta-1', units: ['2661011', '1261011'] }).expect(202);
+
+  const page = await signIn('panel-ministerstwo');
+  await Promise.all([page.waitForNavigation(), page.click('nav a[href="/kampanie"]')]);
+  expect(await text(page)).toContain('Podłączenie do CSIZS — kampania testowa');
+  await page.screenshot({ path: join(SHOTS, 'kampanie.png'), fullPage: true });
+  await accessible(page);
+
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/kampanie/csizs/panel-csizs"]')]);
+  let body = await text(page);
+  expect(await page.$$eval('.tile', (ts) => ts.length)).toBe(16);
+  expect(body).toContain('Podłączone: 0 z 3 jednostek. Po terminie: 3.');
+  expect(body).toContain('Lista telefonów: Punkt kontrolny 1 (po instalacji) (3 do zadzwonienia z 3)');
+  await page.screenshot({ path: join(SHOTS, 'kampania-csizs.png'), fullPage: true });
+  await accessible(page);
+
+  // A call recorded through the row's form; the unit leaves the list of calls still to make.
+  const row = await page.$('form[action="/kampanie/csizs/panel-csizs/jednostki/2661011/rozmowa"]');
+  await row!.$eval('select[name=outcome]', (s) => ((s as HTMLSelectElement).value = 'confirmed'));
+  await Promise.all([page.waitForNavigation(), row!.$eval('button', (b) => (b as HTMLButtonElement).click())]);
+  body = await text(page);
+  expect(body).toContain('Zapisano rozmowę z jednostką 2661011: potwierdzono');
+  expect(body).toContain('(2 do zadzwonienia z 3)');
+  expect(await page.$('form[action="/kampanie/csizs/panel-csizs/jednostki/2661011/rozmowa"]')).toBeNull();
+  const status = await sys.client.workflow.getHandle(csizsConnectionWorkflowId('panel-csizs', '2661011')).query(getCsizsStatus);
+  expect(status.checkpoints.checkpoint_1).toBe('confirmed');
+
+  await page.goto(`${base}/kampanie/raporty/${encodeURIComponent(survey.body.id)}`);
+  body = await text(page);
+  expect(body).toContain('Sprawozdanie PANEL-ANK za ankieta-1');
+  expect(body).toContain('Jednostek: 2.');
+  await page.screenshot({ path: join(SHOTS, 'kampania-raporty.png'), fullPage: true });
+  await accessible(page);
+
+  // The voivodeship administrator of Małopolskie: their tile, their units, no call forms (the ministry calls).
+  const admin = await signIn('panel-adm-12');
+  await admin.goto(`${base}/kampanie/csizs/panel-csizs`);
+  body = await text(admin);
+  expect(await admin.$$eval('.tile strong', (ts) => ts.map((t) => t.textContent))).toEqual(['Małopolskie']);
+  expect(body).toContain('Podłączone: 0 z 2 jednostek. Po terminie: 2.');
+  expect(body).not.toContain('2661011');
+  expect(await admin.$$('form[action*="/rozmowa"]')).toHaveLength(0);
+  await admin.goto(`${base}/kampanie/raporty/${encodeURIComponent(survey.body.id)}`);
+  expect(await text(admin)).toContain('Jednostek: 1.');
+
+  // People of a unit do not watch campaigns: no menu entry, and the page refuses them.
+  const head = await signIn('panel-kierownik');
+  expect(await head.$('nav a[href="/kampanie"]')).toBeNull();
+  expect((await head.goto(`${base}/kampanie/csizs/panel-csizs`))!.status()).toBe(403);
 });

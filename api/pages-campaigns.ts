@@ -1,0 +1,137 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, type CsizsCheckpoint } from '../workflows/rules/csizs-campaign';
+import { REPORT_STATUS_LABELS } from '../workflows/rules/report';
+import { canOnCsizs, rollupVoivodeships, type Principal } from './access';
+import type { ApiDeps } from './deps';
+import { HttpError } from './errors';
+import { recordCall, type CsizsCallInput } from './services/csizs-calls';
+import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from './services/monitoring';
+
+// The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
+// progress per voivodeship as a grid of the 16 voivodeships and a chart, units per step and late units,
+// and the phone call lists with a form per call; a voivodeship administrator sees their voivodeship only.
+
+type PageReq = Request & { principal?: Principal };
+type Handler = (req: PageReq, res: Response, next: NextFunction) => unknown;
+
+export interface PageKit {
+  render: (req: PageReq, res: Response, page: string, data: Record<string, unknown>) => void;
+  requireSession: Handler;
+  formAction: (to: string, fn: (req: PageReq) => Promise<string>) => Handler;
+  names: () => Promise<Map<string, string>>;
+}
+
+const CHECKPOINT_TITLES: Record<CsizsCheckpoint, string> = { checkpoint_1: 'Punkt kontrolny 1 (po instalacji)', checkpoint_2: 'Punkt kontrolny 2 (podłączenie)' };
+const CALL_STATUS: Record<string, string> = { open: 'do zadzwonienia', confirmed: 'potwierdzono', not_confirmed: 'nie potwierdzono', unreachable: 'nie udało się potwierdzić w oknie', pending: 'okno jeszcze nie otwarte' };
+const OUTCOMES: Record<string, string> = { confirmed: 'potwierdzono', not_confirmed: 'nie potwierdzono', no_answer: 'brak odpowiedzi' };
+const ROLLUP_LABELS: Record<string, string> = { ...REPORT_STATUS_LABELS, overdue: 'Po terminie' };
+/** Rows of a list shown on one page; the API has them all. */
+const LIST_LIMIT = 300;
+const pct = (a: number, b: number) => (b ? Math.round((100 * a) / b) : 0);
+const enc = encodeURIComponent;
+
+/** Tiles of the 16-voivodeship grid (or the person's own) and the chart's bars, from done/total per code. */
+function tiles(codes: string[], voivs: Map<string, string>, of: (code: string) => { done: number; total: number; late: number }) {
+  return codes.map((code, i) => {
+    const t = of(code);
+    const percent = pct(t.done, t.total);
+    return { code, name: voivs.get(code) ?? code, ...t, percent, y: i * 22, barWidth: Math.round(5 * percent) };
+  });
+}
+
+export function registerCampaignPages(router: Router, kit: PageKit, { orm, temporal }: Pick<ApiDeps, 'orm' | 'temporal'>): void {
+  const { render, requireSession, formAction, names } = kit;
+  const scopeOf = (req: PageReq) => rollupVoivodeships(req.principal!);
+  const unitNames = async (codes: string[]) =>
+    new Map(
+      codes.length
+        ? (await orm.em.fork().getConnection().execute<{ code: string; name: string }[]>('select code, name from units where code in (?)', [codes])).map((u) => [u.code, u.name])
+        : [],
+    );
+
+  router.get('/kampanie', requireSession, async (req: PageReq, res) => {
+    scopeOf(req);
+    const { csizs, reports } = await listCampaigns(orm);
+    render(req, res, 'campaigns', {
+      csizs: csizs.map((c) => ({ ...c, url: `/kampanie/csizs/${enc(c.id)}`, statusLabel: c.status === 'started' ? 'uruchomiona' : c.status === 'starting' ? 'uruchamianie' : 'utworzona' })),
+      reports: reports.map((r) => ({ ...r, url: `/kampanie/raporty/${enc(r.id)}` })),
+    });
+  });
+
+  router.get('/kampanie/csizs/:id', requireSession, async (req: PageReq, res) => {
+    const scope = scopeOf(req);
+    const m = await csizsMonitoring(orm, String(req.params.id), scope);
+    const voivs = await names();
+    const grid = tiles(scope ?? [...voivs.keys()], voivs, (code) => {
+      const v = m.perVoivodeship[code];
+      return { done: v?.connected ?? 0, total: v?.total ?? 0, late: v?.late ?? 0 };
+    });
+    const callRows = CSIZS_CHECKPOINTS.flatMap((k) => m.callLists[k] as { unitCode: string }[]);
+    const unitCodes = [...new Set([...m.lateUnits.slice(0, LIST_LIMIT).map((u) => u.unitCode), ...callRows.map((r) => r.unitCode), ...m.escalations.map((e) => e.unitCode)])];
+    const unit = await unitNames(unitCodes);
+    const canCall = canOnCsizs(req.principal!, 'phone');
+    render(req, res, 'campaign-csizs', {
+      campaign: m.campaign,
+      scopeName: scope ? scope.map((c) => voivs.get(c) ?? c).join(', ') : null,
+      tiles: grid,
+      chartHeight: grid.length * 22,
+      // Units in the person's scope (the campaign's total is national).
+      total: Object.values(m.perVoivodeship).reduce((a, v) => a + v.total, 0),
+      connected: m.perStep.connected,
+      steps: [...CSIZS_STEPS.map((s) => ({ title: CSIZS_STEP_TITLES[s], n: m.perStep[s], late: m.latePerStep[s] })), { title: 'Podłączone', n: m.perStep.connected, late: 0 }],
+      late: { n: m.lateUnits.length, shown: Math.min(m.lateUnits.length, LIST_LIMIT), rows: m.lateUnits.slice(0, LIST_LIMIT).map((u) => ({ ...u, name: unit.get(u.unitCode) ?? u.unitCode, step: CSIZS_STEP_TITLES[u.lateStep as keyof typeof CSIZS_STEP_TITLES] ?? u.lateStep })) },
+      checkpoints: CSIZS_CHECKPOINTS.map((k) => {
+        const rows = m.callLists[k] as { unitCode: string; voivodeship: string; status: string; calls: number; lastOutcome: string | null; lastCalledAt: string | null }[];
+        // Still to call first: that is the list the person at the phone works through.
+        const ordered = [...rows.filter((r) => r.status === 'open'), ...rows.filter((r) => r.status !== 'open')];
+        return {
+          id: k,
+          title: CHECKPOINT_TITLES[k],
+          n: rows.length,
+          open: rows.filter((r) => r.status === 'open').length,
+          shown: Math.min(rows.length, LIST_LIMIT),
+          rows: ordered.slice(0, LIST_LIMIT).map((r) => ({
+            ...r,
+            name: unit.get(r.unitCode) ?? r.unitCode,
+            statusLabel: CALL_STATUS[r.status] ?? r.status,
+            lastOutcome: r.lastOutcome ? OUTCOMES[r.lastOutcome] ?? r.lastOutcome : null,
+            callForm: canCall && r.status === 'open' ? `/kampanie/csizs/${enc(m.campaign.id)}/jednostki/${r.unitCode}/rozmowa` : null,
+          })),
+        };
+      }),
+      escalations: m.escalations.map((e) => ({ ...e, name: unit.get(e.unitCode) ?? e.unitCode })),
+    });
+  });
+
+  router.post('/kampanie/csizs/:id/jednostki/:unitCode/rozmowa', requireSession, (req: PageReq, res, next) =>
+    formAction(`/kampanie/csizs/${enc(String(req.params.id))}`, async () => {
+      const checkpoint = String(req.body.checkpoint) as CsizsCheckpoint;
+      const outcome = String(req.body.outcome);
+      const reason = typeof req.body.reason === 'string' && req.body.reason.trim() ? req.body.reason.trim() : undefined;
+      if (!CSIZS_CHECKPOINTS.includes(checkpoint) || !(outcome in OUTCOMES)) throw new HttpError(400, 'VALIDATION_FAILED', 'Wybierz punkt kontrolny i wynik rozmowy');
+      if (outcome === 'not_confirmed' && !reason) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj powód braku potwierdzenia');
+      await recordCall({ orm, temporal }, req.principal!, String(req.params.id), String(req.params.unitCode), { checkpoint, outcome: outcome as CsizsCallInput['outcome'], reason });
+      return `Zapisano rozmowę z jednostką ${req.params.unitCode}: ${OUTCOMES[outcome]}`;
+    })(req, res, next),
+  );
+
+  router.get('/kampanie/raporty/:id', requireSession, async (req: PageReq, res) => {
+    const scope = scopeOf(req);
+    const r = await reportRollup(orm, String(req.params.id), scope);
+    const voivs = await names();
+    const byCode = new Map(r.voivodeships.map((v) => [v.code, v]));
+    const grid = tiles(scope ?? [...voivs.keys()], voivs, (code) => {
+      const v = byCode.get(code);
+      return { done: v?.counts.accepted ?? 0, total: v?.total ?? 0, late: v?.counts.overdue ?? 0 };
+    });
+    render(req, res, 'campaign-report', {
+      r,
+      scopeName: scope ? scope.map((c) => voivs.get(c) ?? c).join(', ') : null,
+      tiles: grid,
+      chartHeight: grid.length * 22,
+      states: ROLLUP_STATES.map((s) => ({ label: ROLLUP_LABELS[s] ?? s, n: r.national[s] ?? 0 })),
+      headers: ROLLUP_STATES.map((s) => ROLLUP_LABELS[s] ?? s),
+      rows: r.voivodeships.map((v) => ({ name: voivs.get(v.code) ?? v.name, total: v.total, counts: ROLLUP_STATES.map((s) => v.counts[s] ?? 0) })),
+    });
+  });
+}

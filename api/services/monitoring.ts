@@ -1,0 +1,131 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { REPORT_STATUSES } from '../../workflows/messages';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../../workflows/rules/csizs-campaign';
+import { HttpError, notFound } from '../errors';
+
+// What the ministry (the whole country, scope null) and a voivodeship administrator (their voivodeships)
+// watch: a CSIZS campaign's units per step, late units and call lists (seed 004), and a reporting
+// campaign's roll-up (seed 001). Read model only; the same answers for the API and the pages.
+
+export const ROLLUP_STATES = [...REPORT_STATUSES, 'overdue'] as const;
+
+const inScope = (column: string, scope: string[] | null) => (scope ? ` and ${column} in (?)` : '');
+const scoped = (params: unknown[], scope: string[] | null) => (scope ? [...params, scope] : params);
+
+export async function csizsCampaignProgress(orm: MikroORM, id: string) {
+  const [row] = await orm.em.fork().getConnection().execute<{ id: string; name: string; status: string; total_units: number; started_units: number }[]>(
+    'select id, name, status, total_units, started_units from csizs_campaigns where id = ?',
+    [id],
+  );
+  if (!row) throw new HttpError(404, 'CSIZS_CAMPAIGN_NOT_FOUND', `Nie ma kampanii podłączenia do CSIZS o identyfikatorze ${id}`);
+  return { id: row.id, name: row.name, status: row.status, totalUnits: row.total_units, startedUnits: row.started_units, url: `/api/csizs-campaigns/${row.id}` };
+}
+
+export async function csizsMonitoring(orm: MikroORM, id: string, scope: string[] | null) {
+  const campaign = await csizsCampaignProgress(orm, id);
+  const c = orm.em.fork().getConnection();
+  const byVoiv = await c.execute<{ voivodeship: string; step: string | null; late_step: string | null; connected: boolean; n: number }[]>(
+    `select voivodeship, current_step as step, late_step, connected, count(*)::int as n from csizs_units
+     where campaign_id = ?${inScope('voivodeship', scope)} group by voivodeship, current_step, late_step, connected order by voivodeship`,
+    scoped([id], scope),
+  );
+  const empty = () => Object.fromEntries([...CSIZS_STEPS, 'connected'].map((s) => [s, 0])) as Record<string, number>;
+  const perStep = empty();
+  const latePerStep = empty();
+  const perVoivodeship: Record<string, { total: number; perStep: Record<string, number>; late: number; connected: number }> = {};
+  for (const r of byVoiv) {
+    const v = (perVoivodeship[r.voivodeship] ??= { total: 0, perStep: empty(), late: 0, connected: 0 });
+    const s = r.step ?? 'connected';
+    v.total += r.n;
+    v.perStep[s] += r.n;
+    perStep[s] += r.n;
+    if (r.late_step) {
+      v.late += r.n;
+      latePerStep[r.late_step] += r.n;
+    }
+    if (r.connected) v.connected += r.n;
+  }
+  const lateUnits = await c.execute<{ unit_code: string; voivodeship: string; late_step: string }[]>(
+    `select unit_code, voivodeship, late_step from csizs_units where campaign_id = ? and late_step is not null${inScope('voivodeship', scope)} order by late_step, unit_code`,
+    scoped([id], scope),
+  );
+  const calls = await c.execute<{ checkpoint: string; unit_code: string; voivodeship: string; status: string; calls: number; last_outcome: string | null; last_called_at: string | null }[]>(
+    `select k.checkpoint, k.unit_code, u.voivodeship, k.status,
+       (select count(*)::int from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint) as calls,
+       (select x.outcome from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint order by x.called_at desc limit 1) as last_outcome,
+       (select max(x.called_at) from csizs_calls x where x.campaign_id = k.campaign_id and x.unit_code = k.unit_code and x.checkpoint = k.checkpoint) as last_called_at
+     from csizs_checkpoints k join csizs_units u on u.campaign_id = k.campaign_id and u.unit_code = k.unit_code
+     where k.campaign_id = ?${inScope('u.voivodeship', scope)} order by k.checkpoint, k.unit_code`,
+    scoped([id], scope),
+  );
+  const callLists = Object.fromEntries(
+    CSIZS_CHECKPOINTS.map((k) => [
+      k,
+      calls
+        .filter((r) => r.checkpoint === k)
+        .map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, status: r.status, calls: r.calls, lastOutcome: r.last_outcome, lastCalledAt: r.last_called_at })),
+    ]),
+  );
+  const escalations = await c.execute<{ unit_code: string; voivodeship: string; escalated_at: string; escalation_reason: string | null; escalation_by: string | null }[]>(
+    `select unit_code, voivodeship, escalated_at, escalation_reason, escalation_by from csizs_units where campaign_id = ? and escalated_at is not null${inScope('voivodeship', scope)} order by unit_code`,
+    scoped([id], scope),
+  );
+  return {
+    campaign,
+    perStep,
+    latePerStep,
+    perVoivodeship,
+    lateUnits: lateUnits.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, lateStep: r.late_step })),
+    callLists,
+    escalations: escalations.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, escalatedAt: r.escalated_at, reason: r.escalation_reason, recordedBy: r.escalation_by })),
+  };
+}
+
+export async function reportRollup(orm: MikroORM, campaignId: string, scope: string[] | null) {
+  const c = orm.em.fork().getConnection();
+  const [campaign] = await c.execute<{ id: string; form_code: string; period: string; due_date: string }[]>(
+    "select id, form_code, period, to_char(due_date, 'YYYY-MM-DD') as due_date from report_campaigns where id = ?",
+    [campaignId],
+  );
+  if (!campaign) throw notFound(`kampania ${campaignId}`);
+  const rows = await c.execute<{ voivodeship: string; name: string; state: string; n: number }[]>(
+    `select r.voivodeship, v.name,
+            case when r.overdue and r.status in ('not_started', 'draft', 'awaiting_data', 'returned') then 'overdue' else r.status end as state,
+            count(*)::int as n
+     from reports r left join units v on v.code = r.voivodeship
+     where r.campaign_id = ?${inScope('r.voivodeship', scope)}
+     group by 1, 2, 3 order by 1`,
+    scoped([campaignId], scope),
+  );
+  const zero = () => Object.fromEntries(ROLLUP_STATES.map((s) => [s, 0])) as Record<string, number>;
+  const national = zero();
+  const byVoiv = new Map<string, { code: string; name: string; total: number; counts: Record<string, number> }>();
+  for (const r of rows) {
+    const v = byVoiv.get(r.voivodeship) ?? { code: r.voivodeship, name: r.name ?? r.voivodeship, total: 0, counts: zero() };
+    v.counts[r.state] = (v.counts[r.state] ?? 0) + r.n;
+    v.total += r.n;
+    national[r.state] = (national[r.state] ?? 0) + r.n;
+    byVoiv.set(r.voivodeship, v);
+  }
+  return {
+    campaignId: campaign.id,
+    formCode: campaign.form_code,
+    period: campaign.period,
+    dueDate: campaign.due_date,
+    total: Object.values(national).reduce((a, b) => a + b, 0),
+    national,
+    voivodeships: [...byVoiv.values()],
+  };
+}
+
+/** Campaigns to watch, newest first: CSIZS connection campaigns and reporting campaigns. */
+export async function listCampaigns(orm: MikroORM) {
+  const c = orm.em.fork().getConnection();
+  const csizs = await c.execute<{ id: string; name: string; status: string; total_units: number; started_units: number }[]>(
+    'select id, name, status, total_units, started_units from csizs_campaigns order by created_at desc limit 100',
+  );
+  const reports = await c.execute<{ id: string; form_code: string; period: string; due_date: string; units: number }[]>(
+    "select id, form_code, period, to_char(due_date, 'YYYY-MM-DD') as due_date, unit_count as units from report_campaigns order by created_at desc limit 100",
+  );
+  return { csizs, reports };
+}

@@ -218,6 +218,22 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       }
 
       const secrets = store();
+      const finish = async (accountId: string, login: string) => {
+        await secrets.erase(em, input.domainSystems.map((d) => d.certificateSecretId));
+        const sentAt = new Date();
+        await em.getConnection().execute(
+          'update csizs_units set local_admin_account_id = ?, package_document_id = ?, package_sent_at = ?, updated_at = now() where campaign_id = ? and unit_code = ?',
+          [accountId, documentId, sentAt, input.campaignId, input.unitCode],
+        );
+        return { documentId, accountId, login, sentAt: sentAt.toISOString() };
+      };
+      // A retry after the mail went out must not issue another password: the file mailed is the one that counts.
+      const [mailed] = await em.getConnection().execute("select 1 from outbox where id = ? and status = 'sent'", [mailKey]);
+      if (mailed) {
+        const a = await em.findOneOrFail(AccountSchema, { email: input.notification.localAdmin.email });
+        return finish(a.id, a.login);
+      }
+
       const certificates: { name: string; certificate: string }[] = [];
       for (const d of input.domainSystems) {
         const certificate = await secrets.peek(em, d.certificateSecretId);
@@ -307,13 +323,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
         ...content,
         attachments: [{ filename, content: file, contentType: 'application/octet-stream' }],
       });
-      await secrets.erase(em, input.domainSystems.map((d) => d.certificateSecretId));
-      const sentAt = new Date();
-      await em.getConnection().execute(
-        'update csizs_units set local_admin_account_id = ?, package_document_id = ?, package_sent_at = ?, updated_at = now() where campaign_id = ? and unit_code = ?',
-        [account.id, documentId, sentAt, input.campaignId, input.unitCode],
-      );
-      return { documentId, accountId: account.id, login: account.login, sentAt: sentAt.toISOString() };
+      return finish(account.id, account.login);
     },
 
     /** After the phone call the package password is no longer kept anywhere. */

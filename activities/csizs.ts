@@ -1,11 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { AccountSchema, UnitSchema } from '../db/entities';
+import { putBlob } from '../lib/blobs';
+import { htmlToPdf, type BrowserProvider } from '../lib/browser';
+import type { Mailer } from '../lib/mailer';
+import { encryptPackage } from '../lib/package-crypto';
+import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
+import { SecretStore } from '../lib/secret-store';
+import { renderMail, type Templates } from '../lib/templates';
+import type { CsizsNotificationData } from '../workflows/messages';
+import { loginCandidates } from './accounts';
+import { deliver } from './mail';
 
-// seed 004: the CSIZS campaign's read model. Activities hold IDs, steps and times only: no temporary
-// password, package password or certificate ever passes through them.
+// seed 004: the CSIZS campaign's read model, the connection notification (Załącznik 2) and the
+// information package (Załącznik 3). Inputs and results hold IDs, steps, times and fingerprints only:
+// the temporary password, the package password and the certificates live inside buildCsizsPackage
+// (certificates arrive sealed in the secret store; the package password leaves sealed in it).
 
 export interface CsizsDeps {
   orm: MikroORM;
+  browser: BrowserProvider;
+  templates: Templates;
+  mailer: Mailer;
+  mailFrom: string;
+  publicUrl: string;
+  /** The payload key (base64): the secret store derives its own key from it. */
+  secretKey?: string;
 }
+
+/** Where the package password waits for the phone call: one per connection, read once. */
+export const packagePasswordSecretId = (workflowId: string) => `package-password:${workflowId}`;
+/** How long a package password may wait for its phone call. */
+export const PACKAGE_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** seed 004 pkt 5d–e: the service addresses handed to every unit. */
+export const CSIZS_SERVICE_ADDRESS = 'https://csizs.mpips.gov.pl/uslugi';
+export const PI_MZT_ADDRESS = 'https://mzt.mpips.gov.pl/mzt-app-web';
 
 export interface CsizsUnitProjection {
   campaignId: string;
@@ -16,10 +47,28 @@ export interface CsizsUnitProjection {
   completed: Record<string, { at: string; by: string }>;
   connected: boolean;
   packagePasswordHandedOverAt?: string | null;
+  notificationStatus?: string | null;
+  notificationDocumentId?: string | null;
+  notificationScanId?: string | null;
+  notificationReason?: string | null;
+  localAdminAccountId?: string | null;
+  packageDocumentId?: string | null;
+  packageSentAt?: string | null;
+  passwordChangedAt?: string | null;
 }
 
-export function createCsizsActivities({ orm }: CsizsDeps) {
+export function createCsizsActivities({ orm, browser, templates, mailer, mailFrom, publicUrl, secretKey }: CsizsDeps) {
   const conn = () => orm.em.fork().getConnection();
+  const store = () => {
+    if (!secretKey) throw new Error('secret store key not configured (ActivityDeps.secretKey)');
+    return new SecretStore(secretKey);
+  };
+  const insertDocument = (d: { id: string; workflowId: string; kind: string; title: string; mediaType: string; size: number; sha256: string; filename: string; source: string; by: string }) =>
+    conn().execute(
+      `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
+      [d.id, d.workflowId, d.kind, d.title, d.mediaType, d.size, d.sha256, d.filename, d.source, d.by],
+    );
   return {
     /** A shard's count of started units; the campaign is started when the shards add up to all units. */
     async csizsCampaignProgress(input: { campaignId: string; voivodeship: string; started: number }): Promise<void> {
@@ -41,10 +90,226 @@ export function createCsizsActivities({ orm }: CsizsDeps) {
     async projectCsizsUnit(p: CsizsUnitProjection): Promise<void> {
       await conn().execute(
         `update csizs_units set vendor = ?, current_step = ?, late_step = ?, completed = ?::jsonb, connected = ?,
-           package_password_handed_over_at = coalesce(?, package_password_handed_over_at), updated_at = now()
+           package_password_handed_over_at = coalesce(?, package_password_handed_over_at),
+           notification_status = coalesce(?, notification_status), notification_document_id = coalesce(?, notification_document_id),
+           notification_scan_id = coalesce(?, notification_scan_id), notification_reason = ?,
+           local_admin_account_id = coalesce(?, local_admin_account_id), package_document_id = coalesce(?, package_document_id),
+           package_sent_at = coalesce(?::timestamptz, package_sent_at), password_changed_at = coalesce(?::timestamptz, password_changed_at), updated_at = now()
          where campaign_id = ? and unit_code = ?`,
-        [p.vendor, p.currentStep, p.lateStep, JSON.stringify(p.completed), p.connected, p.packagePasswordHandedOverAt ?? null, p.campaignId, p.unitCode],
+        [p.vendor, p.currentStep, p.lateStep, JSON.stringify(p.completed), p.connected, p.packagePasswordHandedOverAt ?? null,
+          p.notificationStatus ?? null, p.notificationDocumentId ?? null, p.notificationScanId ?? null, p.notificationReason ?? null,
+          p.localAdminAccountId ?? null, p.packageDocumentId ?? null, p.packageSentAt ?? null, p.passwordChangedAt ?? null, p.campaignId, p.unitCode],
       );
+    },
+
+    /** seed 004 pkt 2, Załącznik 2: the connection notification as a PDF for the head to sign. */
+    async renderCsizsNotification(input: { workflowId: string; documentId: string; campaignId: string; unitCode: string; data: CsizsNotificationData; by: string }): Promise<void> {
+      const em = orm.em.fork();
+      const [exists] = await em.getConnection().execute('select 1 from documents where id = ?', [input.documentId]);
+      if (exists) return;
+      const [campaign] = await em.getConnection().execute<{ name: string }[]>('select name from csizs_campaigns where id = ?', [input.campaignId]);
+      const units = await em.find(UnitSchema, { code: { $in: [input.unitCode, input.unitCode.slice(0, 2)] } });
+      const html = templates.render('documents/csizs-notification', {
+        data: input.data,
+        unitCode: input.unitCode,
+        campaign,
+        generatedAt: new Date(),
+        gmina: units.find((u) => u.code === input.unitCode),
+        voivodeship: units.find((u) => u.code === input.unitCode.slice(0, 2)),
+      });
+      heartbeat();
+      const pdf = await htmlToPdf(await browser.get(), html);
+      heartbeat();
+      const hash = await putBlob(em, pdf);
+      await insertDocument({
+        id: input.documentId,
+        workflowId: input.workflowId,
+        kind: 'csizs-notification',
+        title: 'Zgłoszenie gotowości do podłączenia JT do CSIZS (Załącznik 2) do podpisu',
+        mediaType: 'application/pdf',
+        size: pdf.length,
+        sha256: hash,
+        filename: `zgloszenie-csizs-${input.unitCode}.pdf`,
+        source: 'generated',
+        by: input.by,
+      });
+    },
+
+    /** A document of a connection whose bytes are already stored (a scan filed through the API). */
+    async recordCsizsDocument(d: { id: string; workflowId: string; kind: string; title: string; mediaType: string; size: number; sha256: string; filename: string; source: string; by: string }): Promise<void> {
+      await insertDocument(d);
+    },
+
+    /** A task for a person of the connection, with an optional mail; once per task id. */
+    async openCsizsTask(input: {
+      taskId: string;
+      workflowId: string;
+      kind: string;
+      title: string;
+      role: string;
+      voivodeship: string;
+      unitCode: string;
+      mail?: { to: string; template: string; vars: Record<string, unknown> };
+    }): Promise<void> {
+      const em = orm.em.fork();
+      await em.execute(
+        `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, null, 'open', now()) on conflict (id) do nothing`,
+        [input.taskId, input.workflowId, input.kind, input.title, input.role, input.voivodeship, input.unitCode],
+      );
+      if (input.mail) {
+        const content = renderMail(templates, input.mail.template, { case: { id: input.workflowId }, publicUrl, ...input.mail.vars });
+        await deliver(em, mailer, mailFrom, { key: `${input.taskId}:mail`, caseId: input.workflowId, to: input.mail.to, template: input.mail.template, ...content });
+      }
+    },
+
+    async closeCsizsTask(input: { taskId: string; outcome: string; comment: string; by: string }): Promise<void> {
+      await conn().execute(
+        `update tasks set status = 'done', outcome = ?, comment = ?, completed_by = ?, completed_at = now() where id = ? and status = 'open'`,
+        [input.outcome, input.comment.slice(0, 2000), input.by, input.taskId],
+      );
+    },
+
+    /**
+     * seed 004 pkt 5 and Uwaga 2: the information package (Załącznik 3). Issues the local administrator's
+     * account with a temporary password, puts it with the certificates into the package, encrypts the
+     * package (AES-256-GCM, key by scrypt from a generated password), stores it as a document, opens the
+     * phone task "hand over the password", keeps the password sealed for that call, and mails the file.
+     * Neither password nor certificate leaves this function except sealed or encrypted.
+     */
+    async buildCsizsPackage(input: {
+      workflowId: string;
+      campaignId: string;
+      unitCode: string;
+      voivodeship: string;
+      notification: CsizsNotificationData;
+      domainSystems: { name: string; certificateSecretId: string }[];
+      by: string;
+    }): Promise<{ documentId: string; accountId: string; login: string; sentAt: string }> {
+      const em = orm.em.fork();
+      const documentId = `${input.workflowId}:pakiet`;
+      const mailKey = `${input.workflowId}:pakiet:mail`;
+      const [done] = await em.getConnection().execute<{ local_admin_account_id: string; package_sent_at: Date }[]>(
+        'select local_admin_account_id, package_sent_at from csizs_units where campaign_id = ? and unit_code = ? and package_sent_at is not null',
+        [input.campaignId, input.unitCode],
+      );
+      if (done) {
+        const a = await em.findOneOrFail(AccountSchema, { id: done.local_admin_account_id });
+        return { documentId, accountId: a.id, login: a.login, sentAt: new Date(done.package_sent_at).toISOString() };
+      }
+
+      const secrets = store();
+      const finish = async (accountId: string, login: string) => {
+        await secrets.erase(em, input.domainSystems.map((d) => d.certificateSecretId));
+        const sentAt = new Date();
+        await em.getConnection().execute(
+          'update csizs_units set local_admin_account_id = ?, package_document_id = ?, package_sent_at = ?, updated_at = now() where campaign_id = ? and unit_code = ?',
+          [accountId, documentId, sentAt, input.campaignId, input.unitCode],
+        );
+        return { documentId, accountId, login, sentAt: sentAt.toISOString() };
+      };
+      // A retry after the mail went out must not issue another password: the file mailed is the one that counts.
+      const [mailed] = await em.getConnection().execute("select 1 from outbox where id = ? and status = 'sent'", [mailKey]);
+      if (mailed) {
+        const a = await em.findOneOrFail(AccountSchema, { email: input.notification.localAdmin.email });
+        return finish(a.id, a.login);
+      }
+
+      const certificates: { name: string; certificate: string }[] = [];
+      for (const d of input.domainSystems) {
+        const certificate = await secrets.peek(em, d.certificateSecretId);
+        if (!certificate) {
+          throw ApplicationFailure.nonRetryable(`Certyfikat systemu dziedzinowego ${d.name} wygasł w magazynie — prześlij pakiet ponownie`, 'CSIZS_CERTIFICATE_EXPIRED');
+        }
+        certificates.push({ name: d.name, certificate });
+      }
+
+      // pkt 2b / 5b: the local administrator's account, with the role of local administrator of the unit.
+      const la = input.notification.localAdmin;
+      let account = await em.findOne(AccountSchema, { email: la.email });
+      if (!account) {
+        const base = loginCandidates(la.firstName, la.lastName);
+        const taken = new Set((await em.find(AccountSchema, { login: { $like: `${base[0]}%` } }, { fields: ['login'] })).map((a) => a.login));
+        const login = base.find((l) => !taken.has(l));
+        if (!login) throw new Error('no free login');
+        account = em.create(AccountSchema, {
+          id: randomUUID(),
+          login,
+          email: la.email,
+          firstName: la.firstName,
+          lastName: la.lastName,
+          mustChangePassword: true,
+          status: 'active',
+          failedLogins: 0,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        });
+        await em.flush();
+      }
+      await em.getConnection().execute(
+        `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
+         select ?, ?, 'local_admin', ?, ?, null, now() where not exists
+           (select 1 from role_assignments where account_id = ? and role = 'local_admin' and unit_code = ?)`,
+        [randomUUID(), account.id, input.voivodeship, input.unitCode, account.id, input.unitCode],
+      );
+      const temporaryPassword = generateTemporaryPassword();
+      await em.nativeUpdate(
+        AccountSchema,
+        { id: account.id },
+        { passwordHash: await hashPassword(temporaryPassword), mustChangePassword: true, passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+      );
+      heartbeat();
+
+      const html = templates.render('documents/csizs-package', {
+        notification: input.notification,
+        unitCode: input.unitCode,
+        login: account.login,
+        temporaryPassword,
+        certificates,
+        serviceAddress: CSIZS_SERVICE_ADDRESS,
+        mztAddress: PI_MZT_ADDRESS,
+        generatedAt: new Date(),
+      });
+      // Read aloud over the phone: the generator leaves out look-alike characters.
+      const packagePassword = generateTemporaryPassword(16);
+      const file = await encryptPackage(Buffer.from(html, 'utf8'), packagePassword);
+      heartbeat();
+      const hash = await putBlob(em, file);
+      const filename = `pakiet-csizs-${input.unitCode}.obieg-pkg`;
+      await em.getConnection().execute('delete from documents where id = ?', [documentId]);
+      await insertDocument({
+        id: documentId,
+        workflowId: input.workflowId,
+        kind: 'csizs-package',
+        title: 'Pakiet informacji dla JT (Załącznik 3), zaszyfrowany',
+        mediaType: 'application/octet-stream',
+        size: file.length,
+        sha256: hash,
+        filename,
+        source: 'generated',
+        by: input.by,
+      });
+      await secrets.put(em, { id: packagePasswordSecretId(input.workflowId), purpose: 'package-password', owner: input.workflowId, value: packagePassword, ttlMs: PACKAGE_PASSWORD_TTL_MS });
+      await em.getConnection().execute(
+        `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
+         values (?, ?, 'csizs-password-handover', ?, 'voivodeship_admin', ?, ?, null, 'open', now()) on conflict (id) do nothing`,
+        [`${input.workflowId}:przekazanie-hasla`, input.workflowId, `Przekaż telefonicznie hasło do pakietu CSIZS: ${input.notification.unitName} (${la.firstName} ${la.lastName}, tel. ${la.phone})`, input.voivodeship, input.unitCode],
+      );
+      const content = renderMail(templates, 'csizs-package', { case: { id: input.workflowId }, unitName: input.notification.unitName, localAdmin: la, publicUrl });
+      await deliver(em, mailer, mailFrom, {
+        key: mailKey,
+        caseId: input.workflowId,
+        to: la.email,
+        template: 'csizs-package',
+        ...content,
+        attachments: [{ filename, content: file, contentType: 'application/octet-stream' }],
+      });
+      return finish(account.id, account.login);
+    },
+
+    /** After the phone call the package password is no longer kept anywhere. */
+    async eraseCsizsPackagePassword(input: { workflowId: string }): Promise<void> {
+      await store().erase(orm.em.fork(), [packagePasswordSecretId(input.workflowId)]);
     },
 
     /** A checkpoint's call-list entry: opened, or its result. */

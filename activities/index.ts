@@ -22,6 +22,8 @@ export interface ActivityDeps {
   publicUrl: string;
   /** For activities that start workflows (report and CSIZS campaigns). */
   temporal?: Client;
+  /** The payload key (base64): the secret store (lib/secret-store.ts) derives its key from it. */
+  secretKey?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {

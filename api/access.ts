@@ -148,7 +148,7 @@ export function rollupVoivodeships(p: Principal): string[] | null {
  * information package for units of their voivodeship; the unit's head or local administrator reports
  * the unit's own steps.
  */
-export type CsizsAction = 'manage-campaign' | 'phone' | 'voivodeship-step' | 'unit-step';
+export type CsizsAction = 'manage-campaign' | 'phone' | 'voivodeship-step' | 'unit-step' | 'unit-head' | 'view-unit';
 
 export function canOnCsizs(p: Principal, action: CsizsAction, unit?: { voivodeship: string; unitCode: string }): boolean {
   return p.assignments.some((a) => {
@@ -160,6 +160,16 @@ export function canOnCsizs(p: Principal, action: CsizsAction, unit?: { voivodesh
         return a.role === 'voivodeship_admin' && !!unit && a.voivodeship === unit.voivodeship;
       case 'unit-step':
         return (a.role === 'unit_head' || a.role === 'local_admin') && !!unit && a.unitCode === unit.unitCode;
+      // pkt 2: the voivodeship asks the head (Kierownik JT) to explain the notification's data.
+      case 'unit-head':
+        return a.role === 'unit_head' && !!unit && a.unitCode === unit.unitCode;
+      // The unit's documents: the unit, its voivodeship administrator, the ministry.
+      case 'view-unit':
+        return (
+          a.role === 'ministry' ||
+          (a.role === 'voivodeship_admin' && !!unit && a.voivodeship === unit.voivodeship) ||
+          ((a.role === 'unit_head' || a.role === 'local_admin') && !!unit && a.unitCode === unit.unitCode)
+        );
     }
   });
 }

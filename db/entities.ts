@@ -576,6 +576,14 @@ export interface CsizsUnit {
   escalationReason?: string | null;
   escalationBy?: string | null;
   packagePasswordHandedOverAt?: Date | null;
+  notificationStatus?: string | null;
+  notificationDocumentId?: string | null;
+  notificationScanId?: string | null;
+  notificationReason?: string | null;
+  localAdminAccountId?: string | null;
+  packageDocumentId?: string | null;
+  packageSentAt?: Date | null;
+  passwordChangedAt?: Date | null;
   updatedAt: Date;
 }
 
@@ -596,7 +604,40 @@ export const CsizsUnitSchema = new EntitySchema<CsizsUnit>({
     escalationReason: { type: 'text', nullable: true },
     escalationBy: { type: 'string', length: 120, nullable: true },
     packagePasswordHandedOverAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    notificationStatus: { type: 'string', length: 20, nullable: true },
+    notificationDocumentId: { type: 'string', length: 250, nullable: true },
+    notificationScanId: { type: 'string', length: 250, nullable: true },
+    notificationReason: { type: 'text', nullable: true },
+    localAdminAccountId: { type: 'string', length: 36, nullable: true, index: true },
+    packageDocumentId: { type: 'string', length: 250, nullable: true },
+    packageSentAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    passwordChangedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+  },
+});
+
+/** seed 004: a sealed secret on its way between the API and an activity, outside workflow history (lib/secret-store.ts). */
+export interface SealedSecret {
+  id: string;
+  purpose: string;
+  owner: string;
+  sealed: Buffer;
+  expiresAt: Date;
+  readAt?: Date | null;
+  createdAt: Date;
+}
+
+export const SealedSecretSchema = new EntitySchema<SealedSecret>({
+  name: 'SealedSecret',
+  tableName: 'secrets',
+  properties: {
+    id: { type: 'string', length: 200, primary: true },
+    purpose: { type: 'string', length: 40 },
+    owner: { type: 'string', length: 200, index: true },
+    sealed: { type: 'blob' },
+    expiresAt: { type: 'Date', columnType: 'timestamptz' },
+    readAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
   },
 });
 
@@ -672,4 +713,5 @@ export const entities = [
   CsizsUnitSchema,
   CsizsCheckpointSchema,
   CsizsCallSchema,
+  SealedSecretSchema,
 ];

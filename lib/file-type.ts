@@ -13,3 +13,23 @@ export const extensionFor: Record<ScanMediaType, string> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
 };
+
+const BY_EXTENSION: Record<string, ScanMediaType> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const LABEL: Record<ScanMediaType, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
+
+/**
+ * Why an upload is not what it claims, or null. The bytes decide the type; a name whose extension
+ * promises another type (a ".pdf" holding a PNG or plain text) is refused rather than silently renamed.
+ */
+export function scanMismatch(filename: string, data: Buffer): { code: 'UNSUPPORTED_FILE_TYPE' | 'FILE_TYPE_MISMATCH'; message: string } | null {
+  const actual = sniffScanType(data);
+  const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase();
+  const claimed = ext ? BY_EXTENSION[ext] : undefined;
+  if (!actual) {
+    return { code: 'UNSUPPORTED_FILE_TYPE', message: `Plik ${filename} nie jest skanem w formacie PDF, JPEG ani PNG (sprawdzono jego zawartość)` };
+  }
+  if (ext && claimed !== actual) {
+    return { code: 'FILE_TYPE_MISMATCH', message: `Plik ${filename} ma rozszerzenie .${ext}, ale jego zawartość to ${LABEL[actual]}` };
+  }
+  return null;
+}

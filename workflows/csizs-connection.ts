@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -6,20 +7,34 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   SA,
+  answerCsizsClarification,
   completeCsizsStep,
+  csizsPasswordChanged,
+  decideCsizsNotification,
   getCsizsStatus,
+  prepareCsizsPackage,
   recordCsizsCall,
   recordCsizsEscalation,
+  recordCsizsPasswordHandover,
+  submitCsizsNotification,
+  submitCsizsNotificationScan,
   type CsizsCheckpointStatus,
   type CsizsConnectionInput,
   type CsizsConnectionView,
+  type CsizsNotificationStatus,
+  type CsizsNotificationView,
+  type CsizsPackageRequest,
+  type CsizsPackageView,
 } from './messages';
 import {
+  CSIZS_OWN_PATH_STEPS,
   CSIZS_STEPS,
+  CSIZS_STEP_TITLES,
   CsizsErrorTypes,
   callRefusal,
   lateStepAt,
@@ -29,6 +44,7 @@ import {
   unitTimeline,
   type CsizsCheckpoint,
   type CsizsStep,
+  type StepCompletion,
 } from './rules/csizs-campaign';
 
 const acts = proxyActivities<Activities>({
@@ -54,6 +70,16 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     escalation: null as { status: 'open' | 'recorded'; reason: string | null } | null,
     connectedByCall: false,
     passwordHandedOverAt: null as string | null,
+    notification: null as CsizsNotificationView | null,
+    notificationRound: 0,
+    pkg: null as CsizsPackageView | null,
+    packageBuilding: false,
+    localAdminAccountId: null as string | null,
+    passwordChangedAt: null as string | null,
+  };
+  const workflowId = workflowInfo().workflowId;
+  const refuse = (type: string, message: string): never => {
+    throw ApplicationFailure.nonRetryable(message, type);
   };
   const connected = () => state.connectedByCall || state.completed.includes('domain_registration');
   const lateStep = () => lateStepAt(plan, state.vendor, state.completed, Date.now());
@@ -69,6 +95,9 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     checkpoints: { ...state.checkpoints },
     escalation: state.escalation ? { ...state.escalation } : null,
     connected: connected(),
+    notification: state.notification ? { ...state.notification } : null,
+    package: state.pkg ? { ...state.pkg } : null,
+    passwordChangedAt: state.passwordChangedAt,
   });
 
   // Read model and search attributes move together, so the Temporal UI and the monitoring agree.
@@ -87,24 +116,41 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
       completed: state.completedAt,
       connected: connected(),
       packagePasswordHandedOverAt: state.passwordHandedOverAt,
+      notificationStatus: state.notification?.status ?? null,
+      notificationDocumentId: state.notification?.documentId ?? null,
+      notificationScanId: state.notification?.scanDocumentId ?? null,
+      notificationReason: state.notification?.rejectionReason ?? state.notification?.question ?? null,
+      localAdminAccountId: state.localAdminAccountId,
+      packageDocumentId: state.pkg?.documentId ?? null,
+      packageSentAt: state.pkg?.sentAt ?? null,
+      passwordChangedAt: state.passwordChangedAt,
     });
   };
+
+  const markDone = (step: CsizsStep, by: string) => {
+    state.completed.push(step);
+    state.completedAt[step] = { at: new Date(Date.now()).toISOString(), by };
+  };
+
+  // pkt 6b: the step is done once the package was checked and the local administrator changed the
+  // temporary password, whichever came first.
+  const passwordStepDue = () => nextStep(state.completed) === 'password_changed' && !!state.passwordChangedAt;
 
   setHandler(getCsizsStatus, view);
 
   setHandler(
     completeCsizsStep,
     async (c) => {
-      state.completed.push(c.step);
-      state.completedAt[c.step] = { at: new Date(Date.now()).toISOString(), by: c.by };
+      markDone(c.step, c.by);
       if (c.step === 'cas_report' && c.vendor) state.vendor = input.vendors.find((v) => v.toLowerCase() === c.vendor!.toLowerCase()) ?? c.vendor;
-      // Uwaga 2: the task records that and when the file's password was handed over, not the password.
-      if (c.step === 'package_sent' && c.passwordHandedOverAt) state.passwordHandedOverAt = c.passwordHandedOverAt;
+      if (passwordStepDue()) markDone('password_changed', state.pkg?.localAdminLogin ?? 'administrator lokalny');
       await project();
       return view();
     },
     {
-      validator: (c) => {
+      validator: (c: StepCompletion) => {
+        const own = CSIZS_OWN_PATH_STEPS[c.step];
+        if (own && !state.completed.includes(c.step)) refuse(CsizsErrorTypes.ownPath, own);
         const refusal = stepRefusal({ completed: state.completed }, c, input.vendors);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
       },
@@ -165,6 +211,192 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     },
   );
 
+  // ---- seed 004 pkt 2, Załącznik 2: the connection notification, signed by the head and checked by the voivodeship ----
+  const notificationIs = (...allowed: CsizsNotificationStatus[]) => !!state.notification && allowed.includes(state.notification.status);
+  const notificationRefusal = (what: string) =>
+    refuse(CsizsErrorTypes.notificationState, `${what}: zgłoszenie podłączenia ma status ${state.notification?.status ?? 'nie złożono'}`);
+
+  setHandler(
+    submitCsizsNotification,
+    async ({ by, ...data }) => {
+      const round = ++state.notificationRound;
+      const documentId = `${workflowId}:zgloszenie-${round}.pdf`;
+      state.notification = { status: 'awaiting_scan', data, documentId, scanDocumentId: null, rejectionReason: null, question: null, answer: null };
+      await acts.renderCsizsNotification({ workflowId, documentId, campaignId, unitCode, data, by });
+      await project();
+      return view();
+    },
+    {
+      validator: (_data) => {
+        if (state.completed.includes('local_admin')) refuse(CsizsErrorTypes.alreadyDone, `Krok „${CSIZS_STEP_TITLES.local_admin}” jest już zakończony`);
+        if (nextStep(state.completed) !== 'local_admin') {
+          refuse(CsizsErrorTypes.outOfOrder, `Zgłoszenie podłączenia składa się po kroku „${CSIZS_STEP_TITLES.cas_report}”`);
+        }
+        if (state.notification && !notificationIs('awaiting_scan', 'rejected')) notificationRefusal('Zgłoszenie jest już u administratora wojewódzkiego');
+      },
+    },
+  );
+
+  setHandler(
+    submitCsizsNotificationScan,
+    async (scan) => {
+      state.notification = { ...state.notification!, status: 'awaiting_review', scanDocumentId: scan.documentId };
+      await acts.recordCsizsDocument({ workflowId, id: scan.documentId, kind: 'csizs-notification-scan', title: 'Skan podpisanego zgłoszenia podłączenia (Załącznik 2)', mediaType: scan.mediaType, size: scan.size, sha256: scan.sha256, filename: scan.filename, source: 'upload', by: scan.by });
+      await project();
+      return view();
+    },
+    {
+      validator: (_scan) => {
+        if (!notificationIs('awaiting_scan', 'rejected')) notificationRefusal('Skan nie jest oczekiwany');
+      },
+    },
+  );
+
+  setHandler(
+    decideCsizsNotification,
+    async (d) => {
+      const n = state.notification!;
+      if (d.decision === 'accept') {
+        state.notification = { ...n, status: 'accepted' };
+        markDone('local_admin', d.by);
+      } else if (d.decision === 'reject') {
+        state.notification = { ...n, status: 'rejected', rejectionReason: d.reason! };
+      } else {
+        // "zwróci się do Kierownika JT celem ich wyjaśnienia": a task and a mail to the head.
+        state.notification = { ...n, status: 'clarification', question: d.reason!, answer: null };
+        await acts.openCsizsTask({
+          taskId: `${workflowId}:wyjasnienie-${state.notificationRound}`,
+          workflowId,
+          kind: 'csizs-clarification',
+          title: `Wyjaśnienie danych zgłoszenia podłączenia do CSIZS: ${n.data.unitName}`,
+          role: 'unit_head',
+          voivodeship: input.voivodeship,
+          unitCode,
+          mail: { to: n.data.head.email, template: 'csizs-clarification', vars: { unitName: n.data.unitName, head: n.data.head, question: d.reason, by: d.by } },
+        });
+      }
+      await project();
+      return view();
+    },
+    {
+      validator: (d) => {
+        if (!notificationIs('awaiting_review')) notificationRefusal('Zgłoszenie nie czeka na decyzję');
+        if (d.decision !== 'accept' && !(d.reason && d.reason.trim().length >= 3)) {
+          refuse(CsizsErrorTypes.reasonRequired, d.decision === 'reject' ? 'Odrzucenie zgłoszenia wymaga podania powodu' : 'Podaj, czego dotyczą wątpliwości do wyjaśnienia przez kierownika jednostki');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    answerCsizsClarification,
+    async (a) => {
+      state.notification = { ...state.notification!, status: 'awaiting_review', answer: a.answer };
+      await acts.closeCsizsTask({ taskId: `${workflowId}:wyjasnienie-${state.notificationRound}`, outcome: 'answered', comment: a.answer, by: a.by });
+      await project();
+      return view();
+    },
+    {
+      validator: (a) => {
+        if (!notificationIs('clarification')) notificationRefusal('Administrator wojewódzki nie prosił o wyjaśnienia');
+        if (!(a.answer && a.answer.trim().length >= 3)) refuse(CsizsErrorTypes.reasonRequired, 'Podaj odpowiedź na pytanie administratora wojewódzkiego');
+      },
+    },
+  );
+
+  // ---- seed 004 pkt 5, Uwaga 2: the information package (Załącznik 3), encrypted, its password by phone ----
+  setHandler(
+    prepareCsizsPackage,
+    async (p) => {
+      state.packageBuilding = true;
+      try {
+        const n = state.notification!;
+        const built = await acts
+          .buildCsizsPackage({
+            workflowId,
+            campaignId,
+            unitCode,
+            voivodeship: input.voivodeship,
+            notification: n.data,
+            domainSystems: p.domainSystems.map((d) => ({ name: d.name, certificateSecretId: d.certificateSecretId })),
+            by: p.by,
+          })
+          .catch((err: unknown) => {
+            // A refusal of the activity (a certificate expired in the store) reaches the caller as a 4xx.
+            if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type) throw ApplicationFailure.nonRetryable(err.cause.message, err.cause.type);
+            throw err;
+          });
+        state.localAdminAccountId = built.accountId;
+        state.pkg = {
+          status: 'sent',
+          documentId: built.documentId,
+          domainSystems: p.domainSystems.map((d) => d.name),
+          certificateSha256: p.domainSystems.map((d) => d.certificateSha256),
+          localAdminLogin: built.login,
+          sentAt: new Date(Date.now()).toISOString(),
+          passwordHandedOverAt: null,
+          passwordHandedOverBy: null,
+        };
+      } finally {
+        state.packageBuilding = false;
+      }
+      await project();
+      return view();
+    },
+    {
+      validator: (p: CsizsPackageRequest) => {
+        if (state.pkg || state.packageBuilding) refuse(CsizsErrorTypes.packageState, 'Pakiet informacji dla tej jednostki został już przygotowany i wysłany');
+        const next = nextStep(state.completed);
+        if (next !== 'package_sent') {
+          refuse(CsizsErrorTypes.outOfOrder, `Pakiet informacji przygotowuje się po kroku „${CSIZS_STEP_TITLES.installation}” (teraz: „${next ? CSIZS_STEP_TITLES[next] : '—'}”)`);
+        }
+        const refusal = stepRefusal(
+          { completed: state.completed },
+          { step: 'package_sent', by: p.by, domainSystems: p.domainSystems.map((d) => d.name), certificateSha256: p.domainSystems.map((d) => d.certificateSha256), passwordHandedOverAt: 'pending' },
+          input.vendors,
+        );
+        if (refusal) refuse(refusal.type, refusal.message);
+      },
+    },
+  );
+
+  setHandler(
+    recordCsizsPasswordHandover,
+    async (h) => {
+      // The phone task records that and when the password was handed over, never the password.
+      state.pkg = { ...state.pkg!, status: 'handed_over', passwordHandedOverAt: h.handedOverAt, passwordHandedOverBy: h.by };
+      state.passwordHandedOverAt = h.handedOverAt;
+      markDone('package_sent', h.by);
+      await acts.closeCsizsTask({ taskId: `${workflowId}:przekazanie-hasla`, outcome: 'handed_over', comment: `Hasło przekazane telefonicznie ${h.handedOverAt}`, by: h.by });
+      await acts.eraseCsizsPackagePassword({ workflowId });
+      await project();
+      return view();
+    },
+    {
+      validator: (h) => {
+        if (state.pkg?.status !== 'sent') {
+          refuse(CsizsErrorTypes.packageState, state.pkg ? 'Hasło do pakietu już przekazano' : 'Najpierw przygotuj i wyślij pakiet informacji');
+        }
+        if (Number.isNaN(Date.parse(h.handedOverAt)) || Date.parse(h.handedOverAt) < Date.parse(state.pkg!.sentAt) - 60_000) {
+          refuse(CsizsErrorTypes.reasonRequired, 'Czas przekazania hasła nie może być wcześniejszy niż wysłanie pakietu');
+        }
+      },
+    },
+  );
+
+  // pkt 6b: the password-change path reports the local administrator's change (the time, never the password).
+  setHandler(csizsPasswordChanged, ({ accountId, changedAt }) => {
+    if (!state.localAdminAccountId || accountId !== state.localAdminAccountId || state.passwordChangedAt) return;
+    state.passwordChangedAt = changedAt;
+  });
+  const watchPasswordChange = async () => {
+    await condition(() => passwordStepDue() || state.completed.includes('password_changed'));
+    if (!state.completed.includes('password_changed')) {
+      markDone('password_changed', state.pkg?.localAdminLogin ?? 'administrator lokalny');
+      await project();
+    }
+  };
+
   upsertSearchAttributes([{ key: SA.status, value: nextStep(state.completed) ?? 'connected' }]);
 
   // Deadlines: the next undone step's timer; a vendor chosen meanwhile may move it (Otago).
@@ -200,6 +432,7 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     }
   };
 
+  void watchPasswordChange();
   await Promise.all([watchDeadlines(), ...plan.checkpoints.map(runCheckpoint)]);
   await condition(() => nextStep(state.completed) === null);
   await condition(allHandlersFinished);

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { audit } from '../../lib/audit';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
 import type { Config } from '../../lib/config';
-import { passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
+import { csizsPasswordChanged, passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
 import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
 import { afterFailedSignIn, isLocked, passwordTooOld, SIGN_IN_MESSAGES } from '../../workflows/rules/accounts';
 import { hashToken, newApiToken, newSessionSecret, SESSION_COOKIE, setSessionCookie } from '../auth';
@@ -117,6 +118,27 @@ export async function changePassword(orm: MikroORM, temporal: Client, config: Co
   const changedAt = new Date();
   await conn.execute('update accounts set password_hash = ?, must_change_password = false, password_changed_at = ? where id = ?', [await hashPassword(body.newPassword), changedAt, principal.accountId]);
   await restartPasswordCycle(temporal, config, principal.accountId, changedAt);
+  await reportCsizsPasswordChange(orm, temporal, principal.accountId, changedAt);
+}
+
+/**
+ * seed 004 pkt 6b: a CSIZS local administrator changing the temporary password completes that step of
+ * the unit's connection. Only the account and the time travel; the connection keeps running without it
+ * if it has ended meanwhile.
+ */
+async function reportCsizsPasswordChange(orm: MikroORM, temporal: Client, accountId: string, changedAt: Date): Promise<void> {
+  const rows = await orm.em.fork().getConnection().execute<{ workflow_id: string }[]>(
+    'select workflow_id from csizs_units where local_admin_account_id = ? and password_changed_at is null',
+    [accountId],
+  );
+  for (const r of rows) {
+    await temporal.workflow
+      .getHandle(r.workflow_id)
+      .signal(csizsPasswordChanged, { accountId, changedAt: changedAt.toISOString() })
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
+  }
 }
 
 export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import multer from 'multer';
 import { z } from 'zod';
+import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId } from '../../activities/csizs';
+import { getBlob, putBlob, sha256 } from '../../lib/blobs';
+import { extensionFor, scanMismatch, sniffScanType } from '../../lib/file-type';
+import { SecretStore } from '../../lib/secret-store';
 import {
   SA,
+  answerCsizsClarification,
   completeCsizsStep,
+  decideCsizsNotification,
+  prepareCsizsPackage,
+  recordCsizsPasswordHandover,
+  submitCsizsNotification,
+  submitCsizsNotificationScan,
   csizsCampaignWorkflowId,
   csizsConnectionWorkflowId,
   recordCsizsEscalation,
@@ -14,7 +25,9 @@ import {
   CSIZS_CHECKPOINTS,
   CSIZS_STEPS,
   CSIZS_VOIVODESHIP_STEPS,
+  CsizsErrorTypes,
   resolveCalendar,
+  systemsWithoutCertificate,
   type CampaignCalendar,
 } from '../../workflows/rules/csizs-campaign';
 import { canOnCsizs, forbid, rollupVoivodeships } from '../access';
@@ -58,14 +71,44 @@ export const csizsStepBody = z
   .object({
     step,
     vendor: z.string().trim().min(1).max(100).optional(),
-    domainSystems: z.array(z.string().trim().min(1).max(100)).optional(),
-    certificates: z
-      .array(z.string().min(32, 'Certyfikat (PEM lub Base64)').max(20_000))
-      .optional()
-      .meta({ description: 'package_sent: one certificate per domain system; only its SHA-256 is kept' }),
-    passwordHandedOverAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'package_sent: when the file password was handed over by phone (never the password)' }),
   })
   .strict();
+
+const person = { firstName: z.string().trim().min(1).max(100), lastName: z.string().trim().min(1).max(100) };
+export const csizsNotificationBody = z
+  .object({
+    unitName: z.string().trim().min(3).max(300),
+    address: z.string().trim().min(5).max(300),
+    areas: z.array(z.string().trim().min(1).max(40)).min(1, 'Podaj co najmniej jeden obsługiwany podobszar'),
+    localAdmin: z.object({ ...person, phone: z.string().trim().regex(/^[+0-9 ()-]{9,20}$/, 'Numer telefonu'), email: z.email('Służbowy adres e-mail') }).strict(),
+    head: z.object({ ...person, email: z.email('Adres e-mail kierownika') }).strict(),
+  })
+  .strict();
+
+export const csizsDecisionBody = z
+  .object({
+    decision: z.enum(['accept', 'reject', 'clarify']).meta({ description: 'clarify: ask the unit head to explain the data (reason = the question)' }),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
+export const csizsClarificationBody = z.object({ answer: z.string().trim().min(3).max(4000) }).strict();
+
+export const csizsPackageBody = z
+  .object({
+    domainSystems: z.array(z.string().trim().min(1).max(100)).min(1, 'Podaj systemy dziedzinowe jednostki'),
+    certificates: z
+      .record(z.string(), z.string().min(32, 'Certyfikat (PEM lub Base64)').max(20_000))
+      .meta({ description: 'One certificate per domain system, keyed by its name; kept sealed until the package is built, only its SHA-256 enters the workflow' }),
+  })
+  .strict();
+
+export const csizsHandoverBody = z
+  .object({ handedOverAt: z.iso.datetime({ offset: true }).meta({ description: 'When the password was read out over the phone (never the password)' }) })
+  .strict();
+
+const unitDocParams = unitParams.extend({ documentId: z.string().min(1).max(250) });
+const scanBody = z.object({ channel: z.enum(['email', 'paper']).optional().meta({ description: 'How the signed scan reached the voivodeship' }) });
 
 export const csizsCallBody = z
   .object({
@@ -81,6 +124,8 @@ const progressSchema = z.object({ id: z.string(), name: z.string(), status: z.st
 
 export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
   const conn = () => orm.em.fork().getConnection();
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const secrets = new SecretStore(config.PAYLOAD_KEY);
 
   const progress = (id: string) => csizsCampaignProgress(orm, id);
 
@@ -221,10 +266,217 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, body, principal, res }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, CSIZS_VOIVODESHIP_STEPS.includes(body.step) ? 'voivodeship-step' : 'unit-step', unit)) forbid();
-      const { certificates, ...rest } = body;
-      // Only fingerprints reach the workflow: certificates never enter its history.
-      const certificateSha256 = certificates?.map((c) => createHash('sha256').update(c.trim()).digest('hex'));
-      res.json(await updateUnit(params, completeCsizsStep, { ...rest, certificateSha256, by: principal!.login }));
+      res.json(await updateUnit(params, completeCsizsStep, { ...body, by: principal!.login }));
+    },
+  );
+
+  // ---- seed 004 pkt 2, Załącznik 2 ----
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/notification',
+      summary: "The unit's connection notification (Załącznik 2): its data and local administrator; a PDF to sign is generated",
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_notification_submitted',
+      params: unitParams,
+      body: csizsNotificationBody,
+      responses: { 200: { description: "The unit's connection state, with the notification's document id" } },
+    },
+    async ({ params, body, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
+      res.json(await updateUnit(params, submitCsizsNotification, { ...body, by: principal!.login }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/documents/:documentId',
+      summary: "Download a document of the unit's connection (the notification to sign, its scan, the encrypted package)",
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_document_downloaded',
+      params: unitDocParams,
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    },
+    async ({ params, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'view-unit', unit)) forbid();
+      const em = orm.em.fork();
+      const [doc] = await em.getConnection().execute<{ sha256: string; media_type: string; filename: string }[]>(
+        'select sha256, media_type, filename from documents where id = ? and case_id = ?',
+        [params.documentId, csizsConnectionWorkflowId(params.id, params.unitCode)],
+      );
+      if (!doc) throw new HttpError(404, 'CSIZS_DOCUMENT_NOT_FOUND', `Nie ma dokumentu ${params.documentId} tej jednostki`);
+      const content = await getBlob(em, doc.sha256);
+      if (!content) throw new HttpError(404, 'CSIZS_DOCUMENT_NOT_FOUND', `Brak treści dokumentu ${params.documentId}`);
+      res.type(doc.media_type).set('Content-Disposition', `attachment; filename="${doc.filename}"`).set('X-Content-SHA256', doc.sha256).send(content);
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/notification/scan',
+      summary: 'File the scan of the notification signed by the head (PDF, JPEG or PNG by content, its name must agree)',
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_notification_scan_filed',
+      params: unitParams,
+      body: scanBody,
+      multipart: { file: 'file', fileDescription: 'The signed scan: PDF, JPEG or PNG by content' },
+      responses: { 201: { description: 'Filed; the notification awaits the voivodeship administrator' } },
+    },
+    async ({ params, principal, req, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
+      const file = req.file;
+      if (!file) throw new HttpError(400, 'FILE_REQUIRED', 'Brak pliku skanu (pole formularza "file")', [{ path: 'file', message: 'Wymagany plik' }]);
+      const bad = scanMismatch(file.originalname, file.buffer);
+      if (bad) throw new HttpError(415, bad.code, bad.message, [{ path: 'file', message: 'Dozwolone: PDF, JPEG, PNG o zgodnym rozszerzeniu' }]);
+      const mediaType = sniffScanType(file.buffer)!;
+      const hash = sha256(file.buffer);
+      const documentId = `${csizsConnectionWorkflowId(params.id, params.unitCode)}:skan:${hash.slice(0, 16)}`;
+      await putBlob(orm.em.fork(), file.buffer);
+      const view = await updateUnit(params, submitCsizsNotificationScan, {
+        documentId,
+        sha256: hash,
+        mediaType,
+        size: file.size,
+        filename: `skan-zgloszenia-${params.unitCode}-${hash.slice(0, 8)}.${extensionFor[mediaType]}`,
+        by: principal!.login,
+      });
+      res.status(201).json(view);
+    },
+    [upload.single('file')],
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/notification/decision',
+      summary: 'The voivodeship administrator accepts the notification, rejects it with a reason, or asks the head for clarification',
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_notification_decided',
+      params: unitParams,
+      body: csizsDecisionBody,
+      responses: { 200: { description: "The unit's connection state" } },
+    },
+    async ({ params, body, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'voivodeship-step', unit)) forbid();
+      res.json(await updateUnit(params, decideCsizsNotification, { ...body, by: principal!.login }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/notification/clarification',
+      summary: "The unit head's answer to the voivodeship administrator's question; the notification goes back for a decision",
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_clarification_answered',
+      params: unitParams,
+      body: csizsClarificationBody,
+      responses: { 200: { description: "The unit's connection state" } },
+    },
+    async ({ params, body, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'unit-head', unit)) forbid();
+      res.json(await updateUnit(params, answerCsizsClarification, { answer: body.answer, by: principal!.login }));
+    },
+  );
+
+  // ---- seed 004 pkt 5, Uwaga 2: Załącznik 3 ----
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/package',
+      summary: 'Prepare and send the information package (Załącznik 3) as an encrypted file; its password waits for the phone call',
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_package_sent',
+      params: unitParams,
+      body: csizsPackageBody,
+      responses: { 200: { description: "The unit's connection state; the package password is NOT in it (see package-password/reveal)" } },
+    },
+    async ({ params, body, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'voivodeship-step', unit)) forbid();
+      const systems = [...new Set(body.domainSystems)];
+      const missing = systemsWithoutCertificate(systems, body.certificates);
+      if (missing.length) {
+        throw new HttpError(
+          422,
+          CsizsErrorTypes.certificatesMissing,
+          `Brak certyfikatu dla systemu dziedzinowego: ${missing.join(', ')}`,
+          missing.map((m) => ({ path: `body.certificates.${m}`, message: `Brak certyfikatu systemu ${m}` })),
+        );
+      }
+      const extra = Object.keys(body.certificates).filter((k) => !systems.includes(k));
+      if (extra.length) {
+        throw new HttpError(422, 'CSIZS_UNKNOWN_DOMAIN_SYSTEM', `Certyfikat dla systemu spoza listy systemów jednostki: ${extra.join(', ')}`, extra.map((m) => ({ path: `body.certificates.${m}`, message: 'Nie ma go w domainSystems' })));
+      }
+      // Certificates stay out of history: sealed here for the activity, only their SHA-256 goes to the workflow.
+      const workflowId = csizsConnectionWorkflowId(params.id, params.unitCode);
+      const em = orm.em.fork();
+      const domainSystems = [];
+      for (const name of systems) {
+        const certificate = body.certificates[name].trim();
+        const certificateSecretId = await secrets.put(em, { purpose: 'certificate', owner: workflowId, value: certificate, ttlMs: 24 * 60 * 60 * 1000 });
+        domainSystems.push({ name, certificateSha256: createHash('sha256').update(certificate).digest('hex'), certificateSecretId });
+      }
+      try {
+        res.json(await updateUnit(params, prepareCsizsPackage, { domainSystems, by: principal!.login }));
+      } catch (err) {
+        await secrets.erase(em, domainSystems.map((d) => d.certificateSecretId));
+        throw err;
+      }
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/package-password/reveal',
+      summary: 'The phone task: show the package password once, to read it out to the local administrator (a second call gets 410)',
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_package_password_revealed',
+      params: unitParams,
+      responses: { 200: { description: 'The password, once', schema: z.object({ password: z.string(), validForHours: z.number() }) } },
+    },
+    async ({ params, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'voivodeship-step', unit)) forbid();
+      const password = await secrets.take(orm.em.fork(), packagePasswordSecretId(csizsConnectionWorkflowId(params.id, params.unitCode)));
+      if (!password) {
+        throw new HttpError(410, 'CSIZS_PACKAGE_PASSWORD_GONE', 'Hasło do pakietu zostało już wyświetlone, wygasło albo pakietu jeszcze nie wysłano; w razie potrzeby przygotuj pakiet ponownie');
+      }
+      res.set('Cache-Control', 'no-store').json({ password, validForHours: PACKAGE_PASSWORD_TTL_MS / 3_600_000 });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/csizs-campaigns/:id/units/:unitCode/package-password/handover',
+      summary: 'The phone task done: the package password was handed over by phone, and when (never the password)',
+      tag: 'csizs',
+      auth: 'signed-in',
+      audit: 'csizs_package_password_handed_over',
+      params: unitParams,
+      body: csizsHandoverBody,
+      responses: { 200: { description: "The unit's connection state" } },
+    },
+    async ({ params, body, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'voivodeship-step', unit)) forbid();
+      res.json(await updateUnit(params, recordCsizsPasswordHandover, { handedOverAt: new Date(body.handedOverAt).toISOString(), by: principal!.login }));
     },
   );
 

@@ -4,12 +4,17 @@ import { createBrowserProvider } from '../../lib/browser';
 import { createMailer } from '../../lib/mailer';
 import { loadTemplates } from '../../lib/templates';
 import { createTestDb, type TestDb } from '../support/db';
+import { getBlob } from '../../lib/blobs';
+import { decryptPackage } from '../../lib/package-crypto';
+import { SecretStore } from '../../lib/secret-store';
+import { packagePasswordSecretId } from '../../activities/csizs';
 import { application, pdfText } from '../support/fixtures';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp';
 
 // Activities against real PostgreSQL, a real SMTP peer and Chromium: a retry writes nothing twice and
 // never sends a mail twice.
 
+const SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
 let db: TestDb;
 let smtp: SmtpPeer;
 let acts: Activities;
@@ -22,7 +27,7 @@ beforeAll(async () => {
   db = await createTestDb();
   smtp = await startSmtpPeer();
   const mailer = createMailer({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, SMTP_SECURE: false, SMTP_USER: undefined, SMTP_PASSWORD: undefined });
-  acts = createActivities({ orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: 'obieg <no-reply@obieg.local>', publicUrl: 'http://127.0.0.1:3000' });
+  acts = createActivities({ orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: 'obieg <no-reply@obieg.local>', publicUrl: 'http://127.0.0.1:3000', secretKey: SECRET_KEY });
 });
 afterAll(async () => {
   await browser.close();
@@ -99,4 +104,44 @@ test('account creation retried after the credentials went out creates one accoun
   expect(mails).toHaveLength(1);
   const [outbox] = await q('select redacted, html, text from outbox where id = ?', ['c-acct:run-1:account:credentials']);
   expect(outbox).toEqual({ redacted: true, html: null, text: null });
+});
+
+test('the CSIZS package retried after its mail went out issues no second password: the mailed file still opens', async () => {
+  const store = new SecretStore(SECRET_KEY);
+  const em = db.orm.em.fork();
+  const workflowId = 'csizs-akt-2661011';
+  await q(`insert into csizs_campaigns (id, name, area, calendar, plan, status, created_at) values ('akt', 'Test', 'SW', '{}', '{}', 'started', now())`);
+  await q(`insert into csizs_units (campaign_id, unit_code, voivodeship, workflow_id, completed, updated_at) values ('akt', '2661011', '26', ?, '{}', now())`, [workflowId]);
+  const certificate = '-----BEGIN CERTIFICATE-----\nMIIBakt\n-----END CERTIFICATE-----';
+  const certificateSecretId = await store.put(em, { purpose: 'certificate', owner: workflowId, value: certificate, ttlMs: 60_000 });
+  const input = {
+    workflowId,
+    campaignId: 'akt',
+    unitCode: '2661011',
+    voivodeship: '26',
+    notification: {
+      unitName: 'MOPR Kielce',
+      address: 'ul. Źródlana 7, Kielce',
+      areas: ['SW'],
+      localAdmin: { firstName: 'Żaneta', lastName: 'Aktywna', phone: '41 000 00 00', email: 'ladm-akt@mopr.kielce.example' },
+      head: { firstName: 'Józef', lastName: 'Kierownik', email: 'kierownik-akt@mopr.kielce.example' },
+    },
+    domainSystems: [{ name: 'SW', certificateSecretId }],
+    by: 'adm',
+  };
+  const first = await run('buildCsizsPackage', input);
+  // The activity ran to the mail, then its result was lost: the read model does not know yet.
+  await q("update csizs_units set package_sent_at = null where workflow_id = ?", [workflowId]);
+  const again = await run('buildCsizsPackage', input);
+  expect(again).toMatchObject({ documentId: first.documentId, accountId: first.accountId, login: first.login });
+  const mails = smtp.messages.filter((m) => (m.subject ?? '').startsWith('Pakiet informacji do podłączenia do CSIZS'));
+  expect(mails).toHaveLength(1);
+  const password = await store.take(em, packagePasswordSecretId(workflowId));
+  const html = (await decryptPackage(mails[0].attachments[0].content, password!)).toString('utf8');
+  expect(html).toContain(first.login);
+  expect(html).toContain('MIIBakt');
+  const [doc] = await q('select sha256 from documents where id = ?', [first.documentId]);
+  expect((await getBlob(em, doc.sha256))!.equals(mails[0].attachments[0].content)).toBe(true);
+  expect(await store.peek(em, certificateSecretId)).toBeNull();
+  expect(await q("select count(*)::int as n from accounts where email = 'ladm-akt@mopr.kielce.example'")).toEqual([{ n: 1 }]);
 });

@@ -64,6 +64,16 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/csizs-campaigns/:id/monitoring': { ...ministryOnly, voivodeship_admin: ['allow', 'allow'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/steps': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/calls': ministryOnly,
+  // Załącznik 2: the unit files its notification and scan, the voivodeship decides, only the head answers its
+  // questions; Załącznik 3 and its password belong to the voivodeship administrator of the unit.
+  'POST /api/csizs-campaigns/:id/units/:unitCode/notification': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
+  'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
+  'POST /api/csizs-campaigns/:id/units/:unitCode/notification/decision': voivodeshipAdminOnly,
+  'POST /api/csizs-campaigns/:id/units/:unitCode/notification/clarification': { ...voivodeshipAdminOnly, voivodeship_admin: ['deny', 'deny'], unit_head: ['allow', 'deny'] },
+  'GET /api/csizs-campaigns/:id/units/:unitCode/documents/:documentId': { ...ministryOnly, voivodeship_admin: ['allow', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
+  'POST /api/csizs-campaigns/:id/units/:unitCode/package': voivodeshipAdminOnly,
+  'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/reveal': voivodeshipAdminOnly,
+  'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/handover': voivodeshipAdminOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': ministryOnly,
   // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
   'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
@@ -169,6 +179,17 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/csizs-campaigns/:id/units/:unitCode/steps': { step: 'infrastructure' },
     'POST /api/csizs-campaigns/:id/units/:unitCode/calls': { checkpoint: 'checkpoint_1', outcome: 'no_answer' },
     'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': { reason: 'Test macierzy dostępu' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/notification': {
+      unitName: 'Ośrodek macierzy',
+      address: 'ul. Testowa 1, 25-001 Kielce',
+      areas: ['SW'],
+      localAdmin: { firstName: 'Anna', lastName: 'Macierz', phone: '41 000 00 00', email: 'macierz-ladm@ops.example' },
+      head: { firstName: 'Jan', lastName: 'Macierz', email: 'macierz-head@ops.example' },
+    },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/notification/decision': { decision: 'accept' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/notification/clarification': { answer: 'Test macierzy dostępu' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/package': { domainSystems: ['SW'], certificates: { SW: '-----BEGIN CERTIFICATE-----MACIERZMACIERZMACIERZ-----END CERTIFICATE-----' } },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/handover': { handedOverAt: '2026-11-28T10:00:00Z' },
     'PUT /api/report-forms/:formCode': REPORT_FORM,
     'POST /api/report-campaigns': REPORT_CAMPAIGN,
     'POST /api/report-campaigns/:campaignId/deadline': { dueDate: '2026-12-30', reason: 'Test macierzy dostępu' },
@@ -176,6 +197,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
+  if (route === 'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan') return req.attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/auth/logout' || route === 'DELETE /api/tokens/:tokenId') return req;
   return method === 'GET' ? req : req.send(bodies[route] ?? {});
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { csizsConnectionWorkflowId, getCsizsStatus } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
+import { notifyAndAccept } from '../support/csizs';
 import { tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -68,7 +69,9 @@ test('starting the campaign for every participating gmina, completing steps for 
     request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/units/2661011/steps`).set('Authorization', `Bearer ${token}`).send(body);
   await step(local, { step: 'cas_report', vendor: 'Otago' }).expect(200);
   expect((await step(local, { step: 'local_admin' })).body.error.code).toBe('FORBIDDEN');
-  await step(adm26, { step: 'local_admin' }).expect(200);
+  // The voivodeship cannot just tick the step off: it completes by accepting the notification (Załącznik 2).
+  expect((await step(adm26, { step: 'local_admin' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
+  await notifyAndAccept(sys.app, CAMPAIGN, '2661011', { unit: local, voivodeship: adm26 });
   await step(local, { step: 'infrastructure' }).expect(200);
   const out = await step(local, { step: 'package_verified' }).expect(409);
   expect(out.body.error.code).toBe('CSIZS_STEP_OUT_OF_ORDER');

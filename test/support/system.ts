@@ -81,7 +81,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     payloadKey: config.PAYLOAD_KEY,
     workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
-    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client },
+    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEY },
   });
   const running = worker.run();
   const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });

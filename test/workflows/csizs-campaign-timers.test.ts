@@ -4,6 +4,7 @@ import request from 'supertest';
 import { EncryptionCodec } from '../../lib/payload-codec';
 import { SA, csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, addLocalDays, resolveCalendar, shiftCalendarDays, warsawToInstant, type CsizsStep } from '../../workflows/rules/csizs-campaign';
+import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notifyAndAccept, openPackage, sendPackageAndHandOver } from '../support/csizs';
 import { tokenFor } from '../support/fixtures';
 import { TEST_PAYLOAD_KEY, eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -43,11 +44,21 @@ async function step(unit: string, s: CsizsStep, extra: Record<string, unknown> =
   return res.body;
 }
 
-const PACKAGE = (at: string) => ({
-  domainSystems: ['SW'],
-  certificates: ['-----BEGIN CERTIFICATE-----MIIBszCCAVmgAwIBAgIUSEKRET0certyfikatJT-----END CERTIFICATE-----'],
-  passwordHandedOverAt: iso(at),
-});
+/** seed 004 pkt 5 + Uwaga 2: the package mailed, its password read once and handed over by phone. */
+const packagePasswords: Record<string, string> = {};
+async function sendPackage(unit: string, handedOverAt: string) {
+  packagePasswords[unit] = await sendPackageAndHandOver(sys.app, CAMPAIGN, unit, admins[VOIV[unit]], iso(handedOverAt));
+}
+
+/** pkt 6b: the local administrator opens the package and changes the temporary password in it. */
+const temporaryPasswords: Record<string, string> = {};
+async function changePassword(unit: string) {
+  const view = await status(unit);
+  const pkg = await openPackage(sys.app, CAMPAIGN, unit, locals[unit], view.package!.documentId, packagePasswords[unit]);
+  temporaryPasswords[unit] = pkg.temporaryPassword;
+  await (await changeTemporaryPassword(sys.app, pkg.login, pkg.temporaryPassword, `Nowe#Haslo${unit}`)).done();
+  await eventually(async () => (await status(unit)).completed.includes('password_changed'), 20_000, `${unit} password changed`);
+}
 
 async function call(unit: string, checkpoint: string, outcome: string, reason?: string, expectStatus = 200) {
   const res = await request(sys.app)
@@ -140,7 +151,7 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   await advanceTo('2016-03-22T10:00');
   for (const [unit, vendor] of [[UNITS.onTime, 'Sygnity'], [UNITS.otago, 'Otago'], [UNITS.late, 'Comarch'], [UNITS.unreachable, 'Sygnity']] as const) {
     await step(unit, 'cas_report', { vendor });
-    await step(unit, 'local_admin');
+    await notifyAndAccept(sys.app, CAMPAIGN, unit, { unit: locals[unit], voivodeship: admins[VOIV[unit]] });
     await step(unit, 'infrastructure');
   }
   const otagoView = await status(UNITS.otago);
@@ -176,14 +187,20 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   expect((await status(UNITS.late)).lateAt).toEqual(['installation']);
 
   // The package needs a certificate for each domain system; only its fingerprint is kept.
-  expect((await step(UNITS.onTime, 'package_sent', { domainSystems: ['SW', 'SR'], certificates: PACKAGE('2016-03-25T11:00').certificates, passwordHandedOverAt: iso('2016-03-25T11:00') }, 422)).error.code).toBe('CSIZS_CERTIFICATES_MISSING');
-  for (const unit of [UNITS.onTime, UNITS.late, UNITS.unreachable]) await step(unit, 'package_sent', PACKAGE('2016-03-25T11:00'));
+  const noSR = await request(sys.app)
+    .post(`${csizsUnitUrl(CAMPAIGN, UNITS.onTime)}/package`)
+    .set('Authorization', `Bearer ${admins['26']}`)
+    .send({ domainSystems: ['SW', 'SR'], certificates: { SW: certificateFor(UNITS.onTime, 'SW') } })
+    .expect(422);
+  expect(noSR.body.error).toMatchObject({ code: 'CSIZS_CERTIFICATES_MISSING', message: 'Brak certyfikatu dla systemu dziedzinowego: SR' });
+  expect((await status(UNITS.onTime)).package).toBeNull();
+  for (const unit of [UNITS.onTime, UNITS.late, UNITS.unreachable]) await sendPackage(unit, '2016-03-25T11:00');
   expect(new Date((await unitRow(UNITS.onTime)).package_password_handed_over_at).toISOString()).toBe(iso('2016-03-25T11:00'));
 
   await advanceTo('2016-03-28T10:00');
   for (const unit of [UNITS.onTime, UNITS.late]) {
     await step(unit, 'package_verified');
-    await step(unit, 'password_changed');
+    await changePassword(unit);
     await step(unit, 'domain_registration');
   }
   // Kraków still inside its Otago dates on 28 March.
@@ -191,9 +208,9 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
 
   await advanceTo('2016-03-29T09:00');
   await step(UNITS.otago, 'installation');
-  await step(UNITS.otago, 'package_sent', PACKAGE('2016-03-29T09:30'));
+  await sendPackage(UNITS.otago, '2016-03-29T09:30');
   await step(UNITS.otago, 'package_verified');
-  await step(UNITS.otago, 'password_changed');
+  await changePassword(UNITS.otago);
   await step(UNITS.otago, 'domain_registration');
   await step(UNITS.onTime, 'staff_accounts');
   await step(UNITS.late, 'staff_accounts');
@@ -243,12 +260,13 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   expect(m.body.callLists.checkpoint_1.find((c: { unitCode: string }) => c.unitCode === UNITS.otago)).toMatchObject({ status: 'not_confirmed', calls: 1 });
   expect(m.body.escalations).toEqual([expect.objectContaining({ unitCode: UNITS.unreachable, reason: 'Burmistrz: awaria serwera, podłączenie do 4 kwietnia', recordedBy: 'mrpips-csizs' })]);
 
-  // No certificate in any history, even with the payloads unsealed: only its SHA-256 went in.
-  const fingerprint = createHash('sha256').update(PACKAGE('2016-03-25T11:00').certificates[0]).digest('hex');
+  // No certificate or password in any history, even with the payloads unsealed: only the SHA-256 went in.
   for (const unit of [UNITS.onTime, UNITS.otago, UNITS.late, UNITS.unreachable]) {
     const text = await unsealedHistory(unit);
-    expect(text).toContain(fingerprint);
+    expect(text).toContain(createHash('sha256').update(certificateFor(unit, 'SW')).digest('hex'));
     expect(text).not.toContain('SEKRET');
     expect(text).not.toContain('BEGIN CERTIFICATE');
+    expect(text).not.toContain(packagePasswords[unit]);
+    if (temporaryPasswords[unit]) expect(text).not.toContain(temporaryPasswords[unit]);
   }
 });

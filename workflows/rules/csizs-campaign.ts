@@ -171,7 +171,26 @@ export const CsizsErrorTypes = {
   reasonRequired: 'CSIZS_REASON_REQUIRED',
   noEscalation: 'CSIZS_NO_ESCALATION_OPEN',
   certificatesMissing: 'CSIZS_CERTIFICATES_MISSING',
+  ownPath: 'CSIZS_STEP_HAS_OWN_PATH',
+  notificationState: 'CSIZS_NOTIFICATION_NOT_AWAITING',
+  packageState: 'CSIZS_PACKAGE_NOT_AWAITING',
 } as const;
+
+/**
+ * Steps completed by their own procedure, not by reporting them done: the voivodeship accepting the
+ * notification (pkt 2), the package mailed and its password handed over by phone (pkt 5, Uwaga 2), the
+ * local administrator changing the temporary password (pkt 6b).
+ */
+export const CSIZS_OWN_PATH_STEPS: Partial<Record<CsizsStep, string>> = {
+  local_admin: 'Krok kończy się akceptacją zgłoszenia podłączenia (Załącznik 2) przez administratora wojewódzkiego',
+  package_sent: 'Krok kończy się wysłaniem pakietu informacji (Załącznik 3) i telefonicznym przekazaniem hasła do pliku',
+  password_changed: 'Krok kończy się zmianą hasła tymczasowego przez administratora lokalnego',
+};
+
+/** The domain systems a package names but has no certificate for (seed 004 pkt 5c), in the order given. */
+export function systemsWithoutCertificate(domainSystems: readonly string[], certificates: Readonly<Record<string, string | undefined>>): string[] {
+  return domainSystems.filter((s) => !(certificates[s] && certificates[s]!.trim()));
+}
 
 export interface StepCompletion {
   step: CsizsStep;

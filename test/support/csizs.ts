@@ -1,0 +1,72 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { decryptPackage } from '../../lib/package-crypto';
+import { SCAN_PDF } from './fixtures';
+
+// seed 004's own paths for three steps, driven through the API as people would: the notification
+// (Załącznik 2) filed, scanned and accepted; the package (Załącznik 3) sent, its password read once and
+// handed over by phone; the local administrator's temporary password changed.
+
+export const csizsUnitUrl = (campaign: string, unit: string) => `/api/csizs-campaigns/${campaign}/units/${unit}`;
+
+export const notificationFor = (unit: string) => ({
+  unitName: `Ośrodek Pomocy Społecznej ${unit}`,
+  address: 'ul. Źródlana 7, 25-001 Kielce',
+  areas: ['SW', 'SR'],
+  localAdmin: { firstName: 'Żaneta', lastName: `Łącka${unit}`, phone: '+48 41 367 00 00', email: `ladm-csizs-${unit}@ops.example` },
+  head: { firstName: 'Józef', lastName: `Kierownik${unit}`, email: `kierownik-${unit}@ops.example` },
+});
+
+export const certificateFor = (unit: string, system: string) =>
+  `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUcertyfikat${system}${unit}SEKRET0\n-----END CERTIFICATE-----`;
+
+/** The unit files the notification and its signed scan; the voivodeship accepts it. */
+export async function notifyAndAccept(app: Express, campaign: string, unit: string, tokens: { unit: string; voivodeship: string }) {
+  const base = csizsUnitUrl(campaign, unit);
+  await request(app).post(`${base}/notification`).set('Authorization', `Bearer ${tokens.unit}`).send(notificationFor(unit)).expect(200);
+  await request(app).post(`${base}/notification/scan`).set('Authorization', `Bearer ${tokens.unit}`).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+  const r = await request(app).post(`${base}/notification/decision`).set('Authorization', `Bearer ${tokens.voivodeship}`).send({ decision: 'accept' }).expect(200);
+  return r.body;
+}
+
+/** The voivodeship sends the package, reads its password once and records the phone hand-over. Returns the password. */
+export async function sendPackageAndHandOver(app: Express, campaign: string, unit: string, voivodeshipToken: string, handedOverAt: string) {
+  const base = csizsUnitUrl(campaign, unit);
+  await request(app)
+    .post(`${base}/package`)
+    .set('Authorization', `Bearer ${voivodeshipToken}`)
+    .send({ domainSystems: ['SW'], certificates: { SW: certificateFor(unit, 'SW') } })
+    .expect(200);
+  const { body } = await request(app).post(`${base}/package-password/reveal`).set('Authorization', `Bearer ${voivodeshipToken}`).expect(200);
+  await request(app).post(`${base}/package-password/handover`).set('Authorization', `Bearer ${voivodeshipToken}`).send({ handedOverAt }).expect(200);
+  return body.password as string;
+}
+
+/** The local administrator opens the package: login and temporary password from its content. */
+export async function openPackage(app: Express, campaign: string, unit: string, token: string, documentId: string, password: string) {
+  const file = await request(app)
+    .get(`${csizsUnitUrl(campaign, unit)}/documents/${encodeURIComponent(documentId)}`)
+    .set('Authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const html = (await decryptPackage(file.body as Buffer, password)).toString('utf8');
+  const login = /<td id="login">([^<]+)<\/td>/.exec(html)?.[1];
+  const temporary = /<td id="temporary-password">([^<]+)<\/td>/.exec(html)?.[1];
+  if (!login || !temporary) throw new Error('package without login or temporary password');
+  const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x60;/g, '`');
+  return { html, login, temporaryPassword: unescape(temporary), file: file.body as Buffer };
+}
+
+/** Signs in with the temporary password and changes it: the step's own path. */
+export async function changeTemporaryPassword(app: Express, login: string, temporaryPassword: string, newPassword: string) {
+  const signIn = await request(app).post('/api/auth/login').send({ login, password: temporaryPassword }).expect(200);
+  const cookie = signIn.headers['set-cookie']?.[0]?.split(';')[0];
+  const change = (currentPassword: string, next: string) =>
+    request(app).post('/api/auth/password').set('Cookie', cookie!).set('X-CSRF-Token', signIn.body.csrfToken).send({ currentPassword, newPassword: next });
+  return { signIn, change, done: () => change(temporaryPassword, newPassword).expect(204) };
+}

@@ -41,7 +41,7 @@ async function registration(teryt: string, name: string, email: string, adminTok
   app.unit.name = name;
   const { body } = await request(sys.app).post('/api/registrations').send(app).expect(201);
   const handle = sys.client.workflow.getHandle(body.id);
-  await eventually(async () => (await handle.query(getRegistrationStatus)).status === 'awaiting_scan', 30_000, 'awaiting scan');
+  await eventually(async () => (await handle.query(getRegistrationStatus)).status === 'awaiting_scan', 90_000, 'awaiting scan');
   if (!scan) return body.id;
   await request(sys.app).post(`/api/cases/${body.id}/scans`).set('Authorization', `Bearer ${adminToken}`).field('channel', 'epuap').attach('file', SCAN_PDF, 'skan.pdf').expect(201);
   await eventually(async () => (await handle.query(getRegistrationStatus)).openTaskId, 20_000, 'task');

@@ -47,7 +47,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     payloadKey: config.PAYLOAD_KEY,
-    deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL },
+    deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal, secretKey: config.PAYLOAD_KEY },
   });
   const running = worker.run();
   const { app } = createApp({ orm, temporal, config, log: createLogger('bench', 'error') });

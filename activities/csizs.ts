@@ -5,7 +5,7 @@ import { AccountSchema, UnitSchema } from '../db/entities';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf, type BrowserProvider } from '../lib/browser';
 import type { Mailer } from '../lib/mailer';
-import { encryptPackage } from '../lib/package-crypto';
+import { ZIP_MEDIA_TYPE, zipWithPassword } from '../lib/package-zip';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { SecretStore } from '../lib/secret-store';
 import { renderMail, type Templates } from '../lib/templates';
@@ -172,8 +172,9 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
 
     /**
      * seed 004 pkt 5 and Uwaga 2: the information package (Załącznik 3). Issues the local administrator's
-     * account with a temporary password, puts it with the certificates into the package, encrypts the
-     * package (AES-256-GCM, key by scrypt from a generated password), stores it as a document, opens the
+     * account with a temporary password, puts it with the certificates into the package (a PDF), packs
+     * it into a ZIP encrypted with AES-256 (WinZip AE-2) under a generated password, which 7-Zip and
+     * other archivers open, stores the ZIP as a document, opens the
      * phone task "hand over the password", keeps the password sealed for that call, and mails the file.
      * Neither password nor certificate leaves this function except sealed or encrypted.
      */
@@ -272,17 +273,18 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       });
       // Read aloud over the phone: the generator leaves out look-alike characters.
       const packagePassword = generateTemporaryPassword(16);
-      const file = await encryptPackage(Buffer.from(html, 'utf8'), packagePassword);
+      const pdf = await htmlToPdf(await browser.get(), html);
       heartbeat();
+      const file = await zipWithPassword({ name: `pakiet-csizs-${input.unitCode}.pdf`, content: pdf }, packagePassword);
       const hash = await putBlob(em, file);
-      const filename = `pakiet-csizs-${input.unitCode}.obieg-pkg`;
+      const filename = `pakiet-csizs-${input.unitCode}.zip`;
       await em.getConnection().execute('delete from documents where id = ?', [documentId]);
       await insertDocument({
         id: documentId,
         workflowId: input.workflowId,
         kind: 'csizs-package',
-        title: 'Pakiet informacji dla JT (Załącznik 3), zaszyfrowany',
-        mediaType: 'application/octet-stream',
+        title: 'Pakiet informacji dla JT (Załącznik 3), archiwum ZIP zaszyfrowane hasłem',
+        mediaType: ZIP_MEDIA_TYPE,
         size: file.length,
         sha256: hash,
         filename,
@@ -302,7 +304,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
         to: la.email,
         template: 'csizs-package',
         ...content,
-        attachments: [{ filename, content: file, contentType: 'application/octet-stream' }],
+        attachments: [{ filename, content: file, contentType: ZIP_MEDIA_TYPE }],
       });
       return finish(account.id, account.login);
     },

@@ -26,6 +26,8 @@ ensure_apt_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  # 7-Zip: the tests open the CSIZS package ZIP (AES-256) with it, as a gmina would (Debian 12+: 7zz).
+  command -v 7zz >/dev/null 2>&1 || command -v 7z >/dev/null 2>&1 || missing+=(7zip)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq >&2 || die "apt-get update failed"

@@ -294,7 +294,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     {
       method: 'get',
       path: '/api/csizs-campaigns/:id/units/:unitCode/documents/:documentId',
-      summary: "Download a document of the unit's connection (the notification to sign, its scan, the encrypted package)",
+      summary: "Download a document of the unit's connection (the notification to sign, its scan, the package: a password-protected AES-256 ZIP)",
       tag: 'csizs',
       auth: 'signed-in',
       audit: 'csizs_document_downloaded',
@@ -396,7 +396,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/package',
-      summary: 'Prepare and send the information package (Załącznik 3) as an encrypted file; its password waits for the phone call',
+      summary: 'Prepare and send the information package (Załącznik 3) as a ZIP encrypted with AES-256 (a PDF inside); its password waits for the phone call',
       tag: 'csizs',
       auth: 'signed-in',
       audit: 'csizs_package_sent',

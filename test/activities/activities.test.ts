@@ -5,11 +5,11 @@ import { createMailer } from '../../lib/mailer';
 import { loadTemplates } from '../../lib/templates';
 import { createTestDb, type TestDb } from '../support/db';
 import { getBlob } from '../../lib/blobs';
-import { decryptPackage } from '../../lib/package-crypto';
 import { SecretStore } from '../../lib/secret-store';
 import { packagePasswordSecretId } from '../../activities/csizs';
 import { application, pdfText } from '../support/fixtures';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp';
+import { unzipWithPassword } from '../support/zip';
 
 // Activities against real PostgreSQL, a real SMTP peer and Chromium: a retry writes nothing twice and
 // never sends a mail twice.
@@ -137,9 +137,11 @@ test('the CSIZS package retried after its mail went out issues no second passwor
   const mails = smtp.messages.filter((m) => (m.subject ?? '').startsWith('Pakiet informacji do podłączenia do CSIZS'));
   expect(mails).toHaveLength(1);
   const password = await store.take(em, packagePasswordSecretId(workflowId));
-  const html = (await decryptPackage(mails[0].attachments[0].content, password!)).toString('utf8');
-  expect(html).toContain(first.login);
-  expect(html).toContain('MIIBakt');
+  const [entry, ...more] = await unzipWithPassword(mails[0].attachments[0].content, password!);
+  expect(more).toEqual([]);
+  const text = pdfText(entry.content);
+  expect(text).toContain(first.login);
+  expect(text).toContain('MIIBakt');
   const [doc] = await q('select sha256 from documents where id = ?', [first.documentId]);
   expect((await getBlob(em, doc.sha256))!.equals(mails[0].attachments[0].content)).toBe(true);
   expect(await store.peek(em, certificateSecretId)).toBeNull();

@@ -7,6 +7,7 @@ import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules
 import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notificationFor, openPackage } from '../support/csizs';
 import { SCAN_PDF, SCAN_PNG, pdfText, tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
+import { extractWith7z } from '../support/zip';
 import { TEST_PAYLOAD_KEY, eventually, startSystem, type TestSystem } from '../support/system';
 
 // seed 004, the three steps that complete by their own path, against the dev server: the connection
@@ -135,10 +136,10 @@ test('notification, package and temporary password through their own paths, with
   expect(JSON.stringify(sent.body)).not.toMatch(/password"\s*:\s*"/);
   expect((await post(adm, '/package', { domainSystems: ['SW'], certificates: { SW: certificates.SW } }).expect(409)).body.error.code).toBe('CSIZS_PACKAGE_NOT_AWAITING');
 
-  // The file goes to the local administrator by e-mail, encrypted; the password does not.
+  // The file goes to the local administrator by e-mail as a password-protected ZIP; the password does not.
   const pkgMail = await sys.smtp.waitFor((m) => (m.subject ?? '').startsWith('Pakiet informacji do podłączenia do CSIZS'));
   expect(recipients(pkgMail)).toEqual([data.localAdmin.email]);
-  expect(pkgMail.attachments.map((a) => a.filename)).toEqual([`pakiet-csizs-${UNIT}.obieg-pkg`]);
+  expect(pkgMail.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`pakiet-csizs-${UNIT}.zip`, 'application/zip']]);
   const [handoverTask] = await conn.execute("select role, voivodeship, status, title from tasks where kind = 'csizs-password-handover'");
   expect(handoverTask).toMatchObject({ role: 'voivodeship_admin', voivodeship: '26', status: 'open' });
   expect(handoverTask.title).toContain(data.localAdmin.phone);
@@ -154,8 +155,13 @@ test('notification, package and temporary password through their own paths, with
 
   const opened = await openPackage(sys.app, CAMPAIGN, UNIT, local, sent.body.package.documentId, packagePassword);
   expect(opened.file.equals(pkgMail.attachments[0].content)).toBe(true);
-  expect(opened.html).toContain(certificates.SR.split('\n')[1]);
-  expect(opened.html).toContain('https://mzt.mpips.gov.pl/mzt-app-web');
+  expect(opened.entryName).toBe(`pakiet-csizs-${UNIT}.pdf`);
+  expect(opened.text).toContain(certificates.SR.split('\n')[1]);
+  expect(opened.text).toContain('https://mzt.mpips.gov.pl/mzt-app-web');
+  // 7-Zip, as at the gmina, opens the mailed file with the password from the phone call, and not without it.
+  const with7z = extractWith7z(pkgMail.attachments[0].content, packagePassword);
+  expect(with7z.ok && pdfText(with7z.files[`pakiet-csizs-${UNIT}.pdf`])).toContain(opened.login);
+  expect(extractWith7z(pkgMail.attachments[0].content, 'Zle#Haslo12345678').ok).toBe(false);
   await expect(openPackage(sys.app, CAMPAIGN, UNIT, local, sent.body.package.documentId, 'Zle#Haslo12345678')).rejects.toThrow();
 
   const handedOverAt = new Date().toISOString();

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { decryptPackage } from '../../lib/package-crypto';
-import { SCAN_PDF } from './fixtures';
+import { pdfText, SCAN_PDF } from './fixtures';
+import { unzipWithPassword } from './zip';
 
 // seed 004's own paths for three steps, driven through the API as people would: the notification
 // (Załącznik 2) filed, scanned and accepted; the package (Załącznik 3) sent, its password read once and
@@ -42,7 +42,7 @@ export async function sendPackageAndHandOver(app: Express, campaign: string, uni
   return body.password as string;
 }
 
-/** The local administrator opens the package: login and temporary password from its content. */
+/** The local administrator opens the package (a ZIP with one PDF) with the password: login and temporary password from its text. */
 export async function openPackage(app: Express, campaign: string, unit: string, token: string, documentId: string, password: string) {
   const file = await request(app)
     .get(`${csizsUnitUrl(campaign, unit)}/documents/${encodeURIComponent(documentId)}`)
@@ -54,12 +54,13 @@ export async function openPackage(app: Express, campaign: string, unit: string, 
       res.on('end', () => cb(null, Buffer.concat(chunks)));
     })
     .expect(200);
-  const html = (await decryptPackage(file.body as Buffer, password)).toString('utf8');
-  const login = /<td id="login">([^<]+)<\/td>/.exec(html)?.[1];
-  const temporary = /<td id="temporary-password">([^<]+)<\/td>/.exec(html)?.[1];
+  const entries = await unzipWithPassword(file.body as Buffer, password);
+  if (entries.length !== 1 || !entries[0].name.endsWith('.pdf')) throw new Error(`package holds ${entries.map((e) => e.name).join(', ')}`);
+  const text = pdfText(entries[0].content);
+  const login = /^\s*Login \(nazwa użytkownika\)\s+(\S+)\s*$/m.exec(text)?.[1];
+  const temporary = /^\s*Hasło tymczasowe\s+(\S+)\s*$/m.exec(text)?.[1];
   if (!login || !temporary) throw new Error('package without login or temporary password');
-  const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x60;/g, '`');
-  return { html, login, temporaryPassword: unescape(temporary), file: file.body as Buffer };
+  return { text, login, temporaryPassword: temporary, file: file.body as Buffer, entryName: entries[0].name };
 }
 
 /** Signs in with the temporary password and changes it: the step's own path. */

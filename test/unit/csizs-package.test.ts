@@ -1,33 +1,61 @@
 import { SCAN_PDF, SCAN_PNG } from '../support/fixtures';
 import { scanMismatch } from '../../lib/file-type';
-import { decryptPackage, encryptPackage, isEncryptedPackage } from '../../lib/package-crypto';
+import { zipWithPassword } from '../../lib/package-zip';
 import { SecretStore } from '../../lib/secret-store';
 import { systemsWithoutCertificate } from '../../workflows/rules/csizs-campaign';
+import { extractWith7z, unzipWithPassword, zipEntries } from '../support/zip';
 
-// seed 004 Uwaga 2: the package file, the sealed store between API and activity, and the checks on what
+// seed 004 Uwaga 2: the package file (a password-protected ZIP), the sealed store between API and activity, and the checks on what
 // the voivodeship and the unit upload.
 
-describe('encrypted package (AES-256-GCM, key by scrypt from the password)', () => {
-  const content = Buffer.from('<p>Hasło tymczasowe: Zażółć#Gęślą1</p>', 'utf8');
-
-  it('opens with its password, and holds nothing readable', async () => {
-    const file = await encryptPackage(content, 'Tel#Haslo2016xyz');
-    expect(isEncryptedPackage(file)).toBe(true);
-    expect(file.includes(Buffer.from('Hasło'))).toBe(false);
-    expect(file.includes(Buffer.from('Zażółć'))).toBe(false);
-    expect((await decryptPackage(file, 'Tel#Haslo2016xyz')).equals(content)).toBe(true);
+describe('package ZIP (WinZip AES-256, AE-2) that 7-Zip opens with the password from the phone call', () => {
+  const name = 'pakiet-csizs-2661011.pdf';
+  const content = Buffer.from('%PDF-1.7\n<p>Login: zlacka2661011</p><p>Hasło tymczasowe: Zażółć#Gęślą1</p>\n'.repeat(20), 'utf8');
+  const password = 'Tel#Haslo2016xyz';
+  let file: Buffer;
+  beforeAll(async () => {
+    file = await zipWithPassword({ name, content }, password);
   });
 
-  it('refuses a wrong password and a tampered file', async () => {
-    const file = await encryptPackage(content, 'Tel#Haslo2016xyz');
-    await expect(decryptPackage(file, 'Tel#Haslo2016xyZ')).rejects.toThrow();
-    const tampered = Buffer.from(file);
-    tampered[tampered.length - 20] ^= 1;
-    await expect(decryptPackage(tampered, 'Tel#Haslo2016xyz')).rejects.toThrow();
+  it('is a ZIP with one AES-256 encrypted entry, and nothing readable but its name', async () => {
+    expect(file.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    // Local file header: encrypted flag, method 99 (WinZip AES), the AES extra field: AE-2, strength 3 (256 bits), deflate inside.
+    expect(file.readUInt16LE(6) & 1).toBe(1);
+    expect(file.readUInt16LE(8)).toBe(99);
+    const nameLength = file.readUInt16LE(26);
+    expect(file.subarray(30, 30 + nameLength).toString('utf8')).toBe(name);
+    const extra = file.subarray(30 + nameLength, 30 + nameLength + file.readUInt16LE(28));
+    const aes = extra.indexOf(Buffer.from([0x01, 0x99]));
+    expect(aes).toBeGreaterThanOrEqual(0);
+    expect({ version: extra.readUInt16LE(aes + 4), vendor: extra.subarray(aes + 6, aes + 8).toString('latin1'), strength: extra[aes + 8], method: extra.readUInt16LE(aes + 9) })
+      .toEqual({ version: 2, vendor: 'AE', strength: 3, method: 8 });
+    // End of central directory, no archive comment.
+    const eocd = file.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+    expect(eocd).toBe(file.length - 22);
+    expect(file.readUInt16LE(eocd + 20)).toBe(0);
+    expect(await zipEntries(file)).toEqual([{ name, encrypted: true, zipCrypto: false, compressionMethod: 8 }]);
+    for (const plain of ['Hasło', 'Zażółć', 'zlacka2661011', '%PDF', 'Login']) expect(file.includes(Buffer.from(plain))).toBe(false);
+  });
+
+  it('opens with its password and refuses a wrong one', async () => {
+    expect(await unzipWithPassword(file, password)).toEqual([{ name, content }]);
+    await expect(unzipWithPassword(file, 'Tel#Haslo2016xyZ')).rejects.toThrow();
   });
 
   it('salts each file: the same content and password give different files', async () => {
-    expect((await encryptPackage(content, 'a')).equals(await encryptPackage(content, 'a'))).toBe(false);
+    expect((await zipWithPassword({ name, content }, password)).equals(file)).toBe(false);
+  });
+
+  it('7-Zip extracts the document with the password, reports AES-256, and refuses a wrong password', () => {
+    const ok = extractWith7z(file, password);
+    if (!ok.ok) throw new Error(ok.message);
+    expect(Object.keys(ok.files)).toEqual([name]);
+    expect(ok.files[name].equals(content)).toBe(true);
+    expect(ok.listing).toMatch(/^Method = AES-256 Deflate$/m);
+    expect(ok.listing).toMatch(/^Encrypted = \+$/m);
+    const wrong = extractWith7z(file, 'Tel#Haslo2016xyZ');
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.message).toContain('Wrong password');
   });
 });
 

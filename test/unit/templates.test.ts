@@ -136,12 +136,12 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Przypomnienie: zbliża się termin sprawozdania MRPiPS-03 — 4 maja 2026 — Kielce \(gmina miejska\)$/,
     body: ['za okres 2026-Q1', 'za 3 dni robocze', 'kod TERYT 2661011'],
   },
-  // activities/csizs.ts, seed 004: the encrypted package (its password goes by phone) and the voivodeship's question to the head.
+  // activities/csizs.ts, seed 004: the package as a password-protected ZIP (its password goes by phone) and the voivodeship's question to the head.
   {
     name: 'csizs-package',
     vars: { unitName: 'Miejski Ośrodek Pomocy Rodzinie w Kielcach', localAdmin: { firstName: 'Łucja', lastName: 'Żółkiewska' } },
     subject: /^Pakiet informacji do podłączenia do CSIZS — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
-    body: ['zaszyfrowany pakiet informacji', 'Hasło przekaże telefonicznie administrator wojewódzki', 'zmień hasło tymczasowe'],
+    body: ['archiwum ZIP zaszyfrowanym (AES-256) i zabezpieczonym hasłem', 'Hasło przekaże telefonicznie administrator wojewódzki', '7-Zip', 'wpisz hasło podane przez telefon', 'zmień hasło tymczasowe'],
   },
   {
     name: 'csizs-clarification',

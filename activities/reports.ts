@@ -9,7 +9,7 @@ import { renderMail } from '../lib/templates';
 import { ReportErrorTypes, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
 import { canonicalJson, receiptNumberFor } from '../lib/receipts';
 import { bounded, startReport } from '../lib/report-starts';
-import { appendEvent, type CaseEventInput } from './cases';
+import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
 import type { ActivityDeps } from './index';
 import { deliver } from './mail';
 
@@ -88,6 +88,26 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
 
     async setReportState(input: ReportStateInput): Promise<void> {
       await tx((em) => setState(em, input));
+    },
+
+    /**
+     * The unit's task (preparation or correction), opened if it is not yet and held by `assignee`: the
+     * tasks read model shows who holds it (claimed_by), the case history why it moved.
+     */
+    async assignReportTask(input: { task: OpenTaskInput; assignee: string; event: CaseEventInput }): Promise<void> {
+      const t = input.task;
+      await tx(async (em) => {
+        await em.execute(
+          `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, 'open', now()) on conflict (id) do nothing`,
+          [t.taskId, t.caseId, t.kind, t.title, t.role, t.voivodeship ?? null, t.unitCode ?? null, t.dueAt ? new Date(t.dueAt) : null],
+        );
+        await em.execute(
+          `update tasks set claimed_by = ?, claimed_at = now() where id = ? and status = 'open' and claimed_by is distinct from ?`,
+          [input.assignee, t.taskId, input.assignee],
+        );
+        await appendEvent(em, t.caseId, input.event);
+      });
     },
 
     /** seed 001: every save is kept, so nothing typed is lost; the key makes a retry write one row. */
@@ -193,11 +213,22 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
      * A notice to the unit (its staff of the form's area and its head), to the head alone, or to the
      * voivodeship administrators; the case history records it even when nobody could be mailed.
      */
-    async sendReportNotice(input: { key: string; reportId: string; kind: ReportNoticeKind; audience: 'unit' | 'unit_head' | 'voivodeship_admin'; vars: Record<string, unknown>; event: Omit<CaseEventInput, 'key'> }): Promise<number> {
+    async sendReportNotice(input: {
+      key: string;
+      reportId: string;
+      kind: ReportNoticeKind;
+      audience: 'unit' | 'unit_head' | 'voivodeship_admin';
+      /** For the unit: the login of whoever holds its task now, instead of all its staff of the area. */
+      to?: string | null;
+      vars: Record<string, unknown>;
+      event: Omit<CaseEventInput, 'key'>;
+    }): Promise<number> {
       const em = orm.em.fork();
       const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
       const area = String(c.data.area ?? '');
-      const rows = await em.getConnection().execute<{ id: string }[]>(
+      const rows = input.to && input.audience === 'unit'
+        ? await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [input.to])
+        : await em.getConnection().execute<{ id: string }[]>(
         input.audience === 'voivodeship_admin'
           ? `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
              where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`

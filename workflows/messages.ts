@@ -255,6 +255,28 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export const REPORT_EDITABLE: ReportStatus[] = ['not_started', 'draft', 'awaiting_data', 'returned'];
 
 export const REPORT_VERIFICATION_TASK_KIND = 'report-verification';
+/** The unit's own tasks: draft and submit the report; correct and resubmit it after a return. */
+export const REPORT_PREPARATION_TASK_KIND = 'report-preparation';
+export const REPORT_CORRECTION_TASK_KIND = 'report-correction';
+
+/** An account of the unit; the API checks membership before the workflow hears of it. */
+export interface ReportPerson {
+  accountId: string;
+  login: string;
+}
+
+/** seed 002: the unit head designates, per report, a responsible person and a substitute. */
+export interface ReportPeopleDesignation {
+  responsible: ReportPerson;
+  substitute: ReportPerson | null;
+  designatedBy: string;
+}
+
+/** The responsible person is away (or back): the unit's open tasks move to the substitute (or back). */
+export interface ReportAbsence {
+  absent: boolean;
+  by: string;
+}
 
 export interface ReportInput {
   reportId: string;
@@ -308,6 +330,12 @@ export interface ReportView {
   lastReceipt: ReportReceipt | null;
   openTaskId: string | null;
   deadlineChanges: number;
+  responsible: string | null;
+  substitute: string | null;
+  responsibleAbsent: boolean;
+  /** The unit's open task (preparation or correction) and who holds it now. */
+  unitTaskId: string | null;
+  assignee: string | null;
 }
 
 export const getReportStatus = defineQuery<ReportView>('getStatus');
@@ -316,12 +344,18 @@ export const submitReport = defineUpdate<ReportReceipt, [ReportSubmission]>('sub
 /** Verification by the voivodeship administrator: accept, or reject = return for correction with comments. */
 export const decideReport = defineUpdate<ReportView, [RegistrationDecision]>('decideReport');
 export const changeReportDeadline = defineSignal<[ReportDeadlineChange]>('changeReportDeadline');
+export const designateReportPeople = defineUpdate<ReportView, [ReportPeopleDesignation]>('designateReportPeople');
+export const setReportAbsence = defineUpdate<ReportView, [ReportAbsence]>('setReportAbsence');
 
 export const reportWorkflowId = (formCode: string, period: string, unitCode: string) => `report-${formCode}-${period}-${unitCode}`;
 
 export const ReportErrorTypes = {
   notEditable: 'REPORT_NOT_EDITABLE',
   invalidContent: 'REPORT_CONTENT_INVALID',
+  personNotInUnit: 'REPORT_PERSON_NOT_IN_UNIT',
+  substituteIsResponsible: 'REPORT_SUBSTITUTE_SAME_AS_RESPONSIBLE',
+  noResponsible: 'REPORT_NO_RESPONSIBLE',
+  noSubstitute: 'REPORT_NO_SUBSTITUTE',
 } as const;
 
 export interface ReportCampaignInput {

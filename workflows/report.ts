@@ -9,12 +9,16 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  REPORT_CORRECTION_TASK_KIND,
   REPORT_EDITABLE,
+  REPORT_PREPARATION_TASK_KIND,
   REPORT_VERIFICATION_TASK_KIND,
   SA,
   changeReportDeadline,
   decideReport,
+  designateReportPeople,
   getReportStatus,
+  setReportAbsence,
   saveReportDraft,
   submitReport,
   type RegistrationDecision,
@@ -24,7 +28,16 @@ import {
   type ReportStatus,
   type ReportView,
 } from './messages';
-import { editRefusal, nextMilestone, verificationRefusal, type Milestone } from './rules/report';
+import {
+  absenceRefusal,
+  designationRefusal,
+  editRefusal,
+  nextMilestone,
+  taskHolder,
+  verificationRefusal,
+  type Milestone,
+  type ReportPeople,
+} from './rules/report';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -63,6 +76,14 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     applied: false,
     deadlineChanges: [] as ReportDeadlineChange[],
     recordedChanges: 0,
+    people: { responsible: null, substitute: null, absent: false } as ReportPeople,
+    /** Designations and absences asked for, and how many of them the read model has caught up with. */
+    peopleChanges: [] as { type: string; actor: string; message: string }[],
+    peopleSynced: 0,
+    /** The unit's open task and who holds it. */
+    unitTask: null as { id: string; holder: string } | null,
+    unitTasks: 0,
+    unitTaskMoves: 0,
   };
   const view = (): ReportView => ({
     status: state.status,
@@ -75,6 +96,11 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     lastReceipt: state.lastReceipt,
     openTaskId: state.openTaskId,
     deadlineChanges: state.deadlineChanges.length,
+    responsible: state.people.responsible?.login ?? null,
+    substitute: state.people.substitute?.login ?? null,
+    responsibleAbsent: state.people.absent,
+    unitTaskId: state.unitTask?.id ?? null,
+    assignee: state.unitTask?.holder ?? null,
   });
   const refuse = (r: { type: string; message: string } | null) => {
     if (r) throw ApplicationFailure.nonRetryable(r.message, r.type);
@@ -126,6 +152,42 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     { validator: (decision) => refuse(verificationRefusal({ status: state.status, openTaskId: state.openTaskId, decided: state.decision !== null }, decision)) },
   );
 
+  // seed 002: the head designates the responsible person and a substitute; an absence moves the tasks.
+  // Both return once the tasks read model and the history have caught up.
+  const peopleChanged = async (change: { type: string; actor: string; message: string }) => {
+    state.peopleChanges.push(change);
+    const n = state.peopleChanges.length;
+    await condition(() => state.peopleSynced >= n);
+    return view();
+  };
+  setHandler(
+    designateReportPeople,
+    async (d) => {
+      state.people = { responsible: d.responsible, substitute: d.substitute, absent: false };
+      return peopleChanged({
+        type: 'people_designated',
+        actor: d.designatedBy,
+        message: `Wyznaczono osobę odpowiedzialną za sprawozdanie: ${d.responsible.login}; zastępca: ${d.substitute?.login ?? 'brak'}`,
+      });
+    },
+    { validator: (d) => refuse(designationRefusal(state.status, d)) },
+  );
+  setHandler(
+    setReportAbsence,
+    async (a) => {
+      state.people = { ...state.people, absent: a.absent };
+      const who = state.people.responsible!.login;
+      return peopleChanged({
+        type: a.absent ? 'absence_marked' : 'absence_ended',
+        actor: a.by,
+        message: a.absent
+          ? `Osoba odpowiedzialna ${who} jest nieobecna: zadania przejmuje zastępca ${state.people.substitute!.login}`
+          : `Osoba odpowiedzialna ${who} jest znów obecna: zadania wracają do niej`,
+      });
+    },
+    { validator: (a) => refuse(absenceRefusal(state.people, a)) },
+  );
+
   setHandler(changeReportDeadline, (change) => {
     if (state.deadlineChanges.some((c) => c.changeId === change.changeId)) return;
     state.deadlineChanges.push(change);
@@ -153,6 +215,17 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   const submittedUnverified = () => state.status === 'submitted' && state.openTaskId === null;
 
   while (state.status !== 'accepted') {
+    if (state.peopleSynced < state.peopleChanges.length) {
+      const change = state.peopleChanges[state.peopleSynced];
+      await acts.setReportState({ reportId, event: { key: key(`people-${state.peopleSynced + 1}`), ...change } });
+      await syncUnitTask(change.message);
+      state.peopleSynced++;
+      continue;
+    }
+    if (unitTaskOutOfStep()) {
+      await syncUnitTask(null);
+      continue;
+    }
     if (state.recordedChanges < state.deadlineChanges.length) {
       await recordDeadlineChange(state.deadlineChanges[state.recordedChanges]);
       state.recordedChanges++;
@@ -168,7 +241,11 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     }
     const pendingChanges = state.deadlineChanges.length;
     const wake = () =>
-      state.deadlineChanges.length !== pendingChanges || submittedUnverified() || (state.decision !== null && !state.applied);
+      state.deadlineChanges.length !== pendingChanges ||
+      submittedUnverified() ||
+      (state.decision !== null && !state.applied) ||
+      state.peopleSynced < state.peopleChanges.length ||
+      unitTaskOutOfStep();
     const next = editable() ? nextMilestone(state.plan, cursor) : null;
     if (!next) {
       await condition(() => wake() || (editable() && nextMilestone(state.plan, cursor) !== null));
@@ -182,6 +259,51 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   await condition(allHandlersFinished);
   return view();
 
+  /** The unit's task should be opened, handed to someone else, or closed by a submission. */
+  function unitTaskOutOfStep(): boolean {
+    const holder = editable() ? taskHolder(state.people) : null;
+    return (state.unitTask?.holder ?? null) !== holder;
+  }
+
+  /** Brings the unit's task in line with the status and the people: open, move or complete it. */
+  async function syncUnitTask(reason: string | null): Promise<void> {
+    const holder = editable() ? taskHolder(state.people) : null;
+    const task = state.unitTask;
+    if (task && holder === null) {
+      // Submitted: the task is done (the history already records the submission).
+      await acts.completeTask({ taskId: task.id, outcome: 'submitted', completedBy: state.lastReceipt?.submittedBy ?? 'system' });
+      state.unitTask = null;
+      return;
+    }
+    if (!holder || task?.holder === holder) return;
+    const correction = state.status === 'returned';
+    const id = task?.id ?? key(`${correction ? 'correction' : 'preparation'}-${++state.unitTasks}`);
+    const what = correction
+      ? `Popraw i przekaż ponownie sprawozdanie ${input.formCode} za ${input.period}`
+      : `Sporządź i przekaż sprawozdanie ${input.formCode} za ${input.period}`;
+    await acts.assignReportTask({
+      task: {
+        taskId: id,
+        caseId: reportId,
+        kind: correction ? REPORT_CORRECTION_TASK_KIND : REPORT_PREPARATION_TASK_KIND,
+        title: `${what}: ${input.unitName} (${input.unitCode})`.slice(0, 300),
+        role: 'staff',
+        voivodeship: input.voivodeship,
+        unitCode: input.unitCode,
+        dueAt: state.plan.deadlineAt,
+      },
+      assignee: holder,
+      event: {
+        key: key(`unit-task-${++state.unitTaskMoves}`),
+        type: task ? 'task_reassigned' : 'task_opened',
+        actor: 'system',
+        message: task ? `Zadanie „${what}” przejmuje ${holder} (wcześniej ${task.holder})` : `Zadanie „${what}” przydzielono: ${holder}`,
+        data: { taskId: id, assignee: holder, ...(task ? { previous: task.holder } : {}), ...(reason ? { reason } : {}) },
+      },
+    });
+    state.unitTask = { id, holder };
+  }
+
   async function fire(m: Milestone): Promise<void> {
     const dueDate = state.plan.dueDate;
     const vars = { formCode: input.formCode, formName: input.formName, period: input.period, dueDate };
@@ -193,6 +315,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
           reportId,
           kind: 'reminder',
           audience: 'unit',
+          to: state.unitTask?.holder ?? null,
           vars: { ...vars, workingDaysBefore: m.workingDaysBefore },
           event: { type: 'reminder_sent', actor: 'system', message: `Przypomnienie: termin złożenia sprawozdania mija ${dueDate} (za ${m.workingDaysBefore} dni robocze)` },
         });
@@ -302,6 +425,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
         reportId,
         kind: 'returned',
         audience: 'unit',
+        to: taskHolder(state.people),
         vars: { formCode: input.formCode, formName: input.formName, period: input.period, dueDate: state.plan.dueDate, comment: decision.reason },
         event: { type: 'mail_sent', actor: 'system', message: 'Powiadomiono jednostkę o zwrocie sprawozdania do korekty' },
       });

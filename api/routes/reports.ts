@@ -10,6 +10,9 @@ import {
   ReportErrorTypes,
   SA,
   changeReportDeadline,
+  designateReportPeople,
+  getReportStatus,
+  setReportAbsence,
   reportCampaignWorkflowId,
   reportWorkflowId,
   saveReportDraft,
@@ -31,11 +34,12 @@ import {
   type ReportPlan,
   type ReportPolicy,
 } from '../../workflows/rules/reporting-calendar';
-import { canEditReport, canManageReporting, forbid, rollupVoivodeships } from '../access';
+import { canDesignateReportPeople, canEditReport, canManageReporting, canMarkReportAbsence, forbid, rollupVoivodeships, type Principal } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { mapWorkflowError } from '../temporal-errors';
+import { reportPeopleView } from '../schemas';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
 // deadline changes and the roll-up. Dates are calendar days in Europe/Warsaw.
@@ -386,6 +390,78 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .executeUpdate(submitReport, { args: [{ content: body.content, submittedBy: principal!.login }] })
         .catch(mapWorkflowError);
       res.status(201).json(receipt);
+    },
+  );
+
+  /** An active account that may draft and submit this report (the unit's head, or its staff of the area). */
+  const unitMember = async (login: string, r: { unit_code: string; area: string }, path: string) => {
+    const c = conn();
+    const [account] = await c.execute<{ id: string; login: string }[]>("select id, login from accounts where login = ? and status = 'active'", [login]);
+    const assignments = account
+      ? await c.execute<Principal['assignments']>('select role, voivodeship, unit_code as "unitCode", area from role_assignments where account_id = ?', [account.id])
+      : [];
+    if (!account || !canEditReport({ accountId: account.id, login, assignments, mustChangePassword: false, via: 'token' }, { unitCode: r.unit_code, area: r.area })) {
+      throw new HttpError(422, ReportErrorTypes.personNotInUnit, `${login} nie jest aktywnym pracownikiem jednostki ${r.unit_code} uprawnionym do tego sprawozdania`, [
+        { path, message: 'Osoba spoza jednostki lub bez uprawnień w obszarze sprawozdania' },
+      ]);
+    }
+    return { accountId: account.id, login: account.login };
+  };
+  const peopleOf = (v: { status: string; responsible: string | null; substitute: string | null; responsibleAbsent: boolean; unitTaskId: string | null; assignee: string | null }) => ({
+    status: v.status,
+    responsible: v.responsible,
+    substitute: v.substitute,
+    responsibleAbsent: v.responsibleAbsent,
+    unitTaskId: v.unitTaskId,
+    assignee: v.assignee,
+  });
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/reports/:reportId/people',
+      summary: "Designate the report's responsible person and substitute (the unit's head); the unit's tasks go to the responsible person",
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_people_designated',
+      params: reportParams,
+      body: z.object({ responsible: z.string().trim().min(1).max(100), substitute: z.string().trim().min(1).max(100).nullable().optional() }).strict(),
+      responses: { 200: { description: 'Designated', schema: reportPeopleView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      if (!canDesignateReportPeople(principal!, { unitCode: r.unit_code })) forbid();
+      refuseAccepted(r);
+      const responsible = await unitMember(body.responsible, r, 'body.responsible');
+      const substitute = body.substitute ? await unitMember(body.substitute, r, 'body.substitute') : null;
+      const view = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(designateReportPeople, { args: [{ responsible, substitute, designatedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(peopleOf(view));
+    },
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/reports/:reportId/absence',
+      summary: 'Mark the responsible person absent (the unit’s tasks move to the substitute) or present again (the head or the person)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_absence_marked',
+      params: reportParams,
+      body: z.object({ absent: z.boolean() }).strict(),
+      responses: { 200: { description: 'Recorded', schema: reportPeopleView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      const handle = temporal.workflow.getHandle(r.id);
+      const live = r.status === 'accepted' ? null : await handle.query(getReportStatus).catch(() => null);
+      if (!canMarkReportAbsence(principal!, { unitCode: r.unit_code, responsible: live?.responsible ?? null })) forbid();
+      refuseAccepted(r);
+      const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login }] }).catch(mapWorkflowError);
+      res.json(peopleOf(view));
     },
   );
 }

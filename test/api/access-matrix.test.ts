@@ -55,6 +55,10 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/report-campaigns/:campaignId/deadline': ministryOnly,
   'PUT /api/reports/:reportId/draft': reportEditors,
   'POST /api/reports/:reportId/submission': reportEditors,
+  // seed 002: the head designates the responsible person and substitute; the head or the responsible
+  // person (m-staff here, designated in beforeAll) reports an absence.
+  'PUT /api/reports/:reportId/people': { ...reportEditors, staff: ['deny', 'deny'] },
+  'PUT /api/reports/:reportId/absence': reportEditors,
   // seed 004: the ministry runs the CSIZS campaign, its calls and escalations; a unit's head or local
   // administrator reports its own steps (the voivodeship's steps are refused to them: see access.ts).
   'POST /api/csizs-campaigns': ministryOnly,
@@ -124,6 +128,7 @@ beforeAll(async () => {
   for (const id of [scope.own.reportId, scope.foreign.reportId]) {
     await eventually(async () => (await sys.client.workflow.getHandle(id).query(getReportStatus)).status === 'not_started', 30_000, 'report started');
   }
+  await request(sys.app).put(`/api/reports/${encodeURIComponent(scope.own.reportId)}/people`).set('Authorization', `Bearer ${tokens.unit_head}`).send({ responsible: 'm-staff' }).expect(200);
 
   for (const role of ROLES) {
     if (!tokens[role]) continue;
@@ -173,6 +178,8 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/report-campaigns/:campaignId/deadline': { dueDate: '2026-12-30', reason: 'Test macierzy dostępu' },
     'PUT /api/reports/:reportId/draft': { content: { macierz: 1 } },
     'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
+    'PUT /api/reports/:reportId/people': { responsible: 'm-staff' },
+    'PUT /api/reports/:reportId/absence': { absent: false },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/auth/logout' || route === 'DELETE /api/tokens/:tokenId') return req;

@@ -1,6 +1,6 @@
 import { isPolishHoliday } from '../../lib/holidays';
 import { canonicalJson, receiptNumberFor } from '../../lib/receipts';
-import { editRefusal, nextMilestone, reportMilestones, verificationRefusal } from '../../workflows/rules/report';
+import { absenceRefusal, designationRefusal, editRefusal, nextMilestone, reportMilestones, taskHolder, verificationRefusal } from '../../workflows/rules/report';
 import { DEFAULT_REPORT_POLICY, reportPlan } from '../../workflows/rules/reporting-calendar';
 import type { ReportStatus } from '../../workflows/messages';
 
@@ -55,4 +55,25 @@ test('canonical JSON: key order does not change the hash input; receipt numbers 
   expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).toBe(receiptNumberFor('report-X-2026-Q3-2661011', 1, at));
   expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).not.toBe(receiptNumberFor('report-X-2026-Q3-2661011', 2, at));
   expect(receiptNumberFor('report-X-2026-Q3-2661011', 1, at)).toMatch(/^UPO\/20261220\/[0-9A-F]{12}$/);
+});
+
+describe('responsible person and substitute', () => {
+  const a = { accountId: 'a', login: 'anna' };
+  const b = { accountId: 'b', login: 'bartek' };
+  test('the task is held by the responsible person, by the substitute while they are away, by nobody before a designation', () => {
+    expect(taskHolder({ responsible: null, substitute: null, absent: false })).toBeNull();
+    expect(taskHolder({ responsible: a, substitute: b, absent: false })).toBe('anna');
+    expect(taskHolder({ responsible: a, substitute: b, absent: true })).toBe('bartek');
+  });
+  test('a substitute who is the responsible person, or a designation after acceptance, is refused', () => {
+    expect(designationRefusal('draft', { responsible: a, substitute: { ...a }, designatedBy: 'head' })?.type).toBe('REPORT_SUBSTITUTE_SAME_AS_RESPONSIBLE');
+    expect(designationRefusal('accepted', { responsible: a, substitute: b, designatedBy: 'head' })?.type).toBe('REPORT_NOT_EDITABLE');
+    expect(designationRefusal('returned', { responsible: a, substitute: null, designatedBy: 'head' })).toBeNull();
+  });
+  test('an absence needs a responsible person and a substitute; a return only the former', () => {
+    expect(absenceRefusal({ responsible: null, substitute: null, absent: false }, { absent: true, by: 'x' })?.type).toBe('REPORT_NO_RESPONSIBLE');
+    expect(absenceRefusal({ responsible: a, substitute: null, absent: false }, { absent: true, by: 'x' })?.type).toBe('REPORT_NO_SUBSTITUTE');
+    expect(absenceRefusal({ responsible: a, substitute: null, absent: false }, { absent: false, by: 'x' })).toBeNull();
+    expect(absenceRefusal({ responsible: a, substitute: b, absent: false }, { absent: true, by: 'x' })).toBeNull();
+  });
 });

@@ -1,4 +1,14 @@
-import { ErrorTypes, REPORT_EDITABLE, ReportErrorTypes, type RegistrationDecision, type ReportPlan, type ReportStatus } from '../messages';
+import {
+  ErrorTypes,
+  REPORT_EDITABLE,
+  ReportErrorTypes,
+  type RegistrationDecision,
+  type ReportAbsence,
+  type ReportPeopleDesignation,
+  type ReportPerson,
+  type ReportPlan,
+  type ReportStatus,
+} from '../messages';
 
 // The per-unit report's timetable and allowed transitions (process 3). The plan's instants come from
 // the reporting calendar; this file only orders them and says who may do what when.
@@ -60,6 +70,38 @@ export function verificationRefusal(
   if (decision.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
   if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
     return { type: ErrorTypes.reasonRequired, message: 'Zwrot do korekty wymaga uwag dla jednostki' };
+  }
+  return null;
+}
+
+export interface ReportPeople {
+  responsible: ReportPerson | null;
+  substitute: ReportPerson | null;
+  absent: boolean;
+}
+
+/** Who holds the unit's tasks now: the responsible person, or the substitute while they are away. */
+export function taskHolder(p: ReportPeople): string | null {
+  if (!p.responsible) return null;
+  return p.absent && p.substitute ? p.substitute.login : p.responsible.login;
+}
+
+/** Why a designation is refused, or null (membership of the unit is checked by the API beforehand). */
+export function designationRefusal(status: ReportStatus, d: ReportPeopleDesignation): { type: string; message: string } | null {
+  if (status === 'accepted') {
+    return { type: ReportErrorTypes.notEditable, message: 'Sprawozdanie zostało już zaakceptowane: nie wyznacza się już osób' };
+  }
+  if (d.substitute && d.substitute.accountId === d.responsible.accountId) {
+    return { type: ReportErrorTypes.substituteIsResponsible, message: `Zastępca musi być inną osobą niż osoba odpowiedzialna (${d.responsible.login})` };
+  }
+  return null;
+}
+
+/** Why marking the responsible person absent (or back) is refused, or null. */
+export function absenceRefusal(p: ReportPeople, a: ReportAbsence): { type: string; message: string } | null {
+  if (!p.responsible) return { type: ReportErrorTypes.noResponsible, message: 'Nie wyznaczono osoby odpowiedzialnej za to sprawozdanie' };
+  if (a.absent && !p.substitute) {
+    return { type: ReportErrorTypes.noSubstitute, message: `Nie wyznaczono zastępcy: nieobecności ${p.responsible.login} nie można zgłosić, bo zadań nie ma kto przejąć` };
   }
   return null;
 }

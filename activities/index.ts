@@ -6,6 +6,7 @@ import type { Templates } from '../lib/templates';
 import { createAccountActivities, createAccountMaintenanceActivities } from './accounts';
 import { createCaseActivities } from './cases';
 import { createCsizsActivities } from './csizs';
+import { createDataRequestActivities } from './data-requests';
 import { createDocumentActivities } from './documents';
 import { createIdentityMergeActivities } from './identity-merge';
 import { createMailActivities, createMailResendActivities } from './mail';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIdentityMergeActivities(mailDeps),
     ...createPermissionActivities(mailDeps),
     ...createReportActivities(deps),
+    ...createDataRequestActivities(deps),
     ...createCsizsActivities(deps),
   };
 }

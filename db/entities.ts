@@ -475,6 +475,46 @@ export const ReportSchema = new EntitySchema<Report>({
   },
 });
 
+/** A report's data request to another department or an external unit (its workflow id); no e-mail here. */
+export interface ReportDataRequest {
+  id: string;
+  reportId: string;
+  recipientName: string;
+  subject: string;
+  dueDate: string;
+  status: string;
+  overdue: boolean;
+  reminders: number;
+  requestedBy: string;
+  createdAt: Date;
+  answerText?: string | null;
+  documentId?: string | null;
+  answeredBy?: string | null;
+  closedAt?: Date | null;
+}
+
+export const ReportDataRequestSchema = new EntitySchema<ReportDataRequest>({
+  name: 'ReportDataRequest',
+  tableName: 'report_data_requests',
+  indexes: [{ properties: ['reportId'] }],
+  properties: {
+    id: { type: 'string', length: 250, primary: true },
+    reportId: { type: 'string', length: 200 },
+    recipientName: { type: 'string', length: 200 },
+    subject: { type: 'text' },
+    dueDate: { type: 'string', columnType: 'date' },
+    status: { type: 'string', length: 16 },
+    overdue: { type: 'boolean', default: false },
+    reminders: { type: 'integer', default: 0 },
+    requestedBy: { type: 'string', length: 120 },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    answerText: { type: 'text', nullable: true },
+    documentId: { type: 'string', length: 250, nullable: true },
+    answeredBy: { type: 'string', length: 120, nullable: true },
+    closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
 /** A submitted version with its receipt (UPO, seed 003); versions are never overwritten. */
 export interface ReportVersion {
   id: number;
@@ -668,6 +708,7 @@ export const entities = [
   ReportSchema,
   ReportVersionSchema,
   ReportDraftSchema,
+  ReportDataRequestSchema,
   CsizsCampaignSchema,
   CsizsUnitSchema,
   CsizsCheckpointSchema,

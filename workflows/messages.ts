@@ -336,6 +336,9 @@ export interface ReportView {
   /** The unit's open task (preparation or correction) and who holds it now. */
   unitTaskId: string | null;
   assignee: string | null;
+  /** Data requests sent to other departments or external units, and how many are still unanswered. */
+  dataRequests: number;
+  openDataRequests: string[];
 }
 
 export const getReportStatus = defineQuery<ReportView>('getStatus');
@@ -347,6 +350,61 @@ export const changeReportDeadline = defineSignal<[ReportDeadlineChange]>('change
 export const designateReportPeople = defineUpdate<ReportView, [ReportPeopleDesignation]>('designateReportPeople');
 export const setReportAbsence = defineUpdate<ReportView, [ReportAbsence]>('setReportAbsence');
 
+// ---- Data requests of a report (a child workflow each) ----
+
+/**
+ * When the data are due: the API computes it from the reporting calendar (working days, 08:00 Warsaw).
+ * reminderAt is null when the reminder day has already passed.
+ */
+export interface DataRequestPlan {
+  dueDate: string;
+  reminderAt: string | null;
+  deadlineAt: string;
+}
+
+/** Asked by the unit: who (identified by e-mail, no account needed), what, and by when. */
+export interface DataRequestAsk {
+  /** The e-mail travels only in sealed payloads and the outbox; never in history text, search attributes or logs. */
+  recipient: { name: string; email: string };
+  subject: string;
+  plan: DataRequestPlan;
+  requestedBy: string;
+}
+
+export interface DataRequestInput extends DataRequestAsk {
+  requestId: string;
+  reportId: string;
+  formCode: string;
+  formName: string;
+  period: string;
+  unitName: string;
+}
+
+export type DataRequestStatus = 'open' | 'answered' | 'cancelled';
+
+/** A reply received (by mail, phone or in person) and recorded by the unit; the file is in blob storage already. */
+export interface DataReply {
+  text: string;
+  document: { documentId: string; sha256: string; mediaType: string; size: number; filename: string } | null;
+  recordedBy: string;
+}
+
+export interface DataRequestView {
+  requestId: string;
+  status: DataRequestStatus;
+  dueDate: string;
+  overdue: boolean;
+  remindersSent: number;
+}
+
+export const getDataRequestStatus = defineQuery<DataRequestView>('getStatus');
+export const replyToDataRequest = defineUpdate<DataRequestView, [DataReply]>('replyToDataRequest');
+export const cancelDataRequest = defineUpdate<DataRequestView, [{ reason: string; by: string }]>('cancelDataRequest');
+/** On the report: start a data request (its child workflow); answers with the request's id. */
+export const requestReportData = defineUpdate<{ requestId: string; status: ReportStatus }, [DataRequestAsk]>('requestReportData');
+
+export const dataRequestWorkflowId = (reportId: string, n: number) => `${reportId}-data-${n}`;
+
 export const reportWorkflowId = (formCode: string, period: string, unitCode: string) => `report-${formCode}-${period}-${unitCode}`;
 
 export const ReportErrorTypes = {
@@ -356,6 +414,9 @@ export const ReportErrorTypes = {
   substituteIsResponsible: 'REPORT_SUBSTITUTE_SAME_AS_RESPONSIBLE',
   noResponsible: 'REPORT_NO_RESPONSIBLE',
   noSubstitute: 'REPORT_NO_SUBSTITUTE',
+  dataRequestClosed: 'DATA_REQUEST_CLOSED',
+  dataRequestDueInvalid: 'DATA_REQUEST_DUE_INVALID',
+  dataReplyEmpty: 'DATA_REPLY_EMPTY',
 } as const;
 
 export interface ReportCampaignInput {

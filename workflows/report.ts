@@ -4,6 +4,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,8 +17,10 @@ import {
   SA,
   changeReportDeadline,
   decideReport,
+  dataRequestWorkflowId,
   designateReportPeople,
   getReportStatus,
+  requestReportData,
   setReportAbsence,
   saveReportDraft,
   submitReport,
@@ -28,8 +31,11 @@ import {
   type ReportStatus,
   type ReportView,
 } from './messages';
+import { reportDataRequestWorkflow } from './report-data-request';
 import {
   absenceRefusal,
+  dataRequestRefusal,
+  statusWithRequests,
   designationRefusal,
   editRefusal,
   nextMilestone,
@@ -84,6 +90,10 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     unitTask: null as { id: string; holder: string } | null,
     unitTasks: 0,
     unitTaskMoves: 0,
+    dataRequests: 0,
+    openRequests: [] as string[],
+    /** The status the report returns to when its last data request closes. */
+    statusBeforeData: 'draft' as ReportStatus,
   };
   const view = (): ReportView => ({
     status: state.status,
@@ -101,6 +111,8 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     responsibleAbsent: state.people.absent,
     unitTaskId: state.unitTask?.id ?? null,
     assignee: state.unitTask?.holder ?? null,
+    dataRequests: state.dataRequests,
+    openDataRequests: [...state.openRequests],
   });
   const refuse = (r: { type: string; message: string } | null) => {
     if (r) throw ApplicationFailure.nonRetryable(r.message, r.type);
@@ -188,6 +200,26 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     { validator: (a) => refuse(absenceRefusal(state.people, a)) },
   );
 
+  // Data requests: a child workflow each; while any is open the report awaits data.
+  setHandler(
+    requestReportData,
+    async (ask) => {
+      const requestId = dataRequestWorkflowId(reportId, ++state.dataRequests);
+      const child = await startChild(reportDataRequestWorkflow, {
+        workflowId: requestId,
+        args: [{ ...ask, requestId, reportId, formCode: input.formCode, formName: input.formName, period: input.period, unitName: input.unitName }],
+      });
+      state.openRequests.push(requestId);
+      const closed = () => {
+        state.openRequests = state.openRequests.filter((r) => r !== requestId);
+      };
+      child.result().then(closed, closed);
+      await condition(() => !dataStatusOutOfStep());
+      return { requestId, status: state.status };
+    },
+    { validator: (ask) => refuse(dataRequestRefusal(state, ask.plan.deadlineAt, Date.now())) },
+  );
+
   setHandler(changeReportDeadline, (change) => {
     if (state.deadlineChanges.some((c) => c.changeId === change.changeId)) return;
     state.deadlineChanges.push(change);
@@ -222,6 +254,10 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
       state.peopleSynced++;
       continue;
     }
+    if (dataStatusOutOfStep()) {
+      await syncDataStatus();
+      continue;
+    }
     if (unitTaskOutOfStep()) {
       await syncUnitTask(null);
       continue;
@@ -245,6 +281,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
       submittedUnverified() ||
       (state.decision !== null && !state.applied) ||
       state.peopleSynced < state.peopleChanges.length ||
+      dataStatusOutOfStep() ||
       unitTaskOutOfStep();
     const next = editable() ? nextMilestone(state.plan, cursor) : null;
     if (!next) {
@@ -258,6 +295,30 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
 
   await condition(allHandlersFinished);
   return view();
+
+  function dataStatusOutOfStep(): boolean {
+    return statusWithRequests(state.status, state.statusBeforeData, state.openRequests.length).status !== state.status;
+  }
+
+  /** Into awaiting_data when a request opens, back (to draft, or returned) when the last one closes. */
+  async function syncDataStatus(): Promise<void> {
+    const next = statusWithRequests(state.status, state.statusBeforeData, state.openRequests.length);
+    upsertSearchAttributes([{ key: SA.status, value: next.status }]);
+    await acts.setReportState({
+      reportId,
+      status: next.status,
+      waitingFor:
+        next.status === 'awaiting_data'
+          ? 'Czeka na dane od innych komórek lub jednostek'
+          : next.status === 'returned'
+            ? 'Czeka na korektę i ponowne przekazanie sprawozdania przez jednostkę'
+            : 'Czeka na sporządzenie i przekazanie sprawozdania przez jednostkę',
+    });
+    // Changed once the read model has it, so the update that opened a request answers with both in step.
+    // A submission meanwhile keeps its status.
+    if (REPORT_EDITABLE.includes(state.status)) state.status = next.status;
+    state.statusBeforeData = next.before;
+  }
 
   /** The unit's task should be opened, handed to someone else, or closed by a submission. */
   function unitTaskOutOfStep(): boolean {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import multer from 'multer';
+import { putBlob, sha256 } from '../../lib/blobs';
+import { sniffScanType } from '../../lib/file-type';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
@@ -10,8 +13,11 @@ import {
   ReportErrorTypes,
   SA,
   changeReportDeadline,
+  cancelDataRequest,
   designateReportPeople,
   getReportStatus,
+  replyToDataRequest,
+  requestReportData,
   setReportAbsence,
   reportCampaignWorkflowId,
   reportWorkflowId,
@@ -21,6 +27,7 @@ import {
   type ReportDeadlineChange,
 } from '../../workflows/messages';
 import {
+  dataRequestPlan,
   DEFAULT_REPORT_POLICY,
   DueRuleError,
   REPORT_PERIODS,
@@ -462,6 +469,112 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       refuseAccepted(r);
       const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login }] }).catch(mapWorkflowError);
       res.json(peopleOf(view));
+    },
+  );
+
+  // ---- Data requests: asked and recorded by the unit's people who draft the report ----
+  // The reply reaches the unit by mail or phone; whoever may edit the report records it here (no signed
+  // link for outsiders: the recipient needs no account and is never sent a way into the system).
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const requestParams = reportParams.extend({ requestId: z.string().min(1).max(250) });
+  const requestView = z.object({ requestId: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean(), remindersSent: z.number() });
+
+  const editableReport = async (reportId: string, principal: Principal) => {
+    const r = await reportFor(reportId);
+    if (!canEditReport(principal, { unitCode: r.unit_code, area: r.area })) forbid();
+    return r;
+  };
+  const requestOf = async (reportId: string, requestId: string) => {
+    const [row] = await conn().execute<{ id: string; status: string }[]>('select id, status from report_data_requests where id = ? and report_id = ?', [requestId, reportId]);
+    if (!row) throw notFound(`prośba o dane ${requestId}`);
+    if (row.status !== 'open') {
+      throw new HttpError(409, ReportErrorTypes.dataRequestClosed, row.status === 'cancelled' ? 'Prośba o dane została anulowana: nie przyjmuje już odpowiedzi' : 'Prośba o dane jest już zamknięta: odpowiedź została zapisana wcześniej');
+    }
+    return row;
+  };
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests',
+      summary: 'Ask another department or an external unit (by e-mail, no account needed) for data to the report, with a due date',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_requested',
+      params: reportParams,
+      body: z
+        .object({
+          recipient: z.object({ name: z.string().trim().min(2).max(200), email: z.email('Niepoprawny adres e-mail').max(200) }).strict(),
+          subject: z.string().trim().min(3).max(2000),
+          dueDate: day,
+        })
+        .strict(),
+      responses: { 201: { description: 'Request sent', schema: z.object({ requestId: z.string(), reportStatus: z.string(), dueDate: z.string() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      refuseAccepted(r);
+      const plan = dataRequestPlan(body.dueDate, Date.now(), isPolishHoliday, { reminderWorkingDaysBefore: 1, notifyHour: policy.notifyHour });
+      const out = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(requestReportData, { args: [{ recipient: body.recipient, subject: body.subject, plan, requestedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.status(201).json({ requestId: out.requestId, reportStatus: out.status, dueDate: plan.dueDate });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests/:requestId/reply',
+      summary: 'Record the reply to a data request (text, and optionally a file): attached to the report’s history and documents',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_reply_recorded',
+      params: requestParams,
+      body: z.object({ text: z.string().trim().min(1).max(10_000) }).strict(),
+      multipart: { file: 'file', fileDescription: 'Optional: the file received with the reply' },
+      responses: { 200: { description: 'Recorded; the request is closed', schema: requestView } },
+    },
+    async ({ params, body, principal, req, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      await requestOf(r.id, params.requestId);
+      let document = null;
+      if (req.file) {
+        const hash = sha256(req.file.buffer);
+        await putBlob(orm.em.fork(), req.file.buffer);
+        const safe = (req.file.originalname || 'odpowiedz').normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(-100);
+        document = { documentId: `${params.requestId}:reply:${hash.slice(0, 16)}`, sha256: hash, mediaType: sniffScanType(req.file.buffer) ?? 'application/octet-stream', size: req.file.size, filename: safe };
+      }
+      const view = await temporal.workflow
+        .getHandle(params.requestId)
+        .executeUpdate(replyToDataRequest, { args: [{ text: body.text, document, recordedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(view);
+    },
+    [upload.single('file')],
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests/:requestId/cancel',
+      summary: 'Cancel a data request that is no longer needed, with a reason',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_request_cancelled',
+      params: requestParams,
+      body: z.object({ reason: z.string().trim().min(3).max(500) }).strict(),
+      responses: { 200: { description: 'Cancelled', schema: requestView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      await requestOf(r.id, params.requestId);
+      const view = await temporal.workflow
+        .getHandle(params.requestId)
+        .executeUpdate(cancelDataRequest, { args: [{ reason: body.reason, by: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(view);
     },
   );
 }

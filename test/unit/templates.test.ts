@@ -136,6 +136,13 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Przypomnienie: zbliża się termin sprawozdania MRPiPS-03 — 4 maja 2026 — Kielce \(gmina miejska\)$/,
     body: ['za okres 2026-Q1', 'za 3 dni robocze', 'kod TERYT 2661011'],
   },
+  // activities/data-requests.ts: a report's data request to a department or external unit, and its reminder.
+  {
+    name: 'report-data-request',
+    vars: { case: { id: CASE_ID }, publicUrl: PUBLIC_URL, kind: 'reminder', recipientName: 'Łucja Żółkiewska', subject: 'Wydatki na zasiłki okresowe w I kwartale', dueDate: '2026-04-10', requestedBy: 'jkowalska', formCode: 'MRPiPS-03', formName: 'Sprawozdanie z udzielonych świadczeń', period: '2026-Q1', unitName: 'Kielce (gmina miejska)' },
+    subject: /^Przypomnienie: Prośba o dane do sprawozdania MRPiPS-03 — termin 10 kwietnia 2026$/,
+    body: ['Wydatki na zasiłki okresowe w I kwartale', 'za okres 2026-Q1', 'osoba kontaktowa: jkowalska', 'Kielce (gmina miejska)'],
+  },
 ];
 
 describe('mail templates', () => {

@@ -106,6 +106,36 @@ export function absenceRefusal(p: ReportPeople, a: ReportAbsence): { type: strin
   return null;
 }
 
+/** Why a data request is refused: the report is past editing, or the data would be due already. */
+export function dataRequestRefusal(state: ReportEditState, deadlineAt: string, now: number): { type: string; message: string } | null {
+  if (state.submitting || !REPORT_EDITABLE.includes(state.status)) {
+    return { type: ReportErrorTypes.notEditable, message: 'Sprawozdanie zostało już przekazane: o dane do niego można prosić tylko przed przekazaniem lub po zwrocie do korekty' };
+  }
+  if (!(Date.parse(deadlineAt) > now)) return { type: ReportErrorTypes.dataRequestDueInvalid, message: 'Termin odpowiedzi na prośbę o dane już minął' };
+  return null;
+}
+
+/** Why a reply or a cancellation of a data request is refused: it is closed already, or the reply is empty. */
+export function dataReplyRefusal(status: 'open' | 'answered' | 'cancelled', closing: boolean, text: string | null): { type: string; message: string } | null {
+  if (status !== 'open' || closing) {
+    return {
+      type: ReportErrorTypes.dataRequestClosed,
+      message: status === 'cancelled' ? 'Prośba o dane została anulowana: nie przyjmuje już odpowiedzi' : 'Prośba o dane jest już zamknięta: odpowiedź została zapisana wcześniej',
+    };
+  }
+  if (text !== null && text.trim().length === 0) return { type: ReportErrorTypes.dataReplyEmpty, message: 'Odpowiedź nie może być pusta' };
+  return null;
+}
+
+/** The report's status while data are awaited, and the one it returns to when all requests are closed. */
+export function statusWithRequests(status: ReportStatus, before: ReportStatus, open: number): { status: ReportStatus; before: ReportStatus } {
+  if (open > 0 && (status === 'not_started' || status === 'draft' || status === 'returned')) {
+    return { status: 'awaiting_data', before: status === 'returned' ? 'returned' : 'draft' };
+  }
+  if (open === 0 && status === 'awaiting_data') return { status: before, before };
+  return { status, before };
+}
+
 export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = {
   not_started: 'Nie rozpoczęto',
   draft: 'Wersja robocza',

@@ -180,3 +180,22 @@ export function reportPlan(due: string, policy: ReportPolicy, isHoliday: IsHolid
     adminEscalationAt: iso(warsawInstant(adminDay, policy.notifyHour)),
   };
 }
+
+/**
+ * A data request's timetable: due at the end of a working day (a weekend or holiday moves it on), one
+ * reminder `reminderWorkingDaysBefore` working days earlier at the notice hour, unless that is past.
+ */
+export function dataRequestPlan(
+  due: string,
+  now: number,
+  isHoliday: IsHoliday,
+  opts: { reminderWorkingDaysBefore: number; notifyHour: number } = { reminderWorkingDaysBefore: 1, notifyHour: DEFAULT_REPORT_POLICY.notifyHour },
+): { dueDate: string; reminderAt: string | null; deadlineAt: string } {
+  const dueDate = nextWorkingDay(due, isHoliday);
+  const reminder = warsawInstant(addWorkingDays(dueDate, -opts.reminderWorkingDaysBefore, isHoliday), opts.notifyHour);
+  return {
+    dueDate,
+    reminderAt: reminder > now ? new Date(reminder).toISOString() : null,
+    deadlineAt: new Date(warsawInstant(addCalendarDays(dueDate, 1), 0)).toISOString(),
+  };
+}

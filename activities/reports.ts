@@ -6,7 +6,10 @@ import { AccountSchema, CaseSchema, UnitSchema } from '../db/entities';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf } from '../lib/browser';
 import { renderMail } from '../lib/templates';
-import { ReportErrorTypes, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
+import { isPolishHoliday } from '../lib/holidays';
+import { insertCampaignRows } from '../lib/report-campaigns';
+import { ReportErrorTypes, type ReportCampaignInput, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
+import { dueDate, reportPlan, type DueRule, type ReportPeriodKind, type ReportPolicy } from '../workflows/rules/reporting-calendar';
 import { canonicalJson, receiptNumberFor } from '../lib/receipts';
 import { bounded, startReport } from '../lib/report-starts';
 import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
@@ -52,6 +55,44 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
   }
 
   return {
+    /**
+     * A scheduled run opens its form for the period: the campaign and report rows, and the campaign's
+     * input. Null when the form is gone or inactive, or when the campaign was opened otherwise (by hand
+     * or by an earlier run); a retry of the same run (`openedBy`) finds its own campaign and goes on.
+     */
+    async prepareScheduledCampaign(input: { formCode: string; period: string; policy: ReportPolicy; openedBy: string }): Promise<ReportCampaignInput | null> {
+      return tx(async (em) => {
+        const [form] = await em.execute<{ code: string; name: string; area: string; unit_kind: string; period: ReportPeriodKind; due_rule: DueRule; active: boolean }[]>(
+          'select code, name, area, unit_kind, period, due_rule, active from report_forms where code = ?',
+          [input.formCode],
+        );
+        if (!form || !form.active) return null;
+        let due: string;
+        try {
+          due = dueDate(form.period, form.due_rule, input.period, isPolishHoliday);
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'DUE_RULE_INVALID');
+        }
+        const plan = reportPlan(due, input.policy, isPolishHoliday);
+        const units = await em.execute<{ code: string; name: string; name_extra: string; voivodeship: string }[]>(
+          'select code, name, name_extra, voivodeship from units where kind = ? order by code',
+          [form.unit_kind],
+        );
+        const campaignId = `${form.code}-${input.period}`;
+        const created = await insertCampaignRows(em, { campaignId, formCode: form.code, period: input.period, dueDate: due, plan, unitCodes: units.map((u) => u.code), createdBy: input.openedBy });
+        if (!created) {
+          const [existing] = await em.execute<{ created_by: string }[]>('select created_by from report_campaigns where id = ?', [campaignId]);
+          if (existing?.created_by !== input.openedBy) return null;
+        }
+        return {
+          campaignId,
+          base: { campaignId, formCode: form.code, formName: form.name, area: form.area, period: input.period, plan },
+          units: units.map((u) => ({ unitCode: u.code, unitName: `${u.name} (${u.name_extra})`, voivodeship: u.voivodeship })),
+          batchSize: 100,
+        };
+      });
+    },
+
     /**
      * Starts one chunk of a campaign's report workflows with the client, at most `concurrency` at once.
      * A retry starts the chunk again: a report already running is kept (USE_EXISTING), nothing doubles.

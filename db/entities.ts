@@ -395,6 +395,8 @@ export interface ReportForm {
   period: string;
   /** workflows/rules/reporting-calendar.ts DueRule. */
   dueRule: Record<string, unknown>;
+  /** An inactive form's schedule is paused: no campaign opens by itself. */
+  active: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -409,6 +411,7 @@ export const ReportFormSchema = new EntitySchema<ReportForm>({
     unitKind: { type: 'string', length: 16 },
     period: { type: 'string', length: 16 },
     dueRule: { type: 'json' },
+    active: { type: 'boolean', default: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
   },

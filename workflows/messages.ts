@@ -247,7 +247,7 @@ export const IdentityMergeErrorTypes = {
 
 /** Precomputed by the API from the reporting calendar (workflows/rules/reporting-calendar.ts). */
 export type { ReportPlan } from './rules/reporting-calendar';
-import type { ReportPlan } from './rules/reporting-calendar';
+import type { ReportPlan, ReportPolicy, ScheduledPeriodKind } from './rules/reporting-calendar';
 
 export const REPORT_STATUSES = ['not_started', 'draft', 'awaiting_data', 'submitted', 'returned', 'accepted'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -428,10 +428,23 @@ export interface ReportCampaignInput {
   batchSize: number;
 }
 
+/**
+ * The action of a form's Temporal Schedule: the period is computed inside the workflow from the
+ * scheduled time (workflows/rules/reporting-calendar.ts lastEndedPeriod).
+ */
+export interface ScheduledReportCampaignInput {
+  scheduledForm: { formCode: string; period: ScheduledPeriodKind; policy: ReportPolicy };
+}
+
+export const reportFormScheduleId = (formCode: string) => `report-form-${formCode}`;
+
 export interface ReportCampaignView {
   total: number;
   started: number;
   alreadyRunning: number;
+  /** Set for a scheduled run: the period it opened, and whether that campaign was opened already. */
+  period?: string;
+  alreadyOpened?: boolean;
 }
 
 export const getReportCampaignProgress = defineQuery<ReportCampaignView>('getStatus');

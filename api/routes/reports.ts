@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { isPolishHoliday } from '../../lib/holidays';
+import { insertCampaignRows } from '../../lib/report-campaigns';
 import { bounded, startReport } from '../../lib/report-starts';
 import {
   REPORTING_AREAS,
@@ -20,6 +21,7 @@ import {
   requestReportData,
   setReportAbsence,
   reportCampaignWorkflowId,
+  reportFormScheduleId,
   reportWorkflowId,
   saveReportDraft,
   submitReport,
@@ -29,6 +31,7 @@ import {
 import {
   dataRequestPlan,
   DEFAULT_REPORT_POLICY,
+  isScheduledPeriod,
   DueRuleError,
   REPORT_PERIODS,
   isCalendarDay,
@@ -46,6 +49,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { mapWorkflowError } from '../temporal-errors';
+import { syncFormSchedule } from '../services/report-schedules';
 import { reportPeopleView } from '../schemas';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
@@ -66,8 +70,12 @@ export const reportFormBody = z
     unitKind: z.enum(['gmina', 'powiat']),
     period: z.enum(REPORT_PERIODS),
     dueRule: dueRuleSchema,
+    /** false: the form stays in the calendar but its schedule is paused. */
+    active: z.boolean().optional(),
   })
   .strict();
+
+const reportFormView = reportFormBody.extend({ code: z.string(), active: z.boolean(), scheduleId: z.string().nullable() });
 
 export const reportCampaignBody = z
   .object({
@@ -122,11 +130,22 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       summary: 'The reporting calendar: report forms with their periods and due rules',
       tag: 'reports',
       auth: 'signed-in',
-      responses: { 200: { description: 'Forms', schema: z.array(reportFormBody.extend({ code: z.string() })) } },
+      responses: { 200: { description: 'Forms', schema: z.array(reportFormView) } },
     },
     async ({ res }) => {
-      const rows = await conn().execute('select code, name, area, unit_kind, period, due_rule from report_forms order by code');
-      res.json(rows.map((r: Record<string, unknown>) => ({ code: r.code, name: r.name, area: r.area, unitKind: r.unit_kind, period: r.period, dueRule: r.due_rule })));
+      const rows = await conn().execute('select code, name, area, unit_kind, period, due_rule, active from report_forms order by code');
+      res.json(
+        rows.map((r: Record<string, unknown>) => ({
+          code: r.code,
+          name: r.name,
+          area: r.area,
+          unitKind: r.unit_kind,
+          period: r.period,
+          dueRule: r.due_rule,
+          active: r.active,
+          scheduleId: config.REPORT_FORM_SCHEDULES && isScheduledPeriod(String(r.period)) ? reportFormScheduleId(String(r.code)) : null,
+        })),
+      );
     },
   );
 
@@ -134,13 +153,13 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     {
       method: 'put',
       path: '/api/report-forms/:formCode',
-      summary: 'Create or change a report form of the reporting calendar (ministry)',
+      summary: 'Create or change a report form of the reporting calendar (ministry); a periodic form gets a Temporal Schedule opening each period, paused while the form is inactive',
       tag: 'reports',
       auth: 'signed-in',
       audit: 'report_form_saved',
       params: z.object({ formCode: code }),
       body: reportFormBody,
-      responses: { 200: { description: 'Saved', schema: reportFormBody.extend({ code: z.string() }) } },
+      responses: { 200: { description: 'Saved', schema: reportFormView } },
     },
     async ({ params, body, principal, res }) => {
       if (!canManageReporting(principal!)) forbid();
@@ -149,13 +168,18 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       } catch (err) {
         dueRuleError(err);
       }
+      const active = body.active ?? true;
       await conn().execute(
-        `insert into report_forms (code, name, area, unit_kind, period, due_rule, created_at, updated_at) values (?, ?, ?, ?, ?, ?, now(), now())
+        `insert into report_forms (code, name, area, unit_kind, period, due_rule, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, now(), now())
          on conflict (code) do update set name = excluded.name, area = excluded.area, unit_kind = excluded.unit_kind, period = excluded.period,
-           due_rule = excluded.due_rule, updated_at = now()`,
-        [params.formCode, body.name, body.area, body.unitKind, body.period, JSON.stringify(body.dueRule)],
+           due_rule = excluded.due_rule, active = excluded.active, updated_at = now()`,
+        [params.formCode, body.name, body.area, body.unitKind, body.period, JSON.stringify(body.dueRule), active],
       );
-      res.json({ code: params.formCode, ...body });
+      // Saved first, so a repeated PUT after a failure here brings the schedule in line again.
+      const scheduleId = config.REPORT_FORM_SCHEDULES
+        ? await syncFormSchedule(temporal, config.TEMPORAL_TASK_QUEUE, { code: params.formCode, period: body.period, active }, policy)
+        : null;
+      res.json({ code: params.formCode, ...body, active, scheduleId });
     },
   );
 
@@ -211,22 +235,9 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       if (units.length === 0) throw new HttpError(422, 'NO_UNITS', 'Wybrany zakres nie obejmuje żadnej jednostki', [{ path: 'body.units', message: 'Pusty zakres' }]);
 
       const campaignId = `${form.code}-${body.period}`;
-      const created = await orm.em.fork().transactional(async (em) => {
-        const inserted = await em.execute<{ id: string }[]>(
-          `insert into report_campaigns (id, form_code, period, due_date, plan, unit_count, created_by, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing returning id`,
-          [campaignId, form.code, body.period, due, JSON.stringify(plan), units.length, principal!.login],
-        );
-        if (inserted.length === 0) return false;
-        // The read model first, in one statement: the roll-up shows every unit at once as not started.
-        await em.execute(
-          `insert into reports (id, campaign_id, form_code, period, unit_code, voivodeship, status, overdue, due_date, versions, updated_at)
-           select 'report-' || ? || '-' || ? || '-' || code, ?, ?, ?, code, voivodeship, 'not_started', false, ?, 0, now()
-           from units where code in (?) on conflict (id) do nothing`,
-          [form.code, body.period, campaignId, form.code, body.period, due, units.map((u) => u.code)],
-        );
-        return true;
-      });
+      const created = await orm.em.fork().transactional((em) =>
+        insertCampaignRows(em, { campaignId, formCode: form.code, period: body.period, dueDate: due, plan, unitCodes: units.map((u) => u.code), createdBy: principal!.login }),
+      );
       if (!created) throw new HttpError(409, 'CAMPAIGN_EXISTS', `Kampania ${campaignId} jest już otwarta`);
 
       const input: ReportCampaignInput = {

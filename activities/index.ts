@@ -7,6 +7,7 @@ import { createAccountActivities, createAccountMaintenanceActivities } from './a
 import { createCaseActivities } from './cases';
 import { createCsizsActivities } from './csizs';
 import { createCsizsStartActivities } from './csizs-starts';
+import { createDataRequestActivities } from './data-requests';
 import { createDocumentActivities } from './documents';
 import { createIdentityMergeActivities } from './identity-merge';
 import { createMailActivities, createMailResendActivities } from './mail';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIdentityMergeActivities(mailDeps),
     ...createPermissionActivities(mailDeps),
     ...createReportActivities(deps),
+    ...createDataRequestActivities(deps),
     ...createCsizsActivities(deps),
     ...createCsizsStartActivities(deps),
   };

@@ -6,10 +6,13 @@ import { AccountSchema, CaseSchema, UnitSchema } from '../db/entities';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf } from '../lib/browser';
 import { renderMail } from '../lib/templates';
-import { ReportErrorTypes, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
+import { isPolishHoliday } from '../lib/holidays';
+import { insertCampaignRows } from '../lib/report-campaigns';
+import { ReportErrorTypes, type ReportCampaignInput, type ReportInput, type ReportReceipt, type ReportStatus } from '../workflows/messages';
+import { dueDate, reportPlan, type DueRule, type ReportPeriodKind, type ReportPolicy } from '../workflows/rules/reporting-calendar';
 import { canonicalJson, receiptNumberFor } from '../lib/receipts';
 import { bounded, startReport } from '../lib/report-starts';
-import { appendEvent, type CaseEventInput } from './cases';
+import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
 import type { ActivityDeps } from './index';
 import { deliver } from './mail';
 
@@ -53,6 +56,44 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
 
   return {
     /**
+     * A scheduled run opens its form for the period: the campaign and report rows, and the campaign's
+     * input. Null when the form is gone or inactive, or when the campaign was opened otherwise (by hand
+     * or by an earlier run); a retry of the same run (`openedBy`) finds its own campaign and goes on.
+     */
+    async prepareScheduledCampaign(input: { formCode: string; period: string; policy: ReportPolicy; openedBy: string }): Promise<ReportCampaignInput | null> {
+      return tx(async (em) => {
+        const [form] = await em.execute<{ code: string; name: string; area: string; unit_kind: string; period: ReportPeriodKind; due_rule: DueRule; active: boolean }[]>(
+          'select code, name, area, unit_kind, period, due_rule, active from report_forms where code = ?',
+          [input.formCode],
+        );
+        if (!form || !form.active) return null;
+        let due: string;
+        try {
+          due = dueDate(form.period, form.due_rule, input.period, isPolishHoliday);
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'DUE_RULE_INVALID');
+        }
+        const plan = reportPlan(due, input.policy, isPolishHoliday);
+        const units = await em.execute<{ code: string; name: string; name_extra: string; voivodeship: string }[]>(
+          'select code, name, name_extra, voivodeship from units where kind = ? order by code',
+          [form.unit_kind],
+        );
+        const campaignId = `${form.code}-${input.period}`;
+        const created = await insertCampaignRows(em, { campaignId, formCode: form.code, period: input.period, dueDate: due, plan, unitCodes: units.map((u) => u.code), createdBy: input.openedBy });
+        if (!created) {
+          const [existing] = await em.execute<{ created_by: string }[]>('select created_by from report_campaigns where id = ?', [campaignId]);
+          if (existing?.created_by !== input.openedBy) return null;
+        }
+        return {
+          campaignId,
+          base: { campaignId, formCode: form.code, formName: form.name, area: form.area, period: input.period, plan },
+          units: units.map((u) => ({ unitCode: u.code, unitName: `${u.name} (${u.name_extra})`, voivodeship: u.voivodeship })),
+          batchSize: 100,
+        };
+      });
+    },
+
+    /**
      * Starts one chunk of a campaign's report workflows with the client, at most `concurrency` at once.
      * A retry starts the chunk again: a report already running is kept (USE_EXISTING), nothing doubles.
      */
@@ -88,6 +129,26 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
 
     async setReportState(input: ReportStateInput): Promise<void> {
       await tx((em) => setState(em, input));
+    },
+
+    /**
+     * The unit's task (preparation or correction), opened if it is not yet and held by `assignee`: the
+     * tasks read model shows who holds it (claimed_by), the case history why it moved.
+     */
+    async assignReportTask(input: { task: OpenTaskInput; assignee: string; event: CaseEventInput }): Promise<void> {
+      const t = input.task;
+      await tx(async (em) => {
+        await em.execute(
+          `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, 'open', now()) on conflict (id) do nothing`,
+          [t.taskId, t.caseId, t.kind, t.title, t.role, t.voivodeship ?? null, t.unitCode ?? null, t.dueAt ? new Date(t.dueAt) : null],
+        );
+        await em.execute(
+          `update tasks set claimed_by = ?, claimed_at = now() where id = ? and status = 'open' and claimed_by is distinct from ?`,
+          [input.assignee, t.taskId, input.assignee],
+        );
+        await appendEvent(em, t.caseId, input.event);
+      });
     },
 
     /** seed 001: every save is kept, so nothing typed is lost; the key makes a retry write one row. */
@@ -193,11 +254,22 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
      * A notice to the unit (its staff of the form's area and its head), to the head alone, or to the
      * voivodeship administrators; the case history records it even when nobody could be mailed.
      */
-    async sendReportNotice(input: { key: string; reportId: string; kind: ReportNoticeKind; audience: 'unit' | 'unit_head' | 'voivodeship_admin'; vars: Record<string, unknown>; event: Omit<CaseEventInput, 'key'> }): Promise<number> {
+    async sendReportNotice(input: {
+      key: string;
+      reportId: string;
+      kind: ReportNoticeKind;
+      audience: 'unit' | 'unit_head' | 'voivodeship_admin';
+      /** For the unit: the login of whoever holds its task now, instead of all its staff of the area. */
+      to?: string | null;
+      vars: Record<string, unknown>;
+      event: Omit<CaseEventInput, 'key'>;
+    }): Promise<number> {
       const em = orm.em.fork();
       const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
       const area = String(c.data.area ?? '');
-      const rows = await em.getConnection().execute<{ id: string }[]>(
+      const rows = input.to && input.audience === 'unit'
+        ? await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [input.to])
+        : await em.getConnection().execute<{ id: string }[]>(
         input.audience === 'voivodeship_admin'
           ? `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
              where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`

@@ -134,6 +134,14 @@ export function canEditReport(p: Principal, r: { unitCode: string; area: string 
   );
 }
 
+/** seed 002: the unit's head designates the responsible person and the substitute of its reports. */
+export const canDesignateReportPeople = (p: Principal, r: { unitCode: string }): boolean =>
+  p.assignments.some((a) => a.role === 'unit_head' && a.unitCode === r.unitCode);
+
+/** The head, or the responsible person themselves, reports their absence (and their return). */
+export const canMarkReportAbsence = (p: Principal, r: { unitCode: string; responsible: string | null }): boolean =>
+  canDesignateReportPeople(p, r) || (r.responsible !== null && r.responsible === p.login);
+
 /** Roll-up scope: the ministry sees the country (null), a voivodeship administrator their voivodeship(s). */
 export function rollupVoivodeships(p: Principal): string[] | null {
   if (canManageReporting(p)) return null;

@@ -59,6 +59,7 @@ export async function buildCaseView(em: EntityManager, c: Case, temporalUiUrl: s
       comment: t.comment ?? null,
       completedBy: t.completedBy ?? null,
       completedAt: iso(t.completedAt),
+      claimedBy: t.claimedBy ?? null,
     })),
     documents: documents.map((d) => ({
       id: d.id,

@@ -74,6 +74,8 @@ const task = z.object({
   comment: z.string().nullable(),
   completedBy: z.string().nullable(),
   completedAt: z.string().nullable(),
+  /** Who holds the task: claimed, handed over, or assigned by the process (a report's responsible person). */
+  claimedBy: z.string().nullable(),
 });
 const document = z.object({
   id: z.string(),
@@ -114,3 +116,12 @@ export const caseView = z
 export const caseCreated = z.object({ id: z.string(), created: z.boolean(), status: z.string(), url: z.string() });
 export const unitView = z.object({ code: z.string(), kind: z.string(), name: z.string(), nameExtra: z.string(), voivodeship: z.string() });
 export const taskView = task.extend({ caseId: z.string(), unitCode: z.string().nullable() });
+
+export const reportPeopleView = z.object({
+  status: z.string(),
+  responsible: z.string().nullable(),
+  substitute: z.string().nullable(),
+  responsibleAbsent: z.boolean(),
+  unitTaskId: z.string().nullable(),
+  assignee: z.string().nullable(),
+});

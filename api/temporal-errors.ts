@@ -27,6 +27,13 @@ const statusFor: Record<string, number> = {
   [IdentityMergeErrorTypes.notConfirmer]: 403,
   [ReportErrorTypes.notEditable]: 409,
   [ReportErrorTypes.invalidContent]: 422,
+  [ReportErrorTypes.personNotInUnit]: 422,
+  [ReportErrorTypes.substituteIsResponsible]: 422,
+  [ReportErrorTypes.noResponsible]: 409,
+  [ReportErrorTypes.noSubstitute]: 409,
+  [ReportErrorTypes.dataRequestClosed]: 409,
+  [ReportErrorTypes.dataRequestDueInvalid]: 422,
+  [ReportErrorTypes.dataReplyEmpty]: 400,
 };
 
 /** Rejections by a workflow's update validator become 4xx errors with the workflow's code and message. */

@@ -395,6 +395,8 @@ export interface ReportForm {
   period: string;
   /** workflows/rules/reporting-calendar.ts DueRule. */
   dueRule: Record<string, unknown>;
+  /** An inactive form's schedule is paused: no campaign opens by itself. */
+  active: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -409,6 +411,7 @@ export const ReportFormSchema = new EntitySchema<ReportForm>({
     unitKind: { type: 'string', length: 16 },
     period: { type: 'string', length: 16 },
     dueRule: { type: 'json' },
+    active: { type: 'boolean', default: true },
     createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
   },
@@ -472,6 +475,46 @@ export const ReportSchema = new EntitySchema<Report>({
     dueDate: { type: 'string', columnType: 'date' },
     versions: { type: 'integer', default: 0 },
     updatedAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+/** A report's data request to another department or an external unit (its workflow id); no e-mail here. */
+export interface ReportDataRequest {
+  id: string;
+  reportId: string;
+  recipientName: string;
+  subject: string;
+  dueDate: string;
+  status: string;
+  overdue: boolean;
+  reminders: number;
+  requestedBy: string;
+  createdAt: Date;
+  answerText?: string | null;
+  documentId?: string | null;
+  answeredBy?: string | null;
+  closedAt?: Date | null;
+}
+
+export const ReportDataRequestSchema = new EntitySchema<ReportDataRequest>({
+  name: 'ReportDataRequest',
+  tableName: 'report_data_requests',
+  indexes: [{ properties: ['reportId'] }],
+  properties: {
+    id: { type: 'string', length: 250, primary: true },
+    reportId: { type: 'string', length: 200 },
+    recipientName: { type: 'string', length: 200 },
+    subject: { type: 'text' },
+    dueDate: { type: 'string', columnType: 'date' },
+    status: { type: 'string', length: 16 },
+    overdue: { type: 'boolean', default: false },
+    reminders: { type: 'integer', default: 0 },
+    requestedBy: { type: 'string', length: 120 },
+    createdAt: { type: 'Date', columnType: 'timestamptz', onCreate: () => new Date() },
+    answerText: { type: 'text', nullable: true },
+    documentId: { type: 'string', length: 250, nullable: true },
+    answeredBy: { type: 'string', length: 120, nullable: true },
+    closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },
 });
 
@@ -709,6 +752,7 @@ export const entities = [
   ReportSchema,
   ReportVersionSchema,
   ReportDraftSchema,
+  ReportDataRequestSchema,
   CsizsCampaignSchema,
   CsizsUnitSchema,
   CsizsCheckpointSchema,

@@ -41,6 +41,9 @@ const schema = z.object({
   // Process 3: reminders 7, 3 and 1 working days before a report is due; the voivodeship 3 working days after.
   REPORT_REMINDER_WORKING_DAYS: dayList.default([7, 3, 1]),
   REPORT_ESCALATION_WORKING_DAYS: intFrom(1, 30).default(3),
+  // One Temporal Schedule per periodic report form. Off only where the server has no schedules (the
+  // time-skipping test server); forms are then saved without one.
+  REPORT_FORM_SCHEDULES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MERGE_CONFIRMATION_DAYS: intFrom(1, 365).default(14),
   UPLOAD_MAX_BYTES: intFrom(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

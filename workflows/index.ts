@@ -8,3 +8,4 @@ export { reportCampaignWorkflow } from './report-campaign';
 export { csizsConnectionWorkflow } from './csizs-connection';
 export { csizsCampaignWorkflow } from './csizs-campaign';
 export { mailResendWorkflow } from './mail-resend';
+export { reportDataRequestWorkflow } from './report-data-request';

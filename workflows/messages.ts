@@ -247,7 +247,7 @@ export const IdentityMergeErrorTypes = {
 
 /** Precomputed by the API from the reporting calendar (workflows/rules/reporting-calendar.ts). */
 export type { ReportPlan } from './rules/reporting-calendar';
-import type { ReportPlan } from './rules/reporting-calendar';
+import type { ReportPlan, ReportPolicy, ScheduledPeriodKind } from './rules/reporting-calendar';
 
 export const REPORT_STATUSES = ['not_started', 'draft', 'awaiting_data', 'submitted', 'returned', 'accepted'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -255,6 +255,28 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export const REPORT_EDITABLE: ReportStatus[] = ['not_started', 'draft', 'awaiting_data', 'returned'];
 
 export const REPORT_VERIFICATION_TASK_KIND = 'report-verification';
+/** The unit's own tasks: draft and submit the report; correct and resubmit it after a return. */
+export const REPORT_PREPARATION_TASK_KIND = 'report-preparation';
+export const REPORT_CORRECTION_TASK_KIND = 'report-correction';
+
+/** An account of the unit; the API checks membership before the workflow hears of it. */
+export interface ReportPerson {
+  accountId: string;
+  login: string;
+}
+
+/** seed 002: the unit head designates, per report, a responsible person and a substitute. */
+export interface ReportPeopleDesignation {
+  responsible: ReportPerson;
+  substitute: ReportPerson | null;
+  designatedBy: string;
+}
+
+/** The responsible person is away (or back): the unit's open tasks move to the substitute (or back). */
+export interface ReportAbsence {
+  absent: boolean;
+  by: string;
+}
 
 export interface ReportInput {
   reportId: string;
@@ -308,6 +330,15 @@ export interface ReportView {
   lastReceipt: ReportReceipt | null;
   openTaskId: string | null;
   deadlineChanges: number;
+  responsible: string | null;
+  substitute: string | null;
+  responsibleAbsent: boolean;
+  /** The unit's open task (preparation or correction) and who holds it now. */
+  unitTaskId: string | null;
+  assignee: string | null;
+  /** Data requests sent to other departments or external units, and how many are still unanswered. */
+  dataRequests: number;
+  openDataRequests: string[];
 }
 
 export const getReportStatus = defineQuery<ReportView>('getStatus');
@@ -316,12 +347,76 @@ export const submitReport = defineUpdate<ReportReceipt, [ReportSubmission]>('sub
 /** Verification by the voivodeship administrator: accept, or reject = return for correction with comments. */
 export const decideReport = defineUpdate<ReportView, [RegistrationDecision]>('decideReport');
 export const changeReportDeadline = defineSignal<[ReportDeadlineChange]>('changeReportDeadline');
+export const designateReportPeople = defineUpdate<ReportView, [ReportPeopleDesignation]>('designateReportPeople');
+export const setReportAbsence = defineUpdate<ReportView, [ReportAbsence]>('setReportAbsence');
+
+// ---- Data requests of a report (a child workflow each) ----
+
+/**
+ * When the data are due: the API computes it from the reporting calendar (working days, 08:00 Warsaw).
+ * reminderAt is null when the reminder day has already passed.
+ */
+export interface DataRequestPlan {
+  dueDate: string;
+  reminderAt: string | null;
+  deadlineAt: string;
+}
+
+/** Asked by the unit: who (identified by e-mail, no account needed), what, and by when. */
+export interface DataRequestAsk {
+  /** The e-mail travels only in sealed payloads and the outbox; never in history text, search attributes or logs. */
+  recipient: { name: string; email: string };
+  subject: string;
+  plan: DataRequestPlan;
+  requestedBy: string;
+}
+
+export interface DataRequestInput extends DataRequestAsk {
+  requestId: string;
+  reportId: string;
+  formCode: string;
+  formName: string;
+  period: string;
+  unitName: string;
+}
+
+export type DataRequestStatus = 'open' | 'answered' | 'cancelled';
+
+/** A reply received (by mail, phone or in person) and recorded by the unit; the file is in blob storage already. */
+export interface DataReply {
+  text: string;
+  document: { documentId: string; sha256: string; mediaType: string; size: number; filename: string } | null;
+  recordedBy: string;
+}
+
+export interface DataRequestView {
+  requestId: string;
+  status: DataRequestStatus;
+  dueDate: string;
+  overdue: boolean;
+  remindersSent: number;
+}
+
+export const getDataRequestStatus = defineQuery<DataRequestView>('getStatus');
+export const replyToDataRequest = defineUpdate<DataRequestView, [DataReply]>('replyToDataRequest');
+export const cancelDataRequest = defineUpdate<DataRequestView, [{ reason: string; by: string }]>('cancelDataRequest');
+/** On the report: start a data request (its child workflow); answers with the request's id. */
+export const requestReportData = defineUpdate<{ requestId: string; status: ReportStatus }, [DataRequestAsk]>('requestReportData');
+
+export const dataRequestWorkflowId = (reportId: string, n: number) => `${reportId}-data-${n}`;
 
 export const reportWorkflowId = (formCode: string, period: string, unitCode: string) => `report-${formCode}-${period}-${unitCode}`;
 
 export const ReportErrorTypes = {
   notEditable: 'REPORT_NOT_EDITABLE',
   invalidContent: 'REPORT_CONTENT_INVALID',
+  personNotInUnit: 'REPORT_PERSON_NOT_IN_UNIT',
+  substituteIsResponsible: 'REPORT_SUBSTITUTE_SAME_AS_RESPONSIBLE',
+  noResponsible: 'REPORT_NO_RESPONSIBLE',
+  noSubstitute: 'REPORT_NO_SUBSTITUTE',
+  dataRequestClosed: 'DATA_REQUEST_CLOSED',
+  dataRequestDueInvalid: 'DATA_REQUEST_DUE_INVALID',
+  dataReplyEmpty: 'DATA_REPLY_EMPTY',
 } as const;
 
 export interface ReportCampaignInput {
@@ -333,10 +428,23 @@ export interface ReportCampaignInput {
   batchSize: number;
 }
 
+/**
+ * The action of a form's Temporal Schedule: the period is computed inside the workflow from the
+ * scheduled time (workflows/rules/reporting-calendar.ts lastEndedPeriod).
+ */
+export interface ScheduledReportCampaignInput {
+  scheduledForm: { formCode: string; period: ScheduledPeriodKind; policy: ReportPolicy };
+}
+
+export const reportFormScheduleId = (formCode: string) => `report-form-${formCode}`;
+
 export interface ReportCampaignView {
   total: number;
   started: number;
   alreadyRunning: number;
+  /** Set for a scheduled run: the period it opened, and whether that campaign was opened already. */
+  period?: string;
+  alreadyOpened?: boolean;
 }
 
 export const getReportCampaignProgress = defineQuery<ReportCampaignView>('getStatus');

@@ -4,17 +4,24 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  REPORT_CORRECTION_TASK_KIND,
   REPORT_EDITABLE,
+  REPORT_PREPARATION_TASK_KIND,
   REPORT_VERIFICATION_TASK_KIND,
   SA,
   changeReportDeadline,
   decideReport,
+  dataRequestWorkflowId,
+  designateReportPeople,
   getReportStatus,
+  requestReportData,
+  setReportAbsence,
   saveReportDraft,
   submitReport,
   type RegistrationDecision,
@@ -24,7 +31,19 @@ import {
   type ReportStatus,
   type ReportView,
 } from './messages';
-import { editRefusal, nextMilestone, verificationRefusal, type Milestone } from './rules/report';
+import { reportDataRequestWorkflow } from './report-data-request';
+import {
+  absenceRefusal,
+  dataRequestRefusal,
+  statusWithRequests,
+  designationRefusal,
+  editRefusal,
+  nextMilestone,
+  taskHolder,
+  verificationRefusal,
+  type Milestone,
+  type ReportPeople,
+} from './rules/report';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -63,6 +82,18 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     applied: false,
     deadlineChanges: [] as ReportDeadlineChange[],
     recordedChanges: 0,
+    people: { responsible: null, substitute: null, absent: false } as ReportPeople,
+    /** Designations and absences asked for, and how many of them the read model has caught up with. */
+    peopleChanges: [] as { type: string; actor: string; message: string }[],
+    peopleSynced: 0,
+    /** The unit's open task and who holds it. */
+    unitTask: null as { id: string; holder: string } | null,
+    unitTasks: 0,
+    unitTaskMoves: 0,
+    dataRequests: 0,
+    openRequests: [] as string[],
+    /** The status the report returns to when its last data request closes. */
+    statusBeforeData: 'draft' as ReportStatus,
   };
   const view = (): ReportView => ({
     status: state.status,
@@ -75,6 +106,13 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     lastReceipt: state.lastReceipt,
     openTaskId: state.openTaskId,
     deadlineChanges: state.deadlineChanges.length,
+    responsible: state.people.responsible?.login ?? null,
+    substitute: state.people.substitute?.login ?? null,
+    responsibleAbsent: state.people.absent,
+    unitTaskId: state.unitTask?.id ?? null,
+    assignee: state.unitTask?.holder ?? null,
+    dataRequests: state.dataRequests,
+    openDataRequests: [...state.openRequests],
   });
   const refuse = (r: { type: string; message: string } | null) => {
     if (r) throw ApplicationFailure.nonRetryable(r.message, r.type);
@@ -126,6 +164,62 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     { validator: (decision) => refuse(verificationRefusal({ status: state.status, openTaskId: state.openTaskId, decided: state.decision !== null }, decision)) },
   );
 
+  // seed 002: the head designates the responsible person and a substitute; an absence moves the tasks.
+  // Both return once the tasks read model and the history have caught up.
+  const peopleChanged = async (change: { type: string; actor: string; message: string }) => {
+    state.peopleChanges.push(change);
+    const n = state.peopleChanges.length;
+    await condition(() => state.peopleSynced >= n);
+    return view();
+  };
+  setHandler(
+    designateReportPeople,
+    async (d) => {
+      state.people = { responsible: d.responsible, substitute: d.substitute, absent: false };
+      return peopleChanged({
+        type: 'people_designated',
+        actor: d.designatedBy,
+        message: `Wyznaczono osobę odpowiedzialną za sprawozdanie: ${d.responsible.login}; zastępca: ${d.substitute?.login ?? 'brak'}`,
+      });
+    },
+    { validator: (d) => refuse(designationRefusal(state.status, d)) },
+  );
+  setHandler(
+    setReportAbsence,
+    async (a) => {
+      state.people = { ...state.people, absent: a.absent };
+      const who = state.people.responsible!.login;
+      return peopleChanged({
+        type: a.absent ? 'absence_marked' : 'absence_ended',
+        actor: a.by,
+        message: a.absent
+          ? `Osoba odpowiedzialna ${who} jest nieobecna: zadania przejmuje zastępca ${state.people.substitute!.login}`
+          : `Osoba odpowiedzialna ${who} jest znów obecna: zadania wracają do niej`,
+      });
+    },
+    { validator: (a) => refuse(absenceRefusal(state.people, a)) },
+  );
+
+  // Data requests: a child workflow each; while any is open the report awaits data.
+  setHandler(
+    requestReportData,
+    async (ask) => {
+      const requestId = dataRequestWorkflowId(reportId, ++state.dataRequests);
+      const child = await startChild(reportDataRequestWorkflow, {
+        workflowId: requestId,
+        args: [{ ...ask, requestId, reportId, formCode: input.formCode, formName: input.formName, period: input.period, unitName: input.unitName }],
+      });
+      state.openRequests.push(requestId);
+      const closed = () => {
+        state.openRequests = state.openRequests.filter((r) => r !== requestId);
+      };
+      child.result().then(closed, closed);
+      await condition(() => !dataStatusOutOfStep());
+      return { requestId, status: state.status };
+    },
+    { validator: (ask) => refuse(dataRequestRefusal(state, ask.plan.deadlineAt, Date.now())) },
+  );
+
   setHandler(changeReportDeadline, (change) => {
     if (state.deadlineChanges.some((c) => c.changeId === change.changeId)) return;
     state.deadlineChanges.push(change);
@@ -153,6 +247,21 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   const submittedUnverified = () => state.status === 'submitted' && state.openTaskId === null;
 
   while (state.status !== 'accepted') {
+    if (state.peopleSynced < state.peopleChanges.length) {
+      const change = state.peopleChanges[state.peopleSynced];
+      await acts.setReportState({ reportId, event: { key: key(`people-${state.peopleSynced + 1}`), ...change } });
+      await syncUnitTask(change.message);
+      state.peopleSynced++;
+      continue;
+    }
+    if (dataStatusOutOfStep()) {
+      await syncDataStatus();
+      continue;
+    }
+    if (unitTaskOutOfStep()) {
+      await syncUnitTask(null);
+      continue;
+    }
     if (state.recordedChanges < state.deadlineChanges.length) {
       await recordDeadlineChange(state.deadlineChanges[state.recordedChanges]);
       state.recordedChanges++;
@@ -168,7 +277,12 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     }
     const pendingChanges = state.deadlineChanges.length;
     const wake = () =>
-      state.deadlineChanges.length !== pendingChanges || submittedUnverified() || (state.decision !== null && !state.applied);
+      state.deadlineChanges.length !== pendingChanges ||
+      submittedUnverified() ||
+      (state.decision !== null && !state.applied) ||
+      state.peopleSynced < state.peopleChanges.length ||
+      dataStatusOutOfStep() ||
+      unitTaskOutOfStep();
     const next = editable() ? nextMilestone(state.plan, cursor) : null;
     if (!next) {
       await condition(() => wake() || (editable() && nextMilestone(state.plan, cursor) !== null));
@@ -182,6 +296,75 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   await condition(allHandlersFinished);
   return view();
 
+  function dataStatusOutOfStep(): boolean {
+    return statusWithRequests(state.status, state.statusBeforeData, state.openRequests.length).status !== state.status;
+  }
+
+  /** Into awaiting_data when a request opens, back (to draft, or returned) when the last one closes. */
+  async function syncDataStatus(): Promise<void> {
+    const next = statusWithRequests(state.status, state.statusBeforeData, state.openRequests.length);
+    upsertSearchAttributes([{ key: SA.status, value: next.status }]);
+    await acts.setReportState({
+      reportId,
+      status: next.status,
+      waitingFor:
+        next.status === 'awaiting_data'
+          ? 'Czeka na dane od innych komórek lub jednostek'
+          : next.status === 'returned'
+            ? 'Czeka na korektę i ponowne przekazanie sprawozdania przez jednostkę'
+            : 'Czeka na sporządzenie i przekazanie sprawozdania przez jednostkę',
+    });
+    // Changed once the read model has it, so the update that opened a request answers with both in step.
+    // A submission meanwhile keeps its status.
+    if (REPORT_EDITABLE.includes(state.status)) state.status = next.status;
+    state.statusBeforeData = next.before;
+  }
+
+  /** The unit's task should be opened, handed to someone else, or closed by a submission. */
+  function unitTaskOutOfStep(): boolean {
+    const holder = editable() ? taskHolder(state.people) : null;
+    return (state.unitTask?.holder ?? null) !== holder;
+  }
+
+  /** Brings the unit's task in line with the status and the people: open, move or complete it. */
+  async function syncUnitTask(reason: string | null): Promise<void> {
+    const holder = editable() ? taskHolder(state.people) : null;
+    const task = state.unitTask;
+    if (task && holder === null) {
+      // Submitted: the task is done (the history already records the submission).
+      await acts.completeTask({ taskId: task.id, outcome: 'submitted', completedBy: state.lastReceipt?.submittedBy ?? 'system' });
+      state.unitTask = null;
+      return;
+    }
+    if (!holder || task?.holder === holder) return;
+    const correction = state.status === 'returned';
+    const id = task?.id ?? key(`${correction ? 'correction' : 'preparation'}-${++state.unitTasks}`);
+    const what = correction
+      ? `Popraw i przekaż ponownie sprawozdanie ${input.formCode} za ${input.period}`
+      : `Sporządź i przekaż sprawozdanie ${input.formCode} za ${input.period}`;
+    await acts.assignReportTask({
+      task: {
+        taskId: id,
+        caseId: reportId,
+        kind: correction ? REPORT_CORRECTION_TASK_KIND : REPORT_PREPARATION_TASK_KIND,
+        title: `${what}: ${input.unitName} (${input.unitCode})`.slice(0, 300),
+        role: 'staff',
+        voivodeship: input.voivodeship,
+        unitCode: input.unitCode,
+        dueAt: state.plan.deadlineAt,
+      },
+      assignee: holder,
+      event: {
+        key: key(`unit-task-${++state.unitTaskMoves}`),
+        type: task ? 'task_reassigned' : 'task_opened',
+        actor: 'system',
+        message: task ? `Zadanie „${what}” przejmuje ${holder} (wcześniej ${task.holder})` : `Zadanie „${what}” przydzielono: ${holder}`,
+        data: { taskId: id, assignee: holder, ...(task ? { previous: task.holder } : {}), ...(reason ? { reason } : {}) },
+      },
+    });
+    state.unitTask = { id, holder };
+  }
+
   async function fire(m: Milestone): Promise<void> {
     const dueDate = state.plan.dueDate;
     const vars = { formCode: input.formCode, formName: input.formName, period: input.period, dueDate };
@@ -193,6 +376,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
           reportId,
           kind: 'reminder',
           audience: 'unit',
+          to: state.unitTask?.holder ?? null,
           vars: { ...vars, workingDaysBefore: m.workingDaysBefore },
           event: { type: 'reminder_sent', actor: 'system', message: `Przypomnienie: termin złożenia sprawozdania mija ${dueDate} (za ${m.workingDaysBefore} dni robocze)` },
         });
@@ -302,6 +486,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
         reportId,
         kind: 'returned',
         audience: 'unit',
+        to: taskHolder(state.people),
         vars: { formCode: input.formCode, formName: input.formName, period: input.period, dueDate: state.plan.dueDate, comment: decision.reason },
         event: { type: 'mail_sent', actor: 'system', message: 'Powiadomiono jednostkę o zwrocie sprawozdania do korekty' },
       });

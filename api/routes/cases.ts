@@ -127,14 +127,15 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       const em = orm.em.fork();
       const voivs = visibleVoivodeships(principal!);
       const roles = [...new Set(principal!.assignments.map((a) => a.role))];
+      // Offered to my role and scope, or assigned to me by name (a report's responsible person or substitute).
       const tasks = await em.find(
         TaskSchema,
-        { status: 'open', role: { $in: roles }, ...(voivs ? { voivodeship: { $in: voivs } } : {}) },
+        { status: 'open', $or: [{ role: { $in: roles }, ...(voivs ? { voivodeship: { $in: voivs } } : {}) }, { claimedBy: principal!.login }] },
         { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: 500 },
       );
       res.json(
         tasks
-          .filter((t) => canActOnTask(principal!, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }))
+          .filter((t) => t.claimedBy === principal!.login || canActOnTask(principal!, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }))
           .map((t) => ({
             id: t.id,
             caseId: t.caseId,
@@ -149,6 +150,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
             comment: null,
             completedBy: null,
             completedAt: null,
+            claimedBy: t.claimedBy ?? null,
           })),
       );
     },

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import multer from 'multer';
+import { putBlob, sha256 } from '../../lib/blobs';
+import { sniffScanType } from '../../lib/file-type';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { isPolishHoliday } from '../../lib/holidays';
+import { insertCampaignRows } from '../../lib/report-campaigns';
 import { bounded, startReport } from '../../lib/report-starts';
 import {
   REPORTING_AREAS,
@@ -10,7 +14,14 @@ import {
   ReportErrorTypes,
   SA,
   changeReportDeadline,
+  cancelDataRequest,
+  designateReportPeople,
+  getReportStatus,
+  replyToDataRequest,
+  requestReportData,
+  setReportAbsence,
   reportCampaignWorkflowId,
+  reportFormScheduleId,
   reportWorkflowId,
   saveReportDraft,
   submitReport,
@@ -18,7 +29,9 @@ import {
   type ReportDeadlineChange,
 } from '../../workflows/messages';
 import {
+  dataRequestPlan,
   DEFAULT_REPORT_POLICY,
+  isScheduledPeriod,
   DueRuleError,
   REPORT_PERIODS,
   isCalendarDay,
@@ -31,12 +44,14 @@ import {
   type ReportPlan,
   type ReportPolicy,
 } from '../../workflows/rules/reporting-calendar';
-import { canEditReport, canManageReporting, forbid, rollupVoivodeships } from '../access';
+import { canDesignateReportPeople, canEditReport, canManageReporting, canMarkReportAbsence, forbid, rollupVoivodeships, type Principal } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { ROLLUP_STATES, reportRollup } from '../services/monitoring';
 import { mapWorkflowError } from '../temporal-errors';
+import { syncFormSchedule } from '../services/report-schedules';
+import { reportPeopleView } from '../schemas';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
 // deadline changes and the roll-up. Dates are calendar days in Europe/Warsaw.
@@ -56,8 +71,12 @@ export const reportFormBody = z
     unitKind: z.enum(['gmina', 'powiat']),
     period: z.enum(REPORT_PERIODS),
     dueRule: dueRuleSchema,
+    /** false: the form stays in the calendar but its schedule is paused. */
+    active: z.boolean().optional(),
   })
   .strict();
+
+const reportFormView = reportFormBody.extend({ code: z.string(), active: z.boolean(), scheduleId: z.string().nullable() });
 
 export const reportCampaignBody = z
   .object({
@@ -111,11 +130,22 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       summary: 'The reporting calendar: report forms with their periods and due rules',
       tag: 'reports',
       auth: 'signed-in',
-      responses: { 200: { description: 'Forms', schema: z.array(reportFormBody.extend({ code: z.string() })) } },
+      responses: { 200: { description: 'Forms', schema: z.array(reportFormView) } },
     },
     async ({ res }) => {
-      const rows = await conn().execute('select code, name, area, unit_kind, period, due_rule from report_forms order by code');
-      res.json(rows.map((r: Record<string, unknown>) => ({ code: r.code, name: r.name, area: r.area, unitKind: r.unit_kind, period: r.period, dueRule: r.due_rule })));
+      const rows = await conn().execute('select code, name, area, unit_kind, period, due_rule, active from report_forms order by code');
+      res.json(
+        rows.map((r: Record<string, unknown>) => ({
+          code: r.code,
+          name: r.name,
+          area: r.area,
+          unitKind: r.unit_kind,
+          period: r.period,
+          dueRule: r.due_rule,
+          active: r.active,
+          scheduleId: config.REPORT_FORM_SCHEDULES && isScheduledPeriod(String(r.period)) ? reportFormScheduleId(String(r.code)) : null,
+        })),
+      );
     },
   );
 
@@ -123,13 +153,13 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     {
       method: 'put',
       path: '/api/report-forms/:formCode',
-      summary: 'Create or change a report form of the reporting calendar (ministry)',
+      summary: 'Create or change a report form of the reporting calendar (ministry); a periodic form gets a Temporal Schedule opening each period, paused while the form is inactive',
       tag: 'reports',
       auth: 'signed-in',
       audit: 'report_form_saved',
       params: z.object({ formCode: code }),
       body: reportFormBody,
-      responses: { 200: { description: 'Saved', schema: reportFormBody.extend({ code: z.string() }) } },
+      responses: { 200: { description: 'Saved', schema: reportFormView } },
     },
     async ({ params, body, principal, res }) => {
       if (!canManageReporting(principal!)) forbid();
@@ -138,13 +168,18 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       } catch (err) {
         dueRuleError(err);
       }
+      const active = body.active ?? true;
       await conn().execute(
-        `insert into report_forms (code, name, area, unit_kind, period, due_rule, created_at, updated_at) values (?, ?, ?, ?, ?, ?, now(), now())
+        `insert into report_forms (code, name, area, unit_kind, period, due_rule, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, now(), now())
          on conflict (code) do update set name = excluded.name, area = excluded.area, unit_kind = excluded.unit_kind, period = excluded.period,
-           due_rule = excluded.due_rule, updated_at = now()`,
-        [params.formCode, body.name, body.area, body.unitKind, body.period, JSON.stringify(body.dueRule)],
+           due_rule = excluded.due_rule, active = excluded.active, updated_at = now()`,
+        [params.formCode, body.name, body.area, body.unitKind, body.period, JSON.stringify(body.dueRule), active],
       );
-      res.json({ code: params.formCode, ...body });
+      // Saved first, so a repeated PUT after a failure here brings the schedule in line again.
+      const scheduleId = config.REPORT_FORM_SCHEDULES
+        ? await syncFormSchedule(temporal, config.TEMPORAL_TASK_QUEUE, { code: params.formCode, period: body.period, active }, policy)
+        : null;
+      res.json({ code: params.formCode, ...body, active, scheduleId });
     },
   );
 
@@ -200,22 +235,9 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       if (units.length === 0) throw new HttpError(422, 'NO_UNITS', 'Wybrany zakres nie obejmuje żadnej jednostki', [{ path: 'body.units', message: 'Pusty zakres' }]);
 
       const campaignId = `${form.code}-${body.period}`;
-      const created = await orm.em.fork().transactional(async (em) => {
-        const inserted = await em.execute<{ id: string }[]>(
-          `insert into report_campaigns (id, form_code, period, due_date, plan, unit_count, created_by, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing returning id`,
-          [campaignId, form.code, body.period, due, JSON.stringify(plan), units.length, principal!.login],
-        );
-        if (inserted.length === 0) return false;
-        // The read model first, in one statement: the roll-up shows every unit at once as not started.
-        await em.execute(
-          `insert into reports (id, campaign_id, form_code, period, unit_code, voivodeship, status, overdue, due_date, versions, updated_at)
-           select 'report-' || ? || '-' || ? || '-' || code, ?, ?, ?, code, voivodeship, 'not_started', false, ?, 0, now()
-           from units where code in (?) on conflict (id) do nothing`,
-          [form.code, body.period, campaignId, form.code, body.period, due, units.map((u) => u.code)],
-        );
-        return true;
-      });
+      const created = await orm.em.fork().transactional((em) =>
+        insertCampaignRows(em, { campaignId, formCode: form.code, period: body.period, dueDate: due, plan, unitCodes: units.map((u) => u.code), createdBy: principal!.login }),
+      );
       if (!created) throw new HttpError(409, 'CAMPAIGN_EXISTS', `Kampania ${campaignId} jest już otwarta`);
 
       const input: ReportCampaignInput = {
@@ -352,6 +374,184 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .executeUpdate(submitReport, { args: [{ content: body.content, submittedBy: principal!.login }] })
         .catch(mapWorkflowError);
       res.status(201).json(receipt);
+    },
+  );
+
+  /** An active account that may draft and submit this report (the unit's head, or its staff of the area). */
+  const unitMember = async (login: string, r: { unit_code: string; area: string }, path: string) => {
+    const c = conn();
+    const [account] = await c.execute<{ id: string; login: string }[]>("select id, login from accounts where login = ? and status = 'active'", [login]);
+    const assignments = account
+      ? await c.execute<Principal['assignments']>('select role, voivodeship, unit_code as "unitCode", area from role_assignments where account_id = ?', [account.id])
+      : [];
+    if (!account || !canEditReport({ accountId: account.id, login, assignments, mustChangePassword: false, via: 'token' }, { unitCode: r.unit_code, area: r.area })) {
+      throw new HttpError(422, ReportErrorTypes.personNotInUnit, `${login} nie jest aktywnym pracownikiem jednostki ${r.unit_code} uprawnionym do tego sprawozdania`, [
+        { path, message: 'Osoba spoza jednostki lub bez uprawnień w obszarze sprawozdania' },
+      ]);
+    }
+    return { accountId: account.id, login: account.login };
+  };
+  const peopleOf = (v: { status: string; responsible: string | null; substitute: string | null; responsibleAbsent: boolean; unitTaskId: string | null; assignee: string | null }) => ({
+    status: v.status,
+    responsible: v.responsible,
+    substitute: v.substitute,
+    responsibleAbsent: v.responsibleAbsent,
+    unitTaskId: v.unitTaskId,
+    assignee: v.assignee,
+  });
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/reports/:reportId/people',
+      summary: "Designate the report's responsible person and substitute (the unit's head); the unit's tasks go to the responsible person",
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_people_designated',
+      params: reportParams,
+      body: z.object({ responsible: z.string().trim().min(1).max(100), substitute: z.string().trim().min(1).max(100).nullable().optional() }).strict(),
+      responses: { 200: { description: 'Designated', schema: reportPeopleView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      if (!canDesignateReportPeople(principal!, { unitCode: r.unit_code })) forbid();
+      refuseAccepted(r);
+      const responsible = await unitMember(body.responsible, r, 'body.responsible');
+      const substitute = body.substitute ? await unitMember(body.substitute, r, 'body.substitute') : null;
+      const view = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(designateReportPeople, { args: [{ responsible, substitute, designatedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(peopleOf(view));
+    },
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/reports/:reportId/absence',
+      summary: 'Mark the responsible person absent (the unit’s tasks move to the substitute) or present again (the head or the person)',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_absence_marked',
+      params: reportParams,
+      body: z.object({ absent: z.boolean() }).strict(),
+      responses: { 200: { description: 'Recorded', schema: reportPeopleView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await reportFor(params.reportId);
+      const handle = temporal.workflow.getHandle(r.id);
+      const live = r.status === 'accepted' ? null : await handle.query(getReportStatus).catch(() => null);
+      if (!canMarkReportAbsence(principal!, { unitCode: r.unit_code, responsible: live?.responsible ?? null })) forbid();
+      refuseAccepted(r);
+      const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login }] }).catch(mapWorkflowError);
+      res.json(peopleOf(view));
+    },
+  );
+
+  // ---- Data requests: asked and recorded by the unit's people who draft the report ----
+  // The reply reaches the unit by mail or phone; whoever may edit the report records it here (no signed
+  // link for outsiders: the recipient needs no account and is never sent a way into the system).
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const requestParams = reportParams.extend({ requestId: z.string().min(1).max(250) });
+  const requestView = z.object({ requestId: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean(), remindersSent: z.number() });
+
+  const editableReport = async (reportId: string, principal: Principal) => {
+    const r = await reportFor(reportId);
+    if (!canEditReport(principal, { unitCode: r.unit_code, area: r.area })) forbid();
+    return r;
+  };
+  const requestOf = async (reportId: string, requestId: string) => {
+    const [row] = await conn().execute<{ id: string; status: string }[]>('select id, status from report_data_requests where id = ? and report_id = ?', [requestId, reportId]);
+    if (!row) throw notFound(`prośba o dane ${requestId}`);
+    if (row.status !== 'open') {
+      throw new HttpError(409, ReportErrorTypes.dataRequestClosed, row.status === 'cancelled' ? 'Prośba o dane została anulowana: nie przyjmuje już odpowiedzi' : 'Prośba o dane jest już zamknięta: odpowiedź została zapisana wcześniej');
+    }
+    return row;
+  };
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests',
+      summary: 'Ask another department or an external unit (by e-mail, no account needed) for data to the report, with a due date',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_requested',
+      params: reportParams,
+      body: z
+        .object({
+          recipient: z.object({ name: z.string().trim().min(2).max(200), email: z.email('Niepoprawny adres e-mail').max(200) }).strict(),
+          subject: z.string().trim().min(3).max(2000),
+          dueDate: day,
+        })
+        .strict(),
+      responses: { 201: { description: 'Request sent', schema: z.object({ requestId: z.string(), reportStatus: z.string(), dueDate: z.string() }) } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      refuseAccepted(r);
+      const plan = dataRequestPlan(body.dueDate, Date.now(), isPolishHoliday, { reminderWorkingDaysBefore: 1, notifyHour: policy.notifyHour });
+      const out = await temporal.workflow
+        .getHandle(r.id)
+        .executeUpdate(requestReportData, { args: [{ recipient: body.recipient, subject: body.subject, plan, requestedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.status(201).json({ requestId: out.requestId, reportStatus: out.status, dueDate: plan.dueDate });
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests/:requestId/reply',
+      summary: 'Record the reply to a data request (text, and optionally a file): attached to the report’s history and documents',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_reply_recorded',
+      params: requestParams,
+      body: z.object({ text: z.string().trim().min(1).max(10_000) }).strict(),
+      multipart: { file: 'file', fileDescription: 'Optional: the file received with the reply' },
+      responses: { 200: { description: 'Recorded; the request is closed', schema: requestView } },
+    },
+    async ({ params, body, principal, req, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      await requestOf(r.id, params.requestId);
+      let document = null;
+      if (req.file) {
+        const hash = sha256(req.file.buffer);
+        await putBlob(orm.em.fork(), req.file.buffer);
+        const safe = (req.file.originalname || 'odpowiedz').normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(-100);
+        document = { documentId: `${params.requestId}:reply:${hash.slice(0, 16)}`, sha256: hash, mediaType: sniffScanType(req.file.buffer) ?? 'application/octet-stream', size: req.file.size, filename: safe };
+      }
+      const view = await temporal.workflow
+        .getHandle(params.requestId)
+        .executeUpdate(replyToDataRequest, { args: [{ text: body.text, document, recordedBy: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(view);
+    },
+    [upload.single('file')],
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/reports/:reportId/data-requests/:requestId/cancel',
+      summary: 'Cancel a data request that is no longer needed, with a reason',
+      tag: 'reports',
+      auth: 'signed-in',
+      audit: 'report_data_request_cancelled',
+      params: requestParams,
+      body: z.object({ reason: z.string().trim().min(3).max(500) }).strict(),
+      responses: { 200: { description: 'Cancelled', schema: requestView } },
+    },
+    async ({ params, body, principal, res }) => {
+      const r = await editableReport(params.reportId, principal!);
+      await requestOf(r.id, params.requestId);
+      const view = await temporal.workflow
+        .getHandle(params.requestId)
+        .executeUpdate(cancelDataRequest, { args: [{ reason: body.reason, by: principal!.login }] })
+        .catch(mapWorkflowError);
+      res.json(view);
     },
   );
 }

@@ -4,6 +4,8 @@ import { Migration20261128060000 } from './Migration20261128060000_task_claims';
 import { Migration20261128070100 } from './Migration20261128070100_csizs';
 import { Migration20261128070000 } from './Migration20261128070000_reporting';
 import { Migration20261128080000 } from './Migration20261128080000_csizs_documents_secrets';
+import { Migration20261128081500 } from './Migration20261128081500_report_data_requests';
+import { Migration20261128083000 } from './Migration20261128083000_report_form_active';
 
 // Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
 export const migrationsList = [
@@ -13,4 +15,6 @@ export const migrationsList = [
   { name: 'Migration20261128070000_reporting', class: Migration20261128070000 },
   { name: 'Migration20261128070100_csizs', class: Migration20261128070100 },
   { name: 'Migration20261128080000_csizs_documents_secrets', class: Migration20261128080000 },
+  { name: 'Migration20261128081500_report_data_requests', class: Migration20261128081500 },
+  { name: 'Migration20261128083000_report_form_active', class: Migration20261128083000 },
 ];

@@ -1,5 +1,7 @@
 import request from 'supertest';
-import { getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
+import { isPolishHoliday } from '../../lib/holidays';
+import { getRegistrationStatus, getReportStatus, reportWorkflowId, requestReportData } from '../../workflows/messages';
+import { addCalendarDays, dataRequestPlan, warsawDay } from '../../workflows/rules/reporting-calendar';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -55,6 +57,14 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/report-campaigns/:campaignId/deadline': ministryOnly,
   'PUT /api/reports/:reportId/draft': reportEditors,
   'POST /api/reports/:reportId/submission': reportEditors,
+  // seed 002: the head designates the responsible person and substitute; the head or the responsible
+  // person (m-staff here, designated in beforeAll) reports an absence.
+  'PUT /api/reports/:reportId/people': { ...reportEditors, staff: ['deny', 'deny'] },
+  'PUT /api/reports/:reportId/absence': reportEditors,
+  // Data requests are asked, answered (as received by mail or phone) and cancelled by the report's editors.
+  'POST /api/reports/:reportId/data-requests': reportEditors,
+  'POST /api/reports/:reportId/data-requests/:requestId/reply': reportEditors,
+  'POST /api/reports/:reportId/data-requests/:requestId/cancel': reportEditors,
   // seed 004: the ministry runs the CSIZS campaign, its calls and escalations; a unit's head or local
   // administrator reports its own steps (the voivodeship's steps are refused to them: see access.ts).
   'POST /api/csizs-campaigns': ministryOnly,
@@ -105,6 +115,7 @@ async function registrationWithTask(terytCode: string, email: string, areas: str
 }
 
 const REPORT_FORM = { name: 'Formularz macierzy', area: 'PS', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } };
+const DATA_DUE = addCalendarDays(warsawDay(Date.now()), 14);
 const REPORT_CAMPAIGN = { formCode: 'MACIERZ', period: '2026-Q3', units: ['2661011', '1261011'] };
 
 const CSIZS_CAMPAIGN = { id: 'macierz-csizs', unitCodes: ['2661011', '1261011'] };
@@ -135,6 +146,21 @@ beforeAll(async () => {
   for (const id of [scope.own.reportId, scope.foreign.reportId]) {
     await eventually(async () => (await sys.client.workflow.getHandle(id).query(getReportStatus)).status === 'not_started', 30_000, 'report started');
   }
+  await request(sys.app).put(`/api/reports/${encodeURIComponent(scope.own.reportId)}/people`).set('Authorization', `Bearer ${tokens.unit_head}`).send({ responsible: 'm-staff' }).expect(200);
+  // One open data request on each report, so its reply and cancel routes reach the access check.
+  const asked = await request(sys.app)
+    .post(`/api/reports/${encodeURIComponent(scope.own.reportId)}/data-requests`)
+    .set('Authorization', `Bearer ${tokens.unit_head}`)
+    .send({ recipient: { name: 'Dział księgowości', email: 'ksiegowosc@macierz.example' }, subject: 'Wydatki', dueDate: DATA_DUE })
+    .expect(201);
+  scope.own.requestId = asked.body.requestId;
+  const { requestId: foreignRequest } = await sys.client.workflow.getHandle(scope.foreign.reportId).executeUpdate(requestReportData, {
+    args: [{ recipient: { name: 'Dział obcy', email: 'obcy@macierz.example' }, subject: 'Wydatki', plan: dataRequestPlan(DATA_DUE, Date.now(), isPolishHoliday), requestedBy: 'test' }],
+  });
+  scope.foreign.requestId = foreignRequest;
+  for (const id of [scope.own.requestId, scope.foreign.requestId]) {
+    await eventually(async () => (await conn.execute('select 1 from report_data_requests where id = ?', [id])).length === 1, 30_000, 'data request recorded');
+  }
 
   for (const role of ROLES) {
     if (!tokens[role]) continue;
@@ -158,6 +184,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(':formCode', 'MACIERZ')
     .replace(':campaignId', 'MACIERZ-2026-Q3')
     .replace(':reportId', encodeURIComponent(s.reportId))
+    .replace(':requestId', encodeURIComponent(s.requestId))
     .replace('/:id/', '/macierz-csizs/')
     .replace(/\/:id$/, '/macierz-csizs')
     .replace(':unitCode', where === 'own' ? '2661011' : '1261011')
@@ -195,6 +222,11 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/report-campaigns/:campaignId/deadline': { dueDate: '2026-12-30', reason: 'Test macierzy dostępu' },
     'PUT /api/reports/:reportId/draft': { content: { macierz: 1 } },
     'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
+    'PUT /api/reports/:reportId/people': { responsible: 'm-staff' },
+    'PUT /api/reports/:reportId/absence': { absent: false },
+    'POST /api/reports/:reportId/data-requests': { recipient: { name: 'Dział kadr', email: 'kadry@macierz.example' }, subject: 'Liczba etatów', dueDate: DATA_DUE },
+    'POST /api/reports/:reportId/data-requests/:requestId/reply': { text: 'Dane macierzy' },
+    'POST /api/reports/:reportId/data-requests/:requestId/cancel': { reason: 'Test macierzy dostępu' },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan') return req.attach('file', SCAN_PDF, 'skan.pdf');

@@ -71,6 +71,8 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     PAYLOAD_KEY: TEST_PAYLOAD_KEY,
     SMTP_PORT: String(smtp.port),
     LOG_LEVEL: 'warn',
+    // The time-skipping test server implements no schedules.
+    ...(opts.timeSkipping ? { REPORT_FORM_SCHEDULES: 'false' } : {}),
     ...opts.env,
   });
   const browser = createBrowserProvider(config.CHROMIUM_PATH);

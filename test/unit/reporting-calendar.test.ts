@@ -1,6 +1,9 @@
 import { isPolishHoliday } from '../../lib/holidays';
 import {
   addWorkingDays,
+  isScheduledPeriod,
+  lastEndedPeriod,
+  openingMonths,
   DEFAULT_REPORT_POLICY,
   dueDate,
   DueRuleError,
@@ -122,5 +125,27 @@ describe('report plan', () => {
   test('configurable reminders: duplicates and non-positive values dropped, latest last', () => {
     const plan = reportPlan('2026-01-07', { ...DEFAULT_REPORT_POLICY, reminderWorkingDaysBefore: [1, 5, 5, 0] }, isPolishHoliday);
     expect(plan.reminders.map((r) => r.day)).toEqual(['2025-12-29', '2026-01-05']);
+  });
+});
+
+describe('scheduled opening of periodic forms', () => {
+  test('the period opened is the last one ended before the day in Warsaw', () => {
+    // 1 October 06:00 Warsaw (04:00 UTC) opens Q3; 30 September 23:30 UTC is already 1 October in Warsaw.
+    expect(lastEndedPeriod('quarterly', Date.parse('2026-10-01T04:00:00Z'))).toBe('2026-Q3');
+    expect(lastEndedPeriod('quarterly', Date.parse('2026-09-30T23:30:00Z'))).toBe('2026-Q3');
+    expect(lastEndedPeriod('quarterly', Date.parse('2026-09-30T12:00:00Z'))).toBe('2026-Q2');
+    expect(lastEndedPeriod('quarterly', Date.parse('2027-01-01T05:00:00Z'))).toBe('2026-Q4');
+    expect(lastEndedPeriod('monthly', Date.parse('2027-01-01T05:00:00Z'))).toBe('2026-12');
+    expect(lastEndedPeriod('monthly', Date.parse('2026-11-28T10:00:00Z'))).toBe('2026-10');
+    expect(lastEndedPeriod('half-yearly', Date.parse('2026-07-01T04:00:00Z'))).toBe('2026-H1');
+    expect(lastEndedPeriod('half-yearly', Date.parse('2026-03-15T10:00:00Z'))).toBe('2025-H2');
+    expect(lastEndedPeriod('yearly', Date.parse('2027-01-01T05:00:00Z'))).toBe('2026');
+  });
+  test('schedules open on the first day of the month after each period', () => {
+    expect(openingMonths('quarterly')).toEqual([1, 4, 7, 10]);
+    expect(openingMonths('half-yearly')).toEqual([1, 7]);
+    expect(openingMonths('yearly')).toEqual([1]);
+    expect(openingMonths('monthly')).toHaveLength(12);
+    expect(isScheduledPeriod('one-off')).toBe(false);
   });
 });

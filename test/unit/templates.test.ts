@@ -149,6 +149,13 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     subject: /^Prośba o wyjaśnienie danych zgłoszenia podłączenia do CSIZS — Miejski Ośrodek Pomocy Rodzinie w Kielcach$/,
     body: ['ma wątpliwości', 'Proszę podać służbowy adres e-mail administratora lokalnego', 'Wyjaśnienie danych zgłoszenia'],
   },
+  // activities/data-requests.ts: a report's data request to a department or external unit, and its reminder.
+  {
+    name: 'report-data-request',
+    vars: { case: { id: CASE_ID }, publicUrl: PUBLIC_URL, kind: 'reminder', recipientName: 'Łucja Żółkiewska', subject: 'Wydatki na zasiłki okresowe w I kwartale', dueDate: '2026-04-10', requestedBy: 'jkowalska', formCode: 'MRPiPS-03', formName: 'Sprawozdanie z udzielonych świadczeń', period: '2026-Q1', unitName: 'Kielce (gmina miejska)' },
+    subject: /^Przypomnienie: Prośba o dane do sprawozdania MRPiPS-03 — termin 10 kwietnia 2026$/,
+    body: ['Wydatki na zasiłki okresowe w I kwartale', 'za okres 2026-Q1', 'osoba kontaktowa: jkowalska', 'Kielce (gmina miejska)'],
+  },
 ];
 
 describe('mail templates', () => {

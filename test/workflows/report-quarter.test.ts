@@ -52,6 +52,7 @@ beforeAll(async () => {
   await person('ps-kielce', 'staff', '26', KIELCE, 'PS');
   await person('head-kielce', 'unit_head', '26', KIELCE, null);
   await person('sr-krakow', 'staff', '12', KRAKOW, 'SR');
+  await person('sr2-krakow', 'staff', '12', KRAKOW, 'SR');
   await person('head-krakow', 'unit_head', '12', KRAKOW, null);
   await person('head-wroclaw', 'unit_head', '02', WROCLAW, null);
 });
@@ -85,8 +86,33 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
   expect((await status(KRAKOW)).plan.reminders.map((r) => r.day)).toEqual(['2026-12-15', '2026-12-21', '2026-12-23']);
   expect((await status(KRAKOW)).plan.adminEscalationDay).toBe('2026-12-31');
 
+  // Kraków's head designates the responsible person and a substitute; bad designations change nothing.
+  const peopleUrl = `/api/reports/${id(KRAKOW)}/people`;
+  const absenceUrl = `/api/reports/${id(KRAKOW)}/absence`;
+  await request(sys.app).put(peopleUrl).set(auth(tok['sr-krakow'])).send({ responsible: 'sr-krakow' }).expect(403);
+  const outsider = await request(sys.app).put(peopleUrl).set(auth(tok['head-krakow'])).send({ responsible: 'sr-kielce' }).expect(422);
+  expect(outsider.body.error).toMatchObject({ code: 'REPORT_PERSON_NOT_IN_UNIT', details: [{ path: 'body.responsible' }] });
+  const same = await request(sys.app).put(peopleUrl).set(auth(tok['head-krakow'])).send({ responsible: 'sr-krakow', substitute: 'sr-krakow' }).expect(422);
+  expect(same.body.error.code).toBe('REPORT_SUBSTITUTE_SAME_AS_RESPONSIBLE');
+  expect((await request(sys.app).put(absenceUrl).set(auth(tok['head-krakow'])).send({ absent: true }).expect(409)).body.error.code).toBe('REPORT_NO_RESPONSIBLE');
+  expect((await status(KRAKOW)).responsible).toBeNull();
+  const alone = await request(sys.app).put(peopleUrl).set(auth(tok['head-krakow'])).send({ responsible: 'sr-krakow' }).expect(200);
+  expect(alone.body).toMatchObject({ responsible: 'sr-krakow', substitute: null, assignee: 'sr-krakow' });
+  const noSub = await request(sys.app).put(absenceUrl).set(auth(tok['sr-krakow'])).send({ absent: true }).expect(409);
+  expect(noSub.body.error.code).toBe('REPORT_NO_SUBSTITUTE');
+  expect((await status(KRAKOW)).responsibleAbsent).toBe(false);
+  const both = await request(sys.app).put(peopleUrl).set(auth(tok['head-krakow'])).send({ responsible: 'sr-krakow', substitute: 'sr2-krakow' }).expect(200);
+  expect(both.body).toMatchObject({ responsible: 'sr-krakow', substitute: 'sr2-krakow', assignee: 'sr-krakow', responsibleAbsent: false });
+  const krakowTask = both.body.unitTaskId as string;
+  const tasksOf = async (login: string) =>
+    (await request(sys.app).get('/api/tasks').set(auth(tok[login])).expect(200)).body.filter((t: { caseId: string }) => t.caseId === id(KRAKOW));
+  expect(await tasksOf('sr-krakow')).toEqual([expect.objectContaining({ id: krakowTask, kind: 'report-preparation', claimedBy: 'sr-krakow' })]);
+  // Somebody else than the head or the responsible person may not report the absence.
+  await request(sys.app).put(absenceUrl).set(auth(tok['sr2-krakow'])).send({ absent: true }).expect(403);
+
   // Kielce: drafts (nothing lost), then bad input that changes nothing.
   const draftUrl = `/api/reports/${id(KIELCE)}/draft`;
+  await request(sys.app).put(`/api/reports/${id(KIELCE)}/people`).set(auth(tok['head-kielce'])).send({ responsible: 'sr-kielce' }).expect(200);
   await request(sys.app).put(draftUrl).set(auth(tok['sr-kielce'])).send({ content: { wiersz1: 10 } }).expect(200);
   const d2 = await request(sys.app).put(draftUrl).set(auth(tok['sr-kielce'])).send({ content: { wiersz1: 12, wiersz2: 3 } }).expect(200);
   expect(d2.body).toEqual({ status: 'draft', drafts: 2 });
@@ -118,6 +144,17 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
   const ret = await request(sys.app).post(`/api/tasks/${encodeURIComponent(task1)}/complete`).set(auth(tok.adm26)).send({ decision: 'reject', reason: 'Wiersz 2 niezgodny z wierszem 1' }).expect(200);
   expect(ret.body.caseStatus).toBe('returned');
   await eventually(async () => mailsTo('sr-kielce', 'zwrócone do korekty').length === 1, 20_000, 'return notice');
+  // The correction is the responsible person's task; the preparation task ended with the submission.
+  const correction = await eventually(async () => ((await status(KIELCE)).assignee === 'sr-kielce' ? (await status(KIELCE)).unitTaskId : null), 20_000, 'correction task');
+  const kielceTasks = await conn().execute<{ kind: string; status: string; claimed_by: string }[]>(
+    'select kind, status, claimed_by from tasks where case_id = ? and kind like ? order by created_at',
+    [id(KIELCE), 'report-%'],
+  );
+  expect(kielceTasks.filter((t: { kind: string }) => t.kind !== 'report-verification')).toEqual([
+    { kind: 'report-preparation', status: 'completed', claimed_by: 'sr-kielce' },
+    { kind: 'report-correction', status: 'open', claimed_by: 'sr-kielce' },
+  ]);
+  expect(correction).toContain('correction');
 
   const sub2 = await request(sys.app).post(`/api/reports/${id(KIELCE)}/submission`).set(auth(tok['head-kielce'])).send({ content: { wiersz1: 12, wiersz2: 12 } }).expect(201);
   expect(sub2.body.version).toBe(2);
@@ -147,6 +184,25 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
   expect((await status(WROCLAW)).remindersSent).toBe(0);
   await eventually(async () => mailsTo('sr-krakow', 'Przypomnienie: zbliża się termin sprawozdania SR-KW').length === 1, 20_000, 'reminder mail');
   expect(mailsTo('sr-kielce', 'Przypomnienie').length).toBe(0);
+  // Reminders go to whoever holds the task: the responsible person alone, not the substitute.
+  expect(mailsTo('sr2-krakow', 'Przypomnienie').length).toBe(0);
+
+  // The responsible person reports their absence: the open task moves to the substitute, and so does
+  // the next reminder; back present, the task and the last reminder go back to them.
+  const away = await request(sys.app).put(absenceUrl).set(auth(tok['sr-krakow'])).send({ absent: true }).expect(200);
+  expect(away.body).toMatchObject({ responsibleAbsent: true, assignee: 'sr2-krakow', unitTaskId: krakowTask });
+  expect(await tasksOf('sr2-krakow')).toEqual([expect.objectContaining({ id: krakowTask, claimedBy: 'sr2-krakow' })]);
+  const caseView = await request(sys.app).get(`/api/cases/${id(KRAKOW)}`).set(auth(tok['head-krakow'])).expect(200);
+  expect(caseView.body.tasks).toEqual([expect.objectContaining({ id: krakowTask, status: 'open', claimedBy: 'sr2-krakow' })]);
+  expect(caseView.body.history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['people_designated', 'absence_marked', 'task_reassigned']));
+  await until('2026-12-21T07:01:00Z');
+  await eventually(async () => mailsTo('sr2-krakow', 'Przypomnienie').length === 1, 20_000, 'reminder to the substitute');
+  expect(mailsTo('sr-krakow', 'Przypomnienie').length).toBe(1);
+  const back = await request(sys.app).put(absenceUrl).set(auth(tok['head-krakow'])).send({ absent: false }).expect(200);
+  expect(back.body).toMatchObject({ responsibleAbsent: false, assignee: 'sr-krakow' });
+  await until('2026-12-23T07:01:00Z');
+  await eventually(async () => mailsTo('sr-krakow', 'Przypomnienie').length === 2, 20_000, 'last reminder back to the responsible person');
+  expect(mailsTo('sr2-krakow', 'Przypomnienie').length).toBe(1);
 
   await until('2026-12-28T07:01:00Z');
   await eventually(async () => (await status(KRAKOW)).escalations.includes('unit_head'), 20_000, 'head told on the due date');

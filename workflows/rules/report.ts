@@ -1,4 +1,14 @@
-import { ErrorTypes, REPORT_EDITABLE, ReportErrorTypes, type RegistrationDecision, type ReportPlan, type ReportStatus } from '../messages';
+import {
+  ErrorTypes,
+  REPORT_EDITABLE,
+  ReportErrorTypes,
+  type RegistrationDecision,
+  type ReportAbsence,
+  type ReportPeopleDesignation,
+  type ReportPerson,
+  type ReportPlan,
+  type ReportStatus,
+} from '../messages';
 
 // The per-unit report's timetable and allowed transitions (process 3). The plan's instants come from
 // the reporting calendar; this file only orders them and says who may do what when.
@@ -62,6 +72,68 @@ export function verificationRefusal(
     return { type: ErrorTypes.reasonRequired, message: 'Zwrot do korekty wymaga uwag dla jednostki' };
   }
   return null;
+}
+
+export interface ReportPeople {
+  responsible: ReportPerson | null;
+  substitute: ReportPerson | null;
+  absent: boolean;
+}
+
+/** Who holds the unit's tasks now: the responsible person, or the substitute while they are away. */
+export function taskHolder(p: ReportPeople): string | null {
+  if (!p.responsible) return null;
+  return p.absent && p.substitute ? p.substitute.login : p.responsible.login;
+}
+
+/** Why a designation is refused, or null (membership of the unit is checked by the API beforehand). */
+export function designationRefusal(status: ReportStatus, d: ReportPeopleDesignation): { type: string; message: string } | null {
+  if (status === 'accepted') {
+    return { type: ReportErrorTypes.notEditable, message: 'Sprawozdanie zostało już zaakceptowane: nie wyznacza się już osób' };
+  }
+  if (d.substitute && d.substitute.accountId === d.responsible.accountId) {
+    return { type: ReportErrorTypes.substituteIsResponsible, message: `Zastępca musi być inną osobą niż osoba odpowiedzialna (${d.responsible.login})` };
+  }
+  return null;
+}
+
+/** Why marking the responsible person absent (or back) is refused, or null. */
+export function absenceRefusal(p: ReportPeople, a: ReportAbsence): { type: string; message: string } | null {
+  if (!p.responsible) return { type: ReportErrorTypes.noResponsible, message: 'Nie wyznaczono osoby odpowiedzialnej za to sprawozdanie' };
+  if (a.absent && !p.substitute) {
+    return { type: ReportErrorTypes.noSubstitute, message: `Nie wyznaczono zastępcy: nieobecności ${p.responsible.login} nie można zgłosić, bo zadań nie ma kto przejąć` };
+  }
+  return null;
+}
+
+/** Why a data request is refused: the report is past editing, or the data would be due already. */
+export function dataRequestRefusal(state: ReportEditState, deadlineAt: string, now: number): { type: string; message: string } | null {
+  if (state.submitting || !REPORT_EDITABLE.includes(state.status)) {
+    return { type: ReportErrorTypes.notEditable, message: 'Sprawozdanie zostało już przekazane: o dane do niego można prosić tylko przed przekazaniem lub po zwrocie do korekty' };
+  }
+  if (!(Date.parse(deadlineAt) > now)) return { type: ReportErrorTypes.dataRequestDueInvalid, message: 'Termin odpowiedzi na prośbę o dane już minął' };
+  return null;
+}
+
+/** Why a reply or a cancellation of a data request is refused: it is closed already, or the reply is empty. */
+export function dataReplyRefusal(status: 'open' | 'answered' | 'cancelled', closing: boolean, text: string | null): { type: string; message: string } | null {
+  if (status !== 'open' || closing) {
+    return {
+      type: ReportErrorTypes.dataRequestClosed,
+      message: status === 'cancelled' ? 'Prośba o dane została anulowana: nie przyjmuje już odpowiedzi' : 'Prośba o dane jest już zamknięta: odpowiedź została zapisana wcześniej',
+    };
+  }
+  if (text !== null && text.trim().length === 0) return { type: ReportErrorTypes.dataReplyEmpty, message: 'Odpowiedź nie może być pusta' };
+  return null;
+}
+
+/** The report's status while data are awaited, and the one it returns to when all requests are closed. */
+export function statusWithRequests(status: ReportStatus, before: ReportStatus, open: number): { status: ReportStatus; before: ReportStatus } {
+  if (open > 0 && (status === 'not_started' || status === 'draft' || status === 'returned')) {
+    return { status: 'awaiting_data', before: status === 'returned' ? 'returned' : 'draft' };
+  }
+  if (open === 0 && status === 'awaiting_data') return { status: before, before };
+  return { status, before };
 }
 
 export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = {

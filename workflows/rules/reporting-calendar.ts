@@ -180,3 +180,62 @@ export function reportPlan(due: string, policy: ReportPolicy, isHoliday: IsHolid
     adminEscalationAt: iso(warsawInstant(adminDay, policy.notifyHour)),
   };
 }
+
+/**
+ * A data request's timetable: due at the end of a working day (a weekend or holiday moves it on), one
+ * reminder `reminderWorkingDaysBefore` working days earlier at the notice hour, unless that is past.
+ */
+export function dataRequestPlan(
+  due: string,
+  now: number,
+  isHoliday: IsHoliday,
+  opts: { reminderWorkingDaysBefore: number; notifyHour: number } = { reminderWorkingDaysBefore: 1, notifyHour: DEFAULT_REPORT_POLICY.notifyHour },
+): { dueDate: string; reminderAt: string | null; deadlineAt: string } {
+  const dueDate = nextWorkingDay(due, isHoliday);
+  const reminder = warsawInstant(addWorkingDays(dueDate, -opts.reminderWorkingDaysBefore, isHoliday), opts.notifyHour);
+  return {
+    dueDate,
+    reminderAt: reminder > now ? new Date(reminder).toISOString() : null,
+    deadlineAt: new Date(warsawInstant(addCalendarDays(dueDate, 1), 0)).toISOString(),
+  };
+}
+
+/** The periodic kinds a Temporal Schedule opens automatically (one-off surveys are opened by hand). */
+export const SCHEDULED_PERIODS = ['monthly', 'quarterly', 'half-yearly', 'yearly'] as const;
+export type ScheduledPeriodKind = (typeof SCHEDULED_PERIODS)[number];
+export const isScheduledPeriod = (kind: string): kind is ScheduledPeriodKind => (SCHEDULED_PERIODS as readonly string[]).includes(kind);
+
+/** The months (1-12) whose first day opens the reporting of the period that has just ended. */
+export function openingMonths(kind: ScheduledPeriodKind): number[] {
+  switch (kind) {
+    case 'monthly':
+      return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    case 'quarterly':
+      return [1, 4, 7, 10];
+    case 'half-yearly':
+      return [1, 7];
+    case 'yearly':
+      return [1];
+  }
+}
+
+/**
+ * The period a campaign opened at `at` reports: the latest one that ended before that day in Warsaw.
+ * At 06:00 on 1 October that is the third quarter; a manual run on 28 November also gives the third.
+ */
+export function lastEndedPeriod(kind: ScheduledPeriodKind, at: number): string {
+  const [y, m] = warsawDay(at).split('-').map(Number);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  switch (kind) {
+    case 'monthly':
+      return m === 1 ? `${y - 1}-12` : `${y}-${pad(m - 1)}`;
+    case 'quarterly': {
+      const q = Math.ceil(m / 3);
+      return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
+    }
+    case 'half-yearly':
+      return m <= 6 ? `${y - 1}-H2` : `${y}-H1`;
+    case 'yearly':
+      return `${y - 1}`;
+  }
+}

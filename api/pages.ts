@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CaseSchema, TaskSchema, UnitSchema } from '../db/entities';
+import { CaseSchema, UnitSchema } from '../db/entities';
 import type { Templates } from '../lib/templates';
-import { canActOnTask, canOnCase, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
+import { canOnCase, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
 import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
 import { buildCaseView, findCase, statusLabel } from './case-view';
 import { registerCampaignPages } from './pages-campaigns';
@@ -11,7 +11,7 @@ import { HttpError } from './errors';
 import { changePassword, signIn } from './routes/auth';
 import { caseFilters, casesCsv, countByVoivodeship, listCases } from './services/case-queries';
 import { bulkBody, runBulkAction } from './services/bulk';
-import { claimTask, completeDecisionTask, reassignTask } from './services/tasks';
+import { claimTask, completeDecisionTask, isDecisionTask, openTasksFor, reassignTask } from './services/tasks';
 import { decisionBody } from './schemas';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
@@ -30,6 +30,14 @@ const TYPE_LABELS: Record<string, string> = {
   'identity-merge': 'Scalenie kont',
   report: 'Sprawozdanie',
   'csizs-connection': 'Podłączenie do CSIZS',
+};
+
+/** How a task without a decision form is completed, said to the person holding it. */
+const CLOSES_WITH: Record<string, string> = {
+  'report-preparation': 'Zadanie zamknie się samo po złożeniu sprawozdania.',
+  'report-correction': 'Zadanie zamknie się samo po złożeniu poprawionego sprawozdania.',
+  'csizs-clarification': 'Zadanie zamknie się po udzieleniu wyjaśnienia do zgłoszenia podłączenia (Załącznik 2).',
+  'csizs-password-handover': 'Zadanie zamknie się po zapisaniu, że hasło do pakietu przekazano telefonicznie (hasła się nie zapisuje).',
 };
 
 type PageReq = Request & { principal?: Principal };
@@ -132,10 +140,7 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
   router.get('/zadania', requireSession, async (req: PageReq, res) => {
     const p = req.principal!;
     const em = orm.em.fork();
-    const voivs = visibleVoivodeships(p);
-    const roles = [...new Set(p.assignments.map((a) => a.role))];
-    const tasks = await em.find(TaskSchema, { status: 'open', role: { $in: roles }, ...(voivs ? { $or: [{ voivodeship: { $in: voivs } }, { voivodeship: null }] } : {}) }, { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: 500 });
-    const visible = tasks.filter((t) => canActOnTask(p, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }));
+    const visible = await openTasksFor(em, p);
     const cases = new Map((await em.find(CaseSchema, { id: { $in: visible.map((t) => t.caseId) } }, { fields: ['id', 'title'] })).map((c) => [c.id, c.title]));
     const admin = p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin');
     const now = Date.now();
@@ -143,13 +148,15 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
       tasks: visible.map((t) => ({
         ...t,
         url: enc(t.id),
-        caseUrl: enc(t.caseId),
+        // A CSIZS connection has no case page: its task names the unit's connection instead.
+        caseUrl: cases.has(t.caseId) ? enc(t.caseId) : null,
         caseTitle: cases.get(t.caseId) ?? t.caseId,
         overdue: !!t.dueAt && t.dueAt.getTime() < now,
         followUp: t.dueAt ? new Date(t.dueAt.getTime() - 2 * 86_400_000) : null,
         canClaim: !t.claimedBy,
         canRelease: t.claimedBy === p.login || (!!t.claimedBy && admin),
-        canDecide: !t.claimedBy || t.claimedBy === p.login,
+        canDecide: isDecisionTask(t) && (!t.claimedBy || t.claimedBy === p.login),
+        closesWith: isDecisionTask(t) ? null : CLOSES_WITH[t.kind] ?? 'Zadanie zamknie się samo, gdy sprawa przejdzie do następnego kroku.',
         canReassign: admin,
       })),
     });

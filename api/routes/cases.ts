@@ -1,11 +1,10 @@
 import multer from 'multer';
-import { TaskSchema } from '../../db/entities';
 import { getBlob, putBlob, sha256 } from '../../lib/blobs';
 import { extensionFor, sniffScanType } from '../../lib/file-type';
 import { getRegistrationStatus, submitScan } from '../../workflows/messages';
 import { bulkBody, runBulkAction } from '../services/bulk';
-import { claimTask, completeDecisionTask, reassignTask } from '../services/tasks';
-import { canActOnTask, canOnCase, forbid, visibleVoivodeships } from '../access';
+import { claimTask, completeDecisionTask, openTasksFor, reassignTask } from '../services/tasks';
+import { canOnCase, forbid } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
@@ -124,18 +123,8 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 200: { description: 'Tasks', schema: z.array(taskView) } },
     },
     async ({ principal, res }) => {
-      const em = orm.em.fork();
-      const voivs = visibleVoivodeships(principal!);
-      const roles = [...new Set(principal!.assignments.map((a) => a.role))];
-      // Offered to my role and scope, or assigned to me by name (a report's responsible person or substitute).
-      const tasks = await em.find(
-        TaskSchema,
-        { status: 'open', $or: [{ role: { $in: roles }, ...(voivs ? { voivodeship: { $in: voivs } } : {}) }, { claimedBy: principal!.login }] },
-        { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: 500 },
-      );
       res.json(
-        tasks
-          .filter((t) => t.claimedBy === principal!.login || canActOnTask(principal!, { role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null }))
+        (await openTasksFor(orm.em.fork(), principal!))
           .map((t) => ({
             id: t.id,
             caseId: t.caseId,

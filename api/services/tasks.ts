@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { TaskSchema, type Task } from '../../db/entities';
-import { canActOnTask, forbid, isCaseParty, type Principal } from '../access';
+import { canActOnTask, forbid, isCaseParty, visibleVoivodeships, type Principal } from '../access';
 import { findCase } from '../case-view';
 import { HttpError, notFound } from '../errors';
 import { decisionUpdates } from '../task-kinds';
@@ -10,6 +10,24 @@ import { mapWorkflowError } from '../temporal-errors';
 // Task operations shared by the API and the dashboard forms, so both go through the same rules.
 
 const scopeOf = (t: Task) => ({ role: t.role, voivodeship: t.voivodeship ?? null, unitCode: t.unitCode ?? null });
+
+/**
+ * The open tasks a person may act on, earliest due first: offered to their role and scope, or assigned to
+ * them by name (a report's responsible person or substitute). For GET /api/tasks and the "Moje zadania" page.
+ */
+export async function openTasksFor(em: EntityManager, p: Principal, limit = 500): Promise<Task[]> {
+  const voivs = visibleVoivodeships(p);
+  const roles = [...new Set(p.assignments.map((a) => a.role))];
+  const tasks = await em.find(
+    TaskSchema,
+    { status: 'open', $or: [{ role: { $in: roles }, ...(voivs ? { voivodeship: { $in: voivs } } : {}) }, { claimedBy: p.login }] },
+    { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit },
+  );
+  return tasks.filter((t) => t.claimedBy === p.login || canActOnTask(p, scopeOf(t)));
+}
+
+/** Tasks completed by a decision form (accept / reject with a reason); others close with their process step. */
+export const isDecisionTask = (t: Pick<Task, 'kind'>): boolean => t.kind in decisionUpdates;
 
 async function loadActionable(em: EntityManager, principal: Principal, taskId: string): Promise<Task> {
   const task = await em.findOne(TaskSchema, { id: taskId });

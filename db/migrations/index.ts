@@ -3,6 +3,7 @@ import { Migration20261128052835 } from './Migration20261128052835_accounts_sess
 import { Migration20261128060000 } from './Migration20261128060000_task_claims';
 import { Migration20261128070100 } from './Migration20261128070100_csizs';
 import { Migration20261128070000 } from './Migration20261128070000_reporting';
+import { Migration20261128090000 } from './Migration20261128090000_dashboard_speed';
 
 // Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261128060000_task_claims', class: Migration20261128060000 },
   { name: 'Migration20261128070000_reporting', class: Migration20261128070000 },
   { name: 'Migration20261128070100_csizs', class: Migration20261128070100 },
+  { name: 'Migration20261128090000_dashboard_speed', class: Migration20261128090000 },
 ];

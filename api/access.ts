@@ -103,20 +103,33 @@ export function forbid(): never {
  * Kept beside canOnCase so the two are read and changed together.
  */
 export function caseVisibilitySql(p: Principal): { sql: string; params: unknown[] } {
-  if (p.assignments.some((a) => a.role === 'ministry')) return { sql: 'true', params: [] };
-  const parts: string[] = ['c.account_id = ?', "c.data->>'otherAccountId' = ?"];
-  const params: unknown[] = [p.accountId, p.accountId];
+  const v = caseVisibilityParts(p);
+  if (v.voivodeships === null) return { sql: 'true', params: [] };
+  const parts = [...v.voivodeships.map(() => 'c.voivodeship = ?'), ...v.others.map((o) => o.sql)];
+  return { sql: `(${parts.join(' or ')})`, params: [...v.voivodeships, ...v.others.flatMap((o) => o.params)] };
+}
+
+/**
+ * Visibility in two parts: whole voivodeships (null: the whole country), which counts can take from the
+ * case_counts summary, and the other visible cases as SQL conditions over `cases c` (own cases, units).
+ */
+export function caseVisibilityParts(p: Principal): { voivodeships: string[] | null; others: { sql: string; params: unknown[] }[] } {
+  if (p.assignments.some((a) => a.role === 'ministry')) return { voivodeships: null, others: [] };
+  const voivodeships: string[] = [];
+  // An identity merge's second account (mergedAccountOf); the type test lets its partial index serve it.
+  const others = [
+    { sql: 'c.account_id = ?', params: [p.accountId] as unknown[] },
+    { sql: "(c.type = 'identity-merge' and c.data->>'otherAccountId' = ?)", params: [p.accountId] },
+  ];
   for (const a of p.assignments) {
     if (a.role === 'voivodeship_admin' && a.voivodeship) {
-      parts.push('c.voivodeship = ?');
-      params.push(a.voivodeship);
+      if (!voivodeships.includes(a.voivodeship)) voivodeships.push(a.voivodeship);
     } else if (a.unitCode) {
       const area = a.role === 'staff' && a.area ? ` and (jsonb_typeof(c.data->'application'->'areas') is distinct from 'array' or jsonb_exists(c.data->'application'->'areas', ?))` : '';
-      parts.push(`(c.account_id is null and c.unit_code like ?${area})`);
-      params.push(`${a.unitCode}%`, ...(area ? [a.area] : []));
+      others.push({ sql: `(c.account_id is null and c.unit_code like ?${area})`, params: [`${a.unitCode}%`, ...(area ? [a.area] : [])] });
     }
   }
-  return { sql: `(${parts.join(' or ')})`, params };
+  return { voivodeships, others };
 }
 
 // ---- Reports (process 3) ----

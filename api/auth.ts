@@ -65,8 +65,12 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
     const secret = readCookie(req, SESSION_COOKIE);
     if (!secret) return null;
     const id = hashToken(secret);
-    const rows = await conn.execute<(AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string })[]>(
-      `select s.account_id, s.last_seen_at, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password
+    // One round trip per page view: the session, its account and the account's roles together.
+    const rows = await conn.execute<(AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] })[]>(
+      `select s.account_id, s.last_seen_at, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password,
+         s.last_seen_at < now() - interval '20 seconds' as seen_long_ago,
+         (select coalesce(json_agg(json_build_object('role', r.role, 'voivodeship', r.voivodeship, 'unitCode', r.unit_code, 'area', r.area)), '[]')
+          from role_assignments r where r.account_id = s.account_id) as assignments
        from sessions s join accounts a on a.id = s.account_id where s.id = ?`,
       [id],
     );
@@ -78,7 +82,7 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
       throw new HttpError(401, 'SESSION_EXPIRED', SIGN_IN_MESSAGES.sessionEnded);
     }
     // Idle time is counted in minutes: one write a minute per session is enough, not one per request.
-    await conn.execute("update sessions set last_seen_at = now() where id = ? and last_seen_at < now() - interval '20 seconds'", [id]);
-    return principalFor(s, { via: 'session', sessionId: id, csrfToken: s.csrf_token });
+    if (s.seen_long_ago) await conn.execute("update sessions set last_seen_at = now() where id = ? and last_seen_at < now() - interval '20 seconds'", [id]);
+    return { accountId: s.account_id, login: s.login, assignments: s.assignments, mustChangePassword: s.must_change_password, via: 'session', sessionId: id, csrfToken: s.csrf_token };
   };
 }

@@ -185,20 +185,21 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
 
   router.get('/sprawy', requireSession, async (req: PageReq, res) => {
     const { f, raw } = parseFilters(req);
-    const { rows, total } = await listCases(orm.em.fork(), req.principal!, f);
+    const { rows, total, exact, more } = await listCases(orm.em.fork(), req.principal!, f);
     const voivs = await names();
+    // Past COUNT_CAP cases some filters say "ponad 1 000" rather than count them all on every request.
     const pages = Math.max(1, Math.ceil(total / f.perPage));
     const qs = (over: Record<string, string | number>) => new URLSearchParams({ ...raw, ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) }).toString();
     const now = Date.now();
     render(req, res, 'cases', {
       f,
-      total,
+      total: exact ? String(total) : `ponad ${total.toLocaleString('pl-PL')}`,
       canBulk: req.principal!.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin'),
       page: f.page,
-      pages,
+      pages: exact ? String(pages) : `ponad ${pages}`,
       query: qs({ page: 1 }),
       prev: f.page > 1 ? qs({ page: f.page - 1 }) : null,
-      next: f.page < pages ? qs({ page: f.page + 1 }) : null,
+      next: more ? qs({ page: f.page + 1 }) : null,
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
       voivodeships: [...voivs].map(([code, name]) => ({ code, name, selected: f.voivodeship === code })),
       sorts: [['updated', 'ostatnia zmiana'], ['deadline', 'termin'], ['created', 'data założenia'], ['unit', 'kod TERYT']].map(([value, label]) => ({ value, label, selected: f.sort === value })),

@@ -222,6 +222,32 @@ export const CaseSchema = new EntitySchema<Case>({
   },
 });
 
+/**
+ * Cases counted per voivodeship, type, status, closed and (open cases) deadline day. Kept by triggers on
+ * cases (migration 20261128090000), never written by the application; the dashboards read it.
+ */
+export interface CaseCount {
+  voivodeship: string;
+  type: string;
+  status: string;
+  closed: boolean;
+  deadlineDay: string;
+  n: number;
+}
+
+export const CaseCountSchema = new EntitySchema<CaseCount>({
+  name: 'CaseCount',
+  tableName: 'case_counts',
+  properties: {
+    voivodeship: { type: 'string', length: 2, primary: true },
+    type: { type: 'string', length: 40, primary: true },
+    status: { type: 'string', length: 40, primary: true },
+    closed: { type: 'boolean', primary: true },
+    deadlineDay: { type: 'string', columnType: 'date', primary: true },
+    n: { type: 'integer' },
+  },
+});
+
 /** Append-only case history. The idempotency key makes a retried activity write an event once. */
 export interface CaseEvent {
   id: number;
@@ -742,6 +768,7 @@ export const entities = [
   RoleAssignmentSchema,
   ApiTokenSchema,
   CaseSchema,
+  CaseCountSchema,
   CaseEventSchema,
   TaskSchema,
   BlobSchema,

@@ -7,19 +7,22 @@ import { TEMPLATES_DIR } from './paths';
 // Layout partials live in templates/partials and are registered by file name.
 
 const WARSAW = 'Europe/Warsaw';
+// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one.
+const DATE_TIME = new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long', timeStyle: 'short' });
+const DATE = new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long' });
 
 export function formatDateTime(value: unknown): string {
   if (!value) return '—';
   const d = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long', timeStyle: 'short' }).format(d);
+  return DATE_TIME.format(d);
 }
 
 export function formatDate(value: unknown): string {
   if (!value) return '—';
   const d = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, dateStyle: 'long' }).format(d);
+  return DATE.format(d);
 }
 
 export interface Templates {

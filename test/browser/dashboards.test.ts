@@ -73,6 +73,8 @@ afterAll(async () => {
 async function signIn(login: string): Promise<Page> {
   const ctx = await browser.createBrowserContext();
   const page = await ctx.newPage();
+  // A form's answer waits for its workflow update; a busy 2-core machine may need more than 30 s.
+  page.setDefaultNavigationTimeout(90_000);
   await page.goto(`${base}/zadania`);
   expect(page.url()).toContain('/logowanie');
   await page.type('input[name=login]', login);

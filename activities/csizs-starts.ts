@@ -19,18 +19,18 @@ export interface CsizsStartDeps {
 export function createCsizsStartActivities({ orm, temporal }: CsizsStartDeps) {
   return {
     /**
-     * Starts the next `limit` participants of one voivodeship's shard (code order, from `offset`), at most
+     * Starts the next `limit` participants (of one voivodeship, or all: code order, from `offset`), at most
      * `concurrency` at once, and returns how many it took. A retry or a rerun repeats the same slice: a
      * connection already started is left as it is, so nothing doubles.
      */
-    async startCsizsConnections(input: { campaignId: string; voivodeship: string; offset: number; limit: number; taskQueue: string; concurrency: number }): Promise<number> {
+    async startCsizsConnections(input: { campaignId: string; voivodeship: string | null; offset: number; limit: number; taskQueue: string; concurrency: number }): Promise<number> {
       if (!temporal) throw ApplicationFailure.nonRetryable('The worker was started without a Temporal client', 'NO_TEMPORAL_CLIENT');
       const conn = orm.em.fork().getConnection();
       const [campaign] = await conn.execute<{ plan: CampaignPlan; calendar: { vendors: string[] } }[]>('select plan, calendar from csizs_campaigns where id = ?', [input.campaignId]);
       if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'CSIZS_CAMPAIGN_NOT_FOUND');
       const units = await conn.execute<{ unit_code: string; voivodeship: string }[]>(
-        'select unit_code, voivodeship from csizs_units where campaign_id = ? and voivodeship = ? order by unit_code offset ? limit ?',
-        [input.campaignId, input.voivodeship, input.offset, input.limit],
+        `select unit_code, voivodeship from csizs_units where campaign_id = ?${input.voivodeship ? ' and voivodeship = ?' : ''} order by unit_code offset ? limit ?`,
+        [input.campaignId, ...(input.voivodeship ? [input.voivodeship] : []), input.offset, input.limit],
       );
       let done = 0;
       await bounded(units, input.concurrency, async (u) => {

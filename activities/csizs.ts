@@ -71,11 +71,12 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
     );
   return {
     /** A shard's count of started units; the campaign is started when the shards add up to all units. */
-    async csizsCampaignProgress(input: { campaignId: string; voivodeship: string; started: number }): Promise<void> {
+    async csizsCampaignProgress(input: { campaignId: string; voivodeship: string | null; started: number }): Promise<void> {
+      const shard = input.voivodeship ?? 'all';
       await conn().execute(
         `update csizs_campaigns c set shard_progress = c.shard_progress || jsonb_build_object(?::text, greatest(?::int, coalesce((c.shard_progress ->> ?::text)::int, 0)))
          where id = ?`,
-        [input.voivodeship, input.started, input.voivodeship, input.campaignId],
+        [shard, input.started, shard, input.campaignId],
       );
       await conn().execute(
         `update csizs_campaigns c set started_units = s.n,

@@ -562,14 +562,14 @@ export const csizsPasswordChanged = defineSignal<[{ accountId: string; changedAt
 
 /** Business keys: one connection per campaign and unit, one starter per campaign. */
 export const csizsConnectionWorkflowId = (campaignId: string, unitCode: string) => `csizs-${campaignId}-${unitCode}`;
-export const csizsCampaignWorkflowId = (campaignId: string, voivodeship: string) => `csizs-campaign-${campaignId}-${voivodeship}`;
+export const csizsCampaignWorkflowId = (campaignId: string, voivodeship: string | null) => `csizs-campaign-${campaignId}-${voivodeship ?? 'all'}`;
 
 export interface CsizsCampaignInput {
   campaignId: string;
-  /** One starter per voivodeship: the shards run in parallel. */
-  voivodeship: string;
-  /** Units are taken from the shard's participants in code order, from this offset on. */
+  /** The participants of one voivodeship, or null for all of them (one starter for the campaign). */
+  voivodeship: string | null;
+  /** Units are taken from the participants in code order, from this offset on. */
   offset: number;
-  /** Connection starts in flight at once in this shard. */
+  /** Connection starts in flight at once. */
   batchSize: number;
 }

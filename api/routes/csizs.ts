@@ -197,24 +197,19 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, principal, res }) => {
       if (!canOnCsizs(principal!, 'manage-campaign')) forbid();
       await progress(params.id);
-      const shards = await conn().execute<{ voivodeship: string }[]>('select distinct voivodeship from csizs_units where campaign_id = ? order by 1', [params.id]);
-      await Promise.all(
-        shards.map(async ({ voivodeship }) => {
-          const input: CsizsCampaignInput = { campaignId: params.id, voivodeship, offset: 0, batchSize: 4 };
-          try {
-            await temporal.workflow.start('csizsCampaignWorkflow', {
-              workflowId: csizsCampaignWorkflowId(params.id, voivodeship),
-              taskQueue: config.TEMPORAL_TASK_QUEUE,
-              args: [input],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              typedSearchAttributes: [{ key: SA.caseType, value: 'csizs-campaign' }, { key: SA.voivodeship, value: voivodeship }],
-            });
-          } catch (err) {
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          }
-        }),
-      );
+      const input: CsizsCampaignInput = { campaignId: params.id, voivodeship: null, offset: 0, batchSize: 50 };
+      try {
+        await temporal.workflow.start('csizsCampaignWorkflow', {
+          workflowId: csizsCampaignWorkflowId(params.id, null),
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: SA.caseType, value: 'csizs-campaign' }],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
       await conn().execute("update csizs_campaigns set status = 'starting' where id = ? and status = 'created'", [params.id]);
       res.status(202).json(await progress(params.id));
     },

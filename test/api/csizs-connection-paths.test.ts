@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Payload } from '@temporalio/common';
 import request from 'supertest';
-import { EncryptionCodec } from '../../lib/payload-codec';
 import { csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
 import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notificationFor, openPackage } from '../support/csizs';
 import { SCAN_PDF, SCAN_PNG, pdfText, tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { extractWith7z } from '../support/zip';
-import { TEST_PAYLOAD_KEY, eventually, startSystem, type TestSystem } from '../support/system';
+import { eventually, startSystem, type TestSystem } from '../support/system';
+import { unsealedHistory } from '../support/history';
 
 // seed 004, the three steps that complete by their own path, against the dev server: the connection
 // notification (Załącznik 2) as a PDF to sign, its scan checked by the voivodeship, a question to the
@@ -30,21 +29,6 @@ const status = (): Promise<CsizsConnectionView> => handle().query(getCsizsStatus
 const post = (token: string, suffix: string, body?: object) => request(sys.app).post(url(suffix)).set('Authorization', `Bearer ${token}`).send(body);
 const scan = (token: string, content: Buffer, name: string) => request(sys.app).post(url('/notification/scan')).set('Authorization', `Bearer ${token}`).attach('file', content, name);
 
-async function unsealedHistory(): Promise<string> {
-  const found: Payload[] = [];
-  const walk = (o: unknown): void => {
-    if (!o || typeof o !== 'object' || o instanceof Uint8Array) return;
-    const r = o as Record<string, unknown>;
-    if (r.metadata && r.data instanceof Uint8Array) {
-      found.push(r as Payload);
-      return;
-    }
-    for (const v of Object.values(r)) walk(v);
-  };
-  walk(await handle().fetchHistory());
-  const plain = await EncryptionCodec.fromBase64(TEST_PAYLOAD_KEY).decode(found);
-  return plain.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
-}
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -194,7 +178,7 @@ test('notification, package and temporary password through their own paths, with
 
   // ---- nothing secret in plain text: history, outbox, read model, audit trail, sealed store ----
   const secrets = [opened.temporaryPassword, packagePassword, 'BEGIN CERTIFICATE', 'SEKRET0', 'Nowe#Haslo2016'];
-  const history = await unsealedHistory();
+  const history = await unsealedHistory(handle());
   expect(history).toContain(createHash('sha256').update(certificates.SW).digest('hex'));
   expect(history).toContain(handedOverAt);
   const dump = async (sql: string) => JSON.stringify(await conn.execute(sql));

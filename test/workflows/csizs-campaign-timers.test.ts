@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Payload } from '@temporalio/common';
 import request from 'supertest';
-import { EncryptionCodec } from '../../lib/payload-codec';
 import { SA, csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, addLocalDays, resolveCalendar, shiftCalendarDays, warsawToInstant, type CsizsStep } from '../../workflows/rules/csizs-campaign';
 import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notifyAndAccept, openPackage, sendPackageAndHandOver } from '../support/csizs';
 import { tokenFor } from '../support/fixtures';
-import { TEST_PAYLOAD_KEY, eventually, startSystem, type TestSystem } from '../support/system';
+import { eventually, startSystem, type TestSystem } from '../support/system';
+import { unsealedHistory } from '../support/history';
 
 // seed 004, the 2016 calendar run in the time-skipping server for four units: on time (Kielce), an Otago
 // user (Kraków), late at installation (Warszawa), unreachable at checkpoint 2 and escalated (Wrocław).
@@ -77,22 +76,6 @@ async function unitRow(unit: string) {
   return row;
 }
 
-/** Every payload of a workflow's history, decrypted with the test key, as text. */
-async function unsealedHistory(unit: string): Promise<string> {
-  const found: Payload[] = [];
-  const walk = (o: unknown): void => {
-    if (!o || typeof o !== 'object' || o instanceof Uint8Array) return;
-    const r = o as Record<string, unknown>;
-    if (r.metadata && r.data instanceof Uint8Array) {
-      found.push(r as Payload);
-      return;
-    }
-    for (const v of Object.values(r)) walk(v);
-  };
-  walk(await handle(unit).fetchHistory());
-  const plain = await EncryptionCodec.fromBase64(TEST_PAYLOAD_KEY).decode(found);
-  return plain.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
-}
 
 const lateSA = async (unit: string) => (await handle(unit).describe()).typedSearchAttributes.get(SA.lateStep) ?? null;
 
@@ -262,7 +245,7 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
 
   // No certificate or password in any history, even with the payloads unsealed: only the SHA-256 went in.
   for (const unit of [UNITS.onTime, UNITS.otago, UNITS.late, UNITS.unreachable]) {
-    const text = await unsealedHistory(unit);
+    const text = await unsealedHistory(handle(unit));
     expect(text).toContain(createHash('sha256').update(certificateFor(unit, 'SW')).digest('hex'));
     expect(text).not.toContain('SEKRET');
     expect(text).not.toContain('BEGIN CERTIFICATE');

@@ -311,7 +311,9 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
 
   const reportFor = async (reportId: string) => {
     const [r] = await conn().execute<{ id: string; unit_code: string; area: string; status: string }[]>(
-      `select r.id, r.unit_code, r.status, c.data->>'area' as area from reports r join cases c on c.id = r.id where r.id = ?`,
+      // The form's area: the reports row exists from the campaign's opening, the case row only once the
+      // report workflow has opened it, and a head may designate people in between.
+      `select r.id, r.unit_code, r.status, f.area from reports r join report_forms f on f.code = r.form_code where r.id = ?`,
       [reportId],
     );
     if (!r) throw notFound(`sprawozdanie ${reportId}`);

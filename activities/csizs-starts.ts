@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bounded } from '../lib/report-starts';
-import { SA, csizsConnectionWorkflowId, type CsizsConnectionInput } from '../workflows/messages';
+import { caseSearchAttributes, csizsConnectionWorkflowId, type CsizsConnectionInput } from '../workflows/messages';
 import type { CampaignPlan } from '../workflows/rules/csizs-campaign';
 
 export interface CsizsStartDeps {
@@ -41,11 +41,7 @@ export function createCsizsStartActivities({ orm, temporal }: CsizsStartDeps) {
             taskQueue: input.taskQueue,
             args: [args],
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: SA.caseType, value: 'csizs' },
-              { key: SA.unit, value: u.unit_code },
-              { key: SA.voivodeship, value: u.voivodeship },
-            ],
+            typedSearchAttributes: caseSearchAttributes({ caseType: 'csizs', unitCode: u.unit_code, voivodeship: u.voivodeship }),
           });
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { SA, type ReportInput } from '../workflows/messages';
+import { caseSearchAttributes, type ReportInput } from '../workflows/messages';
 
 /** One report workflow, keyed by form, period and unit; a report already running is left as it is. */
 export async function startReport(temporal: Client, taskQueue: string, input: ReportInput): Promise<void> {
@@ -8,12 +8,7 @@ export async function startReport(temporal: Client, taskQueue: string, input: Re
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: SA.caseType, value: 'report' },
-      { key: SA.unit, value: input.unitCode },
-      { key: SA.voivodeship, value: input.voivodeship },
-      { key: SA.status, value: 'not_started' },
-    ],
+    typedSearchAttributes: caseSearchAttributes({ caseType: 'report', unitCode: input.unitCode, voivodeship: input.voivodeship, status: 'not_started' }),
   });
 }
 

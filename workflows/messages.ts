@@ -21,6 +21,16 @@ export const SA = {
   lateStep: defineSearchAttributeKey('ObiegLateStep', 'KEYWORD'),
 };
 
+/** The search attributes a case's workflow starts with: what the Temporal UI filters on. */
+export function caseSearchAttributes(c: { caseType: string; unitCode: string; voivodeship: string; status?: string }) {
+  return [
+    { key: SA.caseType, value: c.caseType },
+    { key: SA.unit, value: c.unitCode },
+    { key: SA.voivodeship, value: c.voivodeship },
+    ...(c.status ? [{ key: SA.status, value: c.status }] : []),
+  ];
+}
+
 // ---- Registration of a unit and/or user (seed 000) ----
 
 export interface RegistrationApplication {

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { UnitSchema, type Unit } from '../../db/entities';
 import type { Config } from '../../lib/config';
-import { SA } from '../../workflows/messages';
+import { SA, caseSearchAttributes } from '../../workflows/messages';
 import { HttpError } from '../errors';
 
 // Starting a case is starting its workflow under a business key: a second request for the same
@@ -34,12 +34,7 @@ export async function startCaseWorkflow(
     // A closed case's key may be used again: the new run reopens the same case.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
-      { key: SA.caseType, value: c.caseType },
-      { key: SA.unit, value: c.unitCode },
-      { key: SA.voivodeship, value: c.voivodeship },
-      { key: SA.status, value: c.status },
-    ],
+    typedSearchAttributes: caseSearchAttributes(c),
   });
 }
 

@@ -4,7 +4,8 @@ import { REPORT_STATUS_LABELS } from '../workflows/rules/report';
 import { canOnCsizs, rollupVoivodeships, type Principal } from './access';
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
-import { recordCall, type CsizsCallInput } from './services/csizs-calls';
+import { csizsCallBody } from './routes/csizs';
+import { recordCall } from './services/csizs-calls';
 import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from './services/monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
@@ -17,7 +18,7 @@ type Handler = (req: PageReq, res: Response, next: NextFunction) => unknown;
 export interface PageKit {
   render: (req: PageReq, res: Response, page: string, data: Record<string, unknown>) => void;
   requireSession: Handler;
-  formAction: (to: string, fn: (req: PageReq) => Promise<string>) => Handler;
+  formAction: (target: string | ((req: PageReq) => string), fn: (req: PageReq) => Promise<string>) => Handler;
   names: () => Promise<Map<string, string>>;
 }
 
@@ -103,16 +104,18 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm, tempo
     });
   });
 
-  router.post('/kampanie/csizs/:id/jednostki/:unitCode/rozmowa', requireSession, (req: PageReq, res, next) =>
-    formAction(`/kampanie/csizs/${enc(String(req.params.id))}`, async () => {
-      const checkpoint = String(req.body.checkpoint) as CsizsCheckpoint;
-      const outcome = String(req.body.outcome);
-      const reason = typeof req.body.reason === 'string' && req.body.reason.trim() ? req.body.reason.trim() : undefined;
-      if (!CSIZS_CHECKPOINTS.includes(checkpoint) || !(outcome in OUTCOMES)) throw new HttpError(400, 'VALIDATION_FAILED', 'Wybierz punkt kontrolny i wynik rozmowy');
-      if (outcome === 'not_confirmed' && !reason) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj powód braku potwierdzenia');
-      await recordCall({ orm, temporal }, req.principal!, String(req.params.id), String(req.params.unitCode), { checkpoint, outcome: outcome as CsizsCallInput['outcome'], reason });
-      return `Zapisano rozmowę z jednostką ${req.params.unitCode}: ${OUTCOMES[outcome]}`;
-    })(req, res, next),
+  router.post(
+    '/kampanie/csizs/:id/jednostki/:unitCode/rozmowa',
+    requireSession,
+    formAction((req) => `/kampanie/csizs/${enc(String(req.params.id))}`, async (req) => {
+      // The API's own body schema; an empty reason field is no reason.
+      const parsed = csizsCallBody.safeParse({ checkpoint: req.body.checkpoint, outcome: req.body.outcome, ...(req.body.reason?.trim() ? { reason: req.body.reason } : {}) });
+      if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Wybierz punkt kontrolny i wynik rozmowy');
+      const call = parsed.data;
+      if (call.outcome === 'not_confirmed' && !call.reason) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj powód braku potwierdzenia');
+      await recordCall({ orm, temporal }, req.principal!, String(req.params.id), String(req.params.unitCode), call);
+      return `Zapisano rozmowę z jednostką ${req.params.unitCode}: ${OUTCOMES[call.outcome]}`;
+    }),
   );
 
   router.get('/kampanie/raporty/:id', requireSession, async (req: PageReq, res) => {

@@ -96,7 +96,8 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
 
   /** After a form: back to where it came from, with a message. */
   const back = (res: Response, to: string, kind: 'ok' | 'blad', text: string) => res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}${kind}=${enc(text)}`);
-  const formAction = (to: string, fn: (req: PageReq) => Promise<string>) => async (req: PageReq, res: Response) => {
+  const formAction = (target: string | ((req: PageReq) => string), fn: (req: PageReq) => Promise<string>) => async (req: PageReq, res: Response) => {
+    const to = typeof target === 'string' ? target : target(req);
     try {
       back(res, to, 'ok', await fn(req));
     } catch (err) {

@@ -14,6 +14,7 @@ import {
   type IdentityMergeView,
 } from './messages';
 import { confirmationDeadline, confirmationRefusal, identityMergeWaitingFor, mergeDecisionRefusal, type MergeState } from './rules/identity-merge';
+import { decisionCompletion } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -84,10 +85,7 @@ export async function identityMergeWorkflow(input: IdentityMergeInput): Promise<
       const taskId = state.openTaskId as string;
       state.openTaskId = null;
       await acts.completeTask({
-        taskId,
-        outcome: decision.decision === 'accept' ? 'accepted' : 'rejected',
-        comment: decision.reason ?? null,
-        completedBy: decision.decidedBy,
+        ...decisionCompletion(taskId, decision),
         event: {
           key: key('decision'),
           type: decision.decision === 'accept' ? 'merge_approved' : 'merge_rejected',

@@ -24,6 +24,7 @@ import {
   permissionWaitPlan,
   permissionWaitingFor,
 } from './rules/permission';
+import { decisionCompletion } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -182,10 +183,7 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
   state.openTaskId = null;
   const accepted = decision.decision === 'accept';
   await acts.completeTask({
-    taskId,
-    outcome: accepted ? 'accepted' : 'rejected',
-    comment: decision.reason ?? null,
-    completedBy: decision.decidedBy,
+    ...decisionCompletion(taskId, decision),
     event: {
       key: key('decision'),
       type: accepted ? 'request_accepted' : 'request_rejected',

@@ -29,6 +29,7 @@ import {
   type ScanSubmission,
 } from './messages';
 import { registrationWaitingFor, scanWaitPlan } from './rules/registration';
+import { decisionCompletion } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -117,10 +118,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
       const taskId = state.openTaskId as string;
       state.openTaskId = null;
       await acts.completeTask({
-        taskId,
-        outcome: decision.decision === 'accept' ? 'accepted' : 'rejected',
-        comment: decision.reason ?? null,
-        completedBy: decision.decidedBy,
+        ...decisionCompletion(taskId, decision),
         event: {
           key: key(`decision-${state.round}`),
           type: decision.decision === 'accept' ? 'application_accepted' : 'application_rejected',

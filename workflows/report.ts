@@ -44,6 +44,7 @@ import {
   type Milestone,
   type ReportPeople,
 } from './rules/report';
+import { decisionCompletion } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -458,10 +459,7 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     const accepted = decision.decision === 'accept';
     const version = state.versions;
     await acts.completeTask({
-      taskId: state.openTaskId!,
-      outcome: accepted ? 'accepted' : 'returned',
-      comment: decision.reason ?? null,
-      completedBy: decision.decidedBy,
+      ...decisionCompletion(state.openTaskId!, decision, 'returned'),
       event: {
         key: key(`decision-v${version}`),
         type: accepted ? 'report_accepted' : 'report_returned',

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { RequestContext } from '@mikro-orm/core';
 import { audit } from '../lib/audit';
 import { createAuthenticator } from './auth';
@@ -44,7 +44,13 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
     res.json(document);
   });
 
-  app.use(router);
+  // Pages skip matching against every API route: the router sees only paths whose first segment one of
+  // its routes has (/api, /healthz, ...).
+  const firstSegment = (path: string) => path.split('/')[1] ?? '';
+  const apiRoots = new Set([...Object.keys(document.paths ?? {}), '/openapi.json'].map(firstSegment));
+  const apiGate: RequestHandler & { router?: Router } = (req, res, next) => (apiRoots.has(firstSegment(req.path)) ? router(req, res, next) : next());
+  apiGate.router = router; // what serves the API, for the test that lists every route
+  app.use(apiGate);
   app.use(createPages(deps, loadTemplates()));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `Nie ma takiego adresu: ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log, deps.config.UPLOAD_MAX_BYTES));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { sha256 } from '../lib/blobs';
+import { readRows } from '../db/sql';
 import { audit } from '../lib/audit';
 import { sessionIdle, SIGN_IN_MESSAGES } from '../workflows/rules/accounts';
 import type { Principal } from './access';
@@ -65,8 +66,9 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
     const secret = readCookie(req, SESSION_COOKIE);
     if (!secret) return null;
     const id = hashToken(secret);
-    // One round trip per page view: the session, its account and the account's roles together.
-    const rows = await conn.execute<(AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] })[]>(
+    // One round trip per page view, a statement planned once: the session, its account and its roles.
+    const rows = await readRows<AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] }>(
+      orm.em.fork(),
       `select s.account_id, s.last_seen_at, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password,
          s.last_seen_at < now() - interval '20 seconds' as seen_long_ago,
          (select coalesce(json_agg(json_build_object('role', r.role, 'voivodeship', r.voivodeship, 'unitCode', r.unit_code, 'area', r.area)), '[]')

@@ -204,7 +204,17 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
       voivodeships: [...voivs].map(([code, name]) => ({ code, name, selected: f.voivodeship === code })),
       sorts: [['updated', 'ostatnia zmiana'], ['deadline', 'termin'], ['created', 'data założenia'], ['unit', 'kod TERYT']].map(([value, label]) => ({ value, label, selected: f.sort === value })),
-      rows: rows.map((r) => ({ ...r, url: enc(r.id), unitName: r.unit_name ?? '', statusLabel: statusLabel(r), overdue: !r.closed_at && !!r.deadline && new Date(r.deadline).getTime() < now })),
+      rows: rows.map((r) => ({
+        url: enc(r.id),
+        title: r.title,
+        unit_code: r.unit_code,
+        unitName: r.unit_name ?? '',
+        statusLabel: statusLabel(r),
+        waiting_for: r.waiting_for,
+        deadline: r.deadline,
+        updated_at: r.updated_at,
+        overdue: !r.closed_at && !!r.deadline && new Date(r.deadline).getTime() < now,
+      })),
     });
   });
 

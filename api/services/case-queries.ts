@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { caseVisibilityParts, caseVisibilitySql, type Principal } from '../access';
+import { caseVisibilityParts, type Principal } from '../access';
+import { readRows } from '../../db/sql';
+import { unitDirectory } from './unit-directory';
 
 // The case list behind the dashboard, its CSV export and GET /api/cases: filters live in the query
 // string so a view can be bookmarked and shared.
@@ -31,15 +33,10 @@ export interface CaseRow {
   voivodeship: string;
   waiting_for: string | null;
   deadline: string | null;
+  created_at: string;
   updated_at: string;
   closed_at: string | null;
   open_tasks: number;
-}
-
-/** Unit codes whose TERC name matches; resolved first, so the planner sees a short list of codes. */
-async function unitCodesNamed(em: EntityManager, q: string): Promise<string[]> {
-  const rows = await em.execute<{ code: string }[]>("select code from units where name ilike ? and kind <> 'voivodeship' limit 500", [`%${q}%`]);
-  return rows.map((r) => r.code);
 }
 
 /** The filters as SQL over `cases c`, without the visibility rule. */
@@ -56,23 +53,52 @@ function filterSql(f: CaseFilters, namedUnits: string[] | null): { parts: string
   if (f.unit) add('c.unit_code like ?', `${f.unit}%`);
   if (f.overdue) add('c.closed_at is null and c.deadline < now()');
   if (f.dueBefore) add('c.deadline < (?::date + 1)', f.dueBefore);
-  if (f.waiting === 'office') add("c.closed_at is null and exists (select 1 from tasks t where t.case_id = c.id and t.status = 'open')");
-  if (f.waiting === 'applicant') add("c.closed_at is null and not exists (select 1 from tasks t where t.case_id = c.id and t.status = 'open')");
+  // cases.open_tasks is kept by triggers on tasks (migration case_list_speed).
+  if (f.waiting === 'office') add('c.closed_at is null and c.open_tasks > 0');
+  if (f.waiting === 'applicant') add('c.closed_at is null and c.open_tasks = 0');
   if (f.q) {
     if (/^\d+$/.test(f.q)) add('c.unit_code like ?', `${f.q}%`);
-    else if (namedUnits && namedUnits.length) add(`c.unit_code in (${namedUnits.map(() => '?').join(', ')})`, ...namedUnits);
+    else if (namedUnits && namedUnits.length) add('c.unit_code = any(?::varchar[])', namedUnits);
     else add('false');
   }
   return { parts, params };
 }
 
-function where(p: Principal, f: CaseFilters, namedUnits: string[] | null): { sql: string; params: unknown[] } {
-  const vis = caseVisibilitySql(p);
-  const fs = filterSql(f, namedUnits);
-  return { sql: [vis.sql, ...fs.parts].join(' and '), params: [...vis.params, ...fs.params] };
+interface Sql {
+  sql: string;
+  params: unknown[];
 }
 
-const ORDER: Record<CaseFilters['sort'], string> = { updated: 'c.updated_at', deadline: 'c.deadline', created: 'c.created_at', unit: 'c.unit_code' };
+/**
+ * The visible cases as one or two disjoint conditions: whole voivodeships, and the other visible cases
+ * outside them. Read as separate branches, each can walk its own index in the list's order; one
+ * condition joined by OR would make the planner read and sort every candidate.
+ */
+function visibilityBranches(p: Principal): Sql[] {
+  const v = caseVisibilityParts(p);
+  if (v.voivodeships === null) return [{ sql: 'true', params: [] }];
+  const branches: Sql[] = [];
+  const list = v.voivodeships;
+  const inList = `c.voivodeship in (${list.map(() => '?').join(', ')})`;
+  if (list.length) branches.push({ sql: inList, params: list });
+  if (v.others.length) {
+    branches.push({
+      sql: `(${v.others.map((o) => o.sql).join(' or ')})${list.length ? ` and not ${inList}` : ''}`,
+      params: [...v.others.flatMap((o) => o.params), ...list],
+    });
+  }
+  return branches.length ? branches : [{ sql: 'false', params: [] }];
+}
+
+/** Each visibility branch with the filters: the cases a list selects are the union of these. */
+function selections(p: Principal, f: CaseFilters, namedUnits: string[] | null): Sql[] {
+  const fs = filterSql(f, namedUnits);
+  return visibilityBranches(p).map((b) => ({ sql: [b.sql, ...fs.parts].join(' and '), params: [...b.params, ...fs.params] }));
+}
+
+const ORDER: Record<CaseFilters['sort'], string> = { updated: 'updated_at', deadline: 'deadline', created: 'created_at', unit: 'unit_code' };
+/** What a listed case shows, and every sort key. */
+const LISTED = 'c.id, c.type, c.status, c.title, c.unit_code, c.voivodeship, c.waiting_for, c.deadline, c.created_at, c.updated_at, c.closed_at, c.open_tasks';
 
 /** Above this many cases a list filtered beyond case_counts says "ponad 1 000" instead of counting every case. */
 export const COUNT_CAP = 1000;
@@ -81,7 +107,18 @@ export const COUNT_CAP = 1000;
 // today's part (deadline already passed today) from cases, read in the same statement as the summary.
 const TODAY = "(now() at time zone 'Europe/Warsaw')::date";
 const TODAY_START = `(${TODAY}::timestamp at time zone 'Europe/Warsaw')`;
-const ALL_CASES = '(select coalesce(sum(n), 0)::int from case_counts)';
+
+/**
+ * How many cases a walk of the sort key's index passes over: a voivodeship's cases when the list is
+ * within one voivodeship and in the default order (the voivodeship + updated_at index), else all.
+ */
+function walkedCases(p: Principal, f: CaseFilters): Sql {
+  const own = caseVisibilityParts(p).voivodeships;
+  const voivodeship = f.voivodeship ?? (own?.length === 1 ? own[0] : null);
+  return f.sort === 'updated' && voivodeship
+    ? { sql: '(select coalesce(sum(n), 0)::int from case_counts where voivodeship = ?)', params: [voivodeship] }
+    : { sql: '(select coalesce(sum(n), 0)::int from case_counts)', params: [] };
+}
 
 /** Visibility split for the summary: `k` rows (case_counts) and `c` rows covered by whole voivodeships. */
 function voivodeshipScope(p: Principal) {
@@ -102,17 +139,19 @@ export interface CaseList {
 }
 
 /**
- * How many cases the filters select: exactly from case_counts when the filters are ones it keeps
- * (type, status, voivodeship, overdue), else by counting cases up to COUNT_CAP.
+ * How many cases the filters select, as one row (total, exact, cases): exactly from case_counts when
+ * the filters are ones it keeps (type, status, voivodeship, overdue, waiting), else by counting cases up
+ * to COUNT_CAP; `cases` is walkedCases.
  */
-async function countCases(em: EntityManager, p: Principal, f: CaseFilters, namedUnits: string[] | null): Promise<{ total: number; exact: boolean; cases: number }> {
-  if (f.unit || f.q || f.waiting || f.dueBefore) {
-    const w = where(p, f, namedUnits);
-    const [{ n, cases }] = await em.execute<{ n: number; cases: number }[]>(
-      `select count(*)::int as n, ${ALL_CASES} as cases from (select 1 from cases c where ${w.sql} limit ${COUNT_CAP + 1}) x`,
-      w.params,
-    );
-    return n > COUNT_CAP ? { total: COUNT_CAP, exact: false, cases } : { total: n, exact: true, cases };
+function countSql(p: Principal, f: CaseFilters, namedUnits: string[] | null): Sql {
+  const walked = walkedCases(p, f);
+  if (f.unit || f.q || f.dueBefore) {
+    const sel = selections(p, f, namedUnits);
+    return {
+      sql: `select least(m, ${COUNT_CAP}) as total, m <= ${COUNT_CAP} as exact, ${walked.sql} as cases
+            from (select count(*)::int as m from (${sel.map((s) => `(select 1 from cases c where ${s.sql} limit ${COUNT_CAP + 1})`).join(' union all ')}) x) y`,
+      params: [...walked.params, ...sel.flatMap((s) => s.params)],
+    };
   }
   const scope = voivodeshipScope(p);
   const fs = filterSql(f, null);
@@ -126,60 +165,80 @@ async function countCases(em: EntityManager, p: Principal, f: CaseFilters, named
   if (f.status) keep('k.status = ?', f.status);
   if (f.voivodeship) keep('k.voivodeship = ?', f.voivodeship);
   if (f.overdue) keep(`not k.closed and k.deadline_day < ${TODAY}`);
-  // Cases the summary does not cover: today's overdue part, and cases visible outside whole voivodeships.
-  const live: string[] = [];
-  const liveParams: unknown[] = [];
-  if (f.overdue && scope.summary) {
-    live.push(`(${scope.c} and c.deadline >= ${TODAY_START})`);
-    liveParams.push(...scope.params);
-  }
-  if (scope.others) {
-    live.push(`(${scope.others.sql} and not ${scope.c})`);
-    liveParams.push(...scope.others.params, ...scope.params);
-  }
-  const summarySql = scope.summary ? `(select coalesce(sum(k.n), 0) from case_counts k where ${kConds.join(' and ')})` : '0';
-  const liveSql = live.length ? `(select count(*) from cases c where ${[...fs.parts, `(${live.join(' or ')})`].join(' and ')})` : '0';
-  const [{ n, cases }] = await em.execute<{ n: number; cases: number }[]>(`select (${summarySql} + ${liveSql})::int as n, ${ALL_CASES} as cases`, [
-    ...(scope.summary ? kParams : []),
-    ...(live.length ? [...fs.params, ...liveParams] : []),
-  ]);
-  return { total: n, exact: true, cases };
+  if (f.waiting === 'office') keep('k.office');
+  if (f.waiting === 'applicant') keep('not k.closed and not k.office');
+  // Cases the summary does not cover, each counted apart so each reads its own index: today's overdue
+  // part, and cases visible outside whole voivodeships.
+  const parts: Sql[] = [];
+  if (scope.summary) parts.push({ sql: `(select coalesce(sum(k.n), 0) from case_counts k where ${kConds.join(' and ')})`, params: kParams });
+  const live = (sql: string, params: unknown[]) => parts.push({ sql: `(select count(*) from cases c where ${[...fs.parts, sql].join(' and ')})`, params: [...fs.params, ...params] });
+  if (f.overdue && scope.summary) live(`${scope.c} and c.deadline >= ${TODAY_START}`, scope.params);
+  if (scope.others) live(`${scope.others.sql} and not ${scope.c}`, [...scope.others.params, ...scope.params]);
+  return {
+    sql: `select (${parts.map((x) => x.sql).join(' + ') || '0'})::int as total, true as exact, ${walked.sql} as cases`,
+    params: [...parts.flatMap((x) => x.params), ...walked.params],
+  };
 }
 
 /** At most this many selected cases are fetched whole and sorted, instead of walking an index in order. */
 const SMALL_SELECTION = 5000;
 
 /**
- * Walking the sort key's index reads about (rows to skip and show) / (share of cases selected) cases;
- * reading the selection through the filters' indexes reads the selection. The planner cannot tell the
- * share of a rare selection (scope and filters combined), the count can.
+ * Walking the sort key's index reads about (rows to skip and show) × cases / selected cases; reading
+ * the selection through the filters' indexes reads the selection. The planner cannot tell the share of
+ * a rare selection (scope and filters combined), the count can: SQL over the count's row `n`.
  */
-const readSelectionWhole = (count: { total: number; exact: boolean; cases: number }, upTo: number) =>
-  count.exact && count.total <= SMALL_SELECTION && (count.total === 0 || (upTo * count.cases) / count.total > count.total);
+const readSelectionWhole = (upTo: number) =>
+  `n.exact and n.total <= ${SMALL_SELECTION} and (n.total = 0 or ${upTo}::bigint * n.cases > n.total::bigint * n.total)`;
 
 export async function listCases(em: EntityManager, p: Principal, f: CaseFilters, opts: { all?: boolean } = {}): Promise<CaseList> {
-  const namedUnits = f.q && !/^\d+$/.test(f.q) ? await unitCodesNamed(em, f.q) : null;
-  const w = where(p, f, namedUnits);
+  const units = await unitDirectory(em);
+  const namedUnits = f.q && !/^\d+$/.test(f.q) ? units.codesNamed(f.q) : null;
+  const sel = selections(p, f, namedUnits);
+  const selParams = sel.flatMap((s) => s.params);
   // Only the deadline can be empty; other sort keys keep plain order so their indexes serve it.
-  const order = `${ORDER[f.sort]} ${f.dir === 'asc' ? 'asc' : 'desc'}${f.sort === 'deadline' ? ' nulls last' : ''}, c.id ${f.dir === 'asc' ? 'asc' : 'desc'}`;
-  const rowsQuery = (limit: string, small: boolean) =>
-    em.execute<CaseRow[]>(
-      `select c.id, c.type, c.status, c.title, c.unit_code, u.name as unit_name, c.voivodeship, c.waiting_for, c.deadline, c.updated_at, c.closed_at,
-         (select count(*)::int from tasks t where t.case_id = c.id and t.status = 'open') as open_tasks
-       from ${small ? `(select * from (select * from cases c where ${w.sql} offset 0) c order by ${order}${limit}) c` : 'cases c'} left join units u on u.code = c.unit_code
-       ${small ? '' : `where ${w.sql}`} order by ${order}${small ? '' : limit}`,
-      w.params,
+  const dir = f.dir === 'asc' ? 'asc' : 'desc';
+  const order = (alias: string) => `${alias}.${ORDER[f.sort]} ${dir}${f.sort === 'deadline' ? ' nulls last' : ''}, ${alias}.id ${dir}`;
+  /**
+   * One branch is read in index order straight to the page; several are each read up to the page's
+   * end, then merged. `whole` reads each branch's selection first (the `offset 0` keeps the planner
+   * from walking the sort index), for rare selections.
+   */
+  const rowsSql = (upTo: number | null, page: string, whole: boolean) => {
+    const limit = upTo === null ? '' : ` limit ${upTo}`;
+    if (sel.length === 1 && !whole) return `select ${LISTED} from cases c where ${sel[0].sql} order by ${order('c')}${page}`;
+    const branches = sel.map((s) =>
+      whole
+        ? `(select * from (select ${LISTED} from cases c where ${s.sql} offset 0) c order by ${order('c')}${limit})`
+        : `(select ${LISTED} from cases c where ${s.sql} order by ${order('c')}${limit})`,
     );
+    return `select * from (${branches.join(' union all ')}) c order by ${order('c')}${page}`;
+  };
+  const named = (rows: CaseRow[]) => {
+    for (const r of rows) r.unit_name = units.name(r.unit_code);
+    return rows;
+  };
   if (opts.all) {
-    const rows = await rowsQuery('', false);
+    const rows = named(await readRows<CaseRow>(em, rowsSql(null, '', false), selParams));
     return { rows, total: rows.length, exact: true, more: false };
   }
-  const count = await countCases(em, p, f, namedUnits);
-  // One row past the page tells whether a next page exists, whatever the count says.
+  // One statement: the count, then the page read one of two ways, chosen by the count. The way not
+  // chosen sits behind a one-time filter and is never executed.
+  const count = countSql(p, f, namedUnits);
   const offset = (f.page - 1) * f.perPage;
-  const rows = await rowsQuery(` limit ${f.perPage + 1} offset ${offset}`, readSelectionWhole(count, offset + f.perPage + 1));
+  const upTo = offset + f.perPage + 1; // one row past the page tells whether a next page exists
+  const page = ` limit ${f.perPage + 1} offset ${offset}`;
+  const sql = `with n as materialized (${count.sql}), how as materialized (select ${readSelectionWhole(upTo)} as whole from n)
+    select n.total, n.exact, r.* from n left join (
+      select * from (${rowsSql(upTo, page, true)}) w where (select whole from how)
+      union all
+      select * from (${rowsSql(upTo, page, false)}) k where not (select whole from how)
+    ) r on true order by ${order('r')}`;
+  const out = await readRows<CaseRow & { total: number; exact: boolean }>(em, sql, [...count.params, ...selParams, ...selParams]);
+  const { total, exact } = out[0];
+  const rows = out[0].id === null ? [] : named(out);
   const more = rows.length > f.perPage;
-  return { rows: more ? rows.slice(0, f.perPage) : rows, total: count.total, exact: count.exact, more };
+  return { rows: more ? rows.slice(0, f.perPage) : rows, total, exact, more };
 }
 
 /** Counts per voivodeship and status, for the overview (all types, or one). */

@@ -7,6 +7,7 @@ import { Migration20261128080000 } from './Migration20261128080000_csizs_documen
 import { Migration20261128081500 } from './Migration20261128081500_report_data_requests';
 import { Migration20261128083000 } from './Migration20261128083000_report_form_active';
 import { Migration20261128090000 } from './Migration20261128090000_dashboard_speed';
+import { Migration20261128100000 } from './Migration20261128100000_case_list_speed';
 
 // Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261128081500_report_data_requests', class: Migration20261128081500 },
   { name: 'Migration20261128083000_report_form_active', class: Migration20261128083000 },
   { name: 'Migration20261128090000_dashboard_speed', class: Migration20261128090000 },
+  { name: 'Migration20261128100000_case_list_speed', class: Migration20261128100000 },
 ];

@@ -7,8 +7,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import cluster from 'node:cluster';
+import { createServer, type AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createApp } from '../api/app';
@@ -24,6 +25,7 @@ const REUSE = process.argv.includes('--reuse');
 const CASES = Number(args[0] ?? 100_000);
 const REQUESTS = Number(args[1] ?? 2000);
 const CLIENTS = 20;
+const API_PROCESSES = Number(process.env.API_PROCESSES ?? 1);
 
 interface Result {
   name: string;
@@ -101,10 +103,8 @@ async function postgresProcesses(em: EntityManager): Promise<() => number> {
   }
 }
 
-/** CPU milliseconds used so far by this process's main thread (the API; the clients have their own). */
-const apiCpu = () => cpuOf(`/proc/self/task/${process.pid}/stat`);
-/** CPU milliseconds used so far by the whole process: the API, the clients' thread, GC and I/O threads. */
-const processCpu = () => cpuOf('/proc/self/stat');
+/** CPU milliseconds used so far by a process (all its threads). */
+const processCpu = (pid: number | 'self' = 'self') => cpuOf(`/proc/${pid}/stat`);
 function cpuOf(statFile: string): number {
   try {
     const text = readFileSync(statFile, 'utf8');
@@ -167,7 +167,7 @@ async function main() {
   // The API's own pool size (DATABASE_POOL_MAX, default 10), as in production.
   const config = loadConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX, PAYLOAD_KEY: Buffer.alloc(32, 1).toString('base64'), LOG_LEVEL: 'error' });
   const orm = await openOrm(url, config.DATABASE_POOL_MAX);
-  console.log(`pool ${config.DATABASE_POOL_MAX} connections`);
+  console.log(`${API_PROCESSES} API processes, each with a pool of ${config.DATABASE_POOL_MAX} connections`);
   await migrate(orm);
   await importTerc(orm);
   const em = orm.em.fork();
@@ -184,11 +184,14 @@ async function main() {
     await em.execute('insert into sessions (id, account_id, csrf_token, created_at, last_seen_at) values (?, ?, ?, now(), now())', [hashToken(secret), id, randomUUID()]);
     sessions[login] = `obieg_session=${secret}`;
   }
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const { app } = createApp({ orm, temporal, config, log: createLogger('bench', 'error') });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The API in API_PROCESSES processes sharing one port, as api/main.ts runs it.
+  const port = await freePort();
+  // API_NODE_OPTIONS: flags for the API processes' node, e.g. "--max-semi-space-size=32".
+  cluster.setupPrimary({ execArgv: (process.env.API_NODE_OPTIONS ?? '').split(' ').filter(Boolean) });
+  const workers = Array.from({ length: API_PROCESSES }, () => cluster.fork({ BENCH_API_PORT: String(port), DATABASE_URL: url, DATABASE_POOL_MAX: String(config.DATABASE_POOL_MAX) }));
+  await Promise.all(workers.map((w) => new Promise((resolve, reject) => (w.once('message', resolve), w.once('exit', () => reject(new Error('API process ended')))))));
+  const base = `http://127.0.0.1:${port}`;
+  const apiCpu = () => workers.reduce((sum, w) => sum + processCpu(w.process.pid!), 0);
 
   const lists = [
     '/sprawy?voivodeship=14&overdue=1',
@@ -202,7 +205,7 @@ async function main() {
   async function run(name: string, target: number, paths: string[], cookie: string, n: number): Promise<Result> {
     // The clients run in their own thread, as browsers would: the API's event loop serves requests only.
     const api0 = apiCpu();
-    const all0 = processCpu();
+    const rest0 = processCpu();
     const pg0 = pg();
     const started = performance.now();
     const timed = await new Promise<[string, number][]>((resolve, reject) => {
@@ -212,19 +215,20 @@ async function main() {
     });
     const wall = performance.now() - started;
     const apiMs = apiCpu() - api0;
-    const otherMs = processCpu() - all0 - apiMs;
+    const otherMs = processCpu() - rest0;
     const pgMs = pg() - pg0;
     const all = timed.map(([, t]) => t);
     const byPath = new Map(paths.map((p) => [p, [] as number[]]));
     for (const [path, t] of timed) byPath.get(path)!.push(t);
     const r = { name, target, n, rps: n / (wall / 1000), all, byPath, apiMs: apiMs / n, pgMs: pgMs / n, otherMs: otherMs / n };
-    console.log(`\n${name}: ${n} requests, ${CLIENTS} clients, ${r.rps.toFixed(0)} req/s; per request: API thread CPU ${r.apiMs.toFixed(2)} ms, PostgreSQL CPU ${Number.isNaN(r.pgMs) ? 'n/a' : `${r.pgMs.toFixed(2)} ms`}, clients and other threads ${r.otherMs.toFixed(2)} ms`);
+    console.log(`\n${name}: ${n} requests, ${CLIENTS} clients, ${r.rps.toFixed(0)} req/s; per request: API processes CPU ${r.apiMs.toFixed(2)} ms, PostgreSQL CPU ${Number.isNaN(r.pgMs) ? 'n/a' : `${r.pgMs.toFixed(2)} ms`}, load generator ${r.otherMs.toFixed(2)} ms`);
     for (const [path, times] of byPath) console.log(`  ${path.padEnd(56)} ${stats(times)}`);
     console.log(`  ${'all'.padEnd(56)} ${stats(all)}`);
     return r;
   }
   // Warm-up (JIT, plans, caches), not measured.
-  await run('warm-up', 1e9, [...lists, '/przeglad'], sessions['bench-ministry'], 100);
+  await run('warm-up', 1e9, [...lists, '/przeglad'], sessions['bench-ministry'], 500);
+  await run('warm-up', 1e9, [...lists, '/przeglad'], sessions['bench-adm-14'], 500);
   const results = [
     await run('case list (ministry, filters)', 100, lists, sessions['bench-ministry'], REQUESTS),
     await run('case list (voivodeship admin 14)', 100, lists, sessions['bench-adm-14'], REQUESTS),
@@ -238,13 +242,31 @@ async function main() {
     const p95 = quantile(t, 0.95);
     console.log(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(6)} ${ms(quantile(t, 0.5))} ${ms(p95)} ${ms(quantile(t, 0.99))}  ${ms(r.apiMs)} ${ms(r.pgMs)} ${ms(r.otherMs).padStart(8)}  < ${r.target} ms ${p95 < r.target ? 'ok' : 'MISSED'}`);
   }
-  console.log('(ms; API/req: CPU of the API main thread per request; PG/req: CPU of the PostgreSQL server processes per request;');
-  console.log(' rest/req: CPU of this process\'s other threads per request: the 20 clients\' thread, GC, I/O)');
-  server.close();
+  console.log('(ms; API/req: CPU of the API processes per request; PG/req: CPU of the PostgreSQL server processes per request;');
+  console.log(' rest/req: CPU of the benchmark process per request: the load generator thread of 20 clients)');
+  for (const w of workers) w.kill();
   await orm.close();
 }
 
-main().catch((err) => {
+/** An API process of the benchmark: the app on the shared port, without Temporal (pages only read). */
+async function serveApi() {
+  const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX, PAYLOAD_KEY: Buffer.alloc(32, 1).toString('base64'), LOG_LEVEL: 'error' });
+  const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const { app } = createApp({ orm, temporal, config, log: createLogger('bench', 'error') });
+  app.listen(Number(process.env.BENCH_API_PORT), '127.0.0.1', () => process.send!('ready'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+(cluster.isPrimary ? main() : serveApi()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -5,7 +5,7 @@ import { canOnCsizs, rollupVoivodeships, type Principal } from './access';
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
 import { csizsCallBody } from './routes/csizs';
-import { recordCall } from './services/csizs-calls';
+import { recordCall } from './services/csizs-steps';
 import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from './services/monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,

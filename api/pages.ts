@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CaseSchema, UnitSchema } from '../db/entities';
-import type { Templates } from '../lib/templates';
-import { canOnCase, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
+import { CaseSchema, TaskSchema, UnitSchema, type Task } from '../db/entities';
+import { warsawLocalMinute, type Templates } from '../lib/templates';
+import { warsawToInstant } from '../workflows/rules/csizs-campaign';
+import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
 import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
 import { buildCaseView, findCase, statusLabel } from './case-view';
 import { registerCampaignPages } from './pages-campaigns';
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
 import { changePassword, signIn } from './routes/auth';
+import { csizsClarificationBody } from './routes/csizs';
+import { answerClarification, csizsUnitOfWorkflow, recordPasswordHandover } from './services/csizs-steps';
 import { caseFilters, casesCsv, countByVoivodeship, listCases } from './services/case-queries';
 import { bulkBody, runBulkAction } from './services/bulk';
 import { claimTask, completeDecisionTask, isDecisionTask, openTasksFor, reassignTask } from './services/tasks';
@@ -41,6 +44,8 @@ const CLOSES_WITH: Record<string, string> = {
 };
 
 type PageReq = Request & { principal?: Principal };
+/** A CSIZS task's unit as the access rules see it. */
+const csizsScope = (t: Task) => ({ voivodeship: t.voivodeship ?? '', unitCode: t.unitCode ?? '' });
 const enc = encodeURIComponent;
 
 export function createPages(deps: ApiDeps, templates: Templates): Router {
@@ -145,7 +150,9 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     const cases = new Map((await em.find(CaseSchema, { id: { $in: visible.map((t) => t.caseId) } }, { fields: ['id', 'title'] })).map((c) => [c.id, c.title]));
     const admin = p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin');
     const now = Date.now();
+    const mine = (t: Task) => !t.claimedBy || t.claimedBy === p.login;
     render(req, res, 'tasks', {
+      nowLocal: warsawLocalMinute(now),
       tasks: visible.map((t) => ({
         ...t,
         url: enc(t.id),
@@ -156,7 +163,10 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
         followUp: t.dueAt ? new Date(t.dueAt.getTime() - 2 * 86_400_000) : null,
         canClaim: !t.claimedBy,
         canRelease: t.claimedBy === p.login || (!!t.claimedBy && admin),
-        canDecide: isDecisionTask(t) && (!t.claimedBy || t.claimedBy === p.login),
+        canDecide: isDecisionTask(t) && mine(t),
+        // CSIZS steps done by a person, through the same rules as their API routes.
+        canClarify: t.kind === 'csizs-clarification' && mine(t) && canOnCsizs(p, 'unit-head', csizsScope(t)),
+        canHandOver: t.kind === 'csizs-password-handover' && mine(t) && canOnCsizs(p, 'voivodeship-step', csizsScope(t)),
         closesWith: isDecisionTask(t) ? null : CLOSES_WITH[t.kind] ?? 'Zadanie zamknie się samo, gdy sprawa przejdzie do następnego kroku.',
         canReassign: admin,
       })),
@@ -169,6 +179,30 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
   router.post('/zadania/:taskId/przekaz', requireSession, formAction(taskTo, async (req) => {
     const t = await reassignTask(orm.em.fork(), req.principal!, String(req.params.taskId), String(req.body.login ?? '').trim());
     return `Zadanie przekazane: ${t.claimedBy}`;
+  }));
+  /** A CSIZS task's unit, for a page form completing it; 404 for another kind of task. */
+  const csizsTaskUnit = async (taskId: string, kind: string) => {
+    const task = await orm.em.fork().findOne(TaskSchema, { id: taskId });
+    const unit = task && task.kind === kind ? await csizsUnitOfWorkflow(orm, task.caseId) : null;
+    if (!task || !unit) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiego zadania');
+    if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
+    return unit;
+  };
+  router.post('/zadania/:taskId/wyjasnienie', requireSession, formAction(taskTo, async (req) => {
+    const parsed = csizsClarificationBody.safeParse({ answer: req.body.answer ?? '' });
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Wpisz wyjaśnienie (co najmniej 3 znaki)');
+    const unit = await csizsTaskUnit(String(req.params.taskId), 'csizs-clarification');
+    await answerClarification({ orm, temporal }, req.principal!, unit, parsed.data.answer);
+    return `Wysłano wyjaśnienie do zgłoszenia jednostki ${unit.unitCode}; zgłoszenie wraca do decyzji urzędu wojewódzkiego`;
+  }));
+  router.post('/zadania/:taskId/haslo-przekazane', requireSession, formAction(taskTo, async (req) => {
+    const local = String(req.body.handedOverAt ?? '');
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj datę i godzinę przekazania hasła');
+    const at = warsawToInstant(local);
+    if (at > Date.now() + 60_000) throw new HttpError(400, 'VALIDATION_FAILED', 'Godzina przekazania hasła nie może być w przyszłości');
+    const unit = await csizsTaskUnit(String(req.params.taskId), 'csizs-password-handover');
+    await recordPasswordHandover({ orm, temporal }, req.principal!, unit, new Date(at));
+    return `Zapisano przekazanie hasła do pakietu jednostce ${unit.unitCode}`;
   }));
   router.post('/zadania/:taskId/decyzja', requireSession, formAction(taskTo, async (req) => {
     const parsed = decisionBody.safeParse({ decision: req.body.decision, ...(req.body.reason ? { reason: req.body.reason } : {}) });

@@ -33,7 +33,7 @@ function warsawOffset(ms: number): number {
 
 function warsawParts(value: unknown): Date | null {
   if (!value) return null;
-  const d = value instanceof Date ? value : new Date(String(value));
+  const d = value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value));
   const ms = d.getTime();
   if (Number.isNaN(ms)) return null;
   // A Date whose UTC fields read as Warsaw's wall clock.
@@ -52,6 +52,12 @@ export function formatDate(value: unknown): string {
   const w = warsawParts(value);
   if (!w) return '—';
   return `${w.getUTCDate()} ${MONTHS[w.getUTCMonth()]} ${w.getUTCFullYear()}`;
+}
+
+/** A datetime-local input's value in Poland's time: "2026-11-28T10:05". */
+export function warsawLocalMinute(value: unknown): string {
+  const w = warsawParts(value);
+  return w ? w.toISOString().slice(0, 16) : '';
 }
 
 export interface Templates {

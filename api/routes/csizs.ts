@@ -8,11 +8,9 @@ import { extensionFor, scanMismatch, sniffScanType } from '../../lib/file-type';
 import { SecretStore } from '../../lib/secret-store';
 import {
   SA,
-  answerCsizsClarification,
   completeCsizsStep,
   decideCsizsNotification,
   prepareCsizsPackage,
-  recordCsizsPasswordHandover,
   submitCsizsNotification,
   submitCsizsNotificationScan,
   csizsCampaignWorkflowId,
@@ -34,9 +32,8 @@ import { canOnCsizs, forbid, rollupVoivodeships } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
-import { recordCall } from '../services/csizs-calls';
+import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from '../services/csizs-steps';
 import { csizsCampaignProgress, csizsMonitoring } from '../services/monitoring';
-import { mapWorkflowError } from '../temporal-errors';
 
 // seed 004: the CSIZS connection campaign. Starting runs in a workflow (2,477 units do not fit in one
 // HTTP request); monitoring reads the read model only.
@@ -129,16 +126,9 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
 
   const progress = (id: string) => csizsCampaignProgress(orm, id);
 
-  /** Sends one unit's connection workflow an update; its validator's refusals become 4xx answers. */
-  function updateUnit<R, A>(unit: { id: string; unitCode: string }, update: UpdateDefinition<R, [A], string>, arg: A): Promise<R> {
-    return temporal.workflow.getHandle(csizsConnectionWorkflowId(unit.id, unit.unitCode)).executeUpdate(update, { args: [arg] }).catch(mapWorkflowError);
-  }
-
-  async function unitOf(id: string, unitCode: string) {
-    const [row] = await conn().execute<{ voivodeship: string }[]>('select voivodeship from csizs_units where campaign_id = ? and unit_code = ?', [id, unitCode]);
-    if (!row) throw new HttpError(404, 'CSIZS_UNIT_NOT_IN_CAMPAIGN', `Jednostka ${unitCode} nie uczestniczy w kampanii ${id}`);
-    return { voivodeship: row.voivodeship, unitCode };
-  }
+  const updateUnit = <R, A>(unit: { id: string; unitCode: string }, update: UpdateDefinition<R, [A], string>, arg: A): Promise<R> =>
+    updateCsizsUnit(temporal, { campaignId: unit.id, unitCode: unit.unitCode }, update, arg);
+  const unitOf = (id: string, unitCode: string) => csizsUnit(orm, id, unitCode);
 
   api.route(
     {
@@ -380,9 +370,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       responses: { 200: { description: "The unit's connection state" } },
     },
     async ({ params, body, principal, res }) => {
-      const unit = await unitOf(params.id, params.unitCode);
-      if (!canOnCsizs(principal!, 'unit-head', unit)) forbid();
-      res.json(await updateUnit(params, answerCsizsClarification, { answer: body.answer, by: principal!.login }));
+      res.json(await answerClarification({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), body.answer));
     },
   );
 
@@ -469,9 +457,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       responses: { 200: { description: "The unit's connection state" } },
     },
     async ({ params, body, principal, res }) => {
-      const unit = await unitOf(params.id, params.unitCode);
-      if (!canOnCsizs(principal!, 'voivodeship-step', unit)) forbid();
-      res.json(await updateUnit(params, recordCsizsPasswordHandover, { handedOverAt: new Date(body.handedOverAt).toISOString(), by: principal!.login }));
+      res.json(await recordPasswordHandover({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), new Date(body.handedOverAt)));
     },
   );
 

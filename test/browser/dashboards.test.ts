@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import request from 'supertest';
-import { ensureAccount } from '../../db/demo';
+import { ensureAccount, issueToken } from '../../db/demo';
 import type { Role } from '../../db/entities';
 import { createBrowserProvider } from '../../lib/browser';
 import { hashPassword } from '../../lib/passwords';
@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
+import { certificateFor, csizsUnitUrl, notificationFor } from '../support/csizs';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
 // The dashboards as officials use them, in headless Chromium: sign in per role, claim and decide a
@@ -325,4 +326,53 @@ test('campaign pages: the CSIZS campaign grid, late units, the call list worked 
   const head = await signIn('panel-kierownik');
   expect(await head.$('nav a[href="/kampanie"]')).toBeNull();
   expect((await head.goto(`${base}/kampanie/csizs/panel-csizs`))!.status()).toBe(403);
+});
+
+test('CSIZS tasks done through their forms on "Moje zadania": the head explains the notification, the administrator records the password hand-over', async () => {
+  // The panel-csizs campaign of the test above; Kielce (2661011) files its notification through the API.
+  const unit = csizsUnitUrl('panel-csizs', '2661011');
+  const headToken = await issueToken(sys.db.orm, 'panel-kierownik', 'test');
+  const localToken = await issueToken(sys.db.orm, 'panel-admin-lok', 'test');
+  const adm26 = await tokenFor(sys.db.orm, 'api-adm-26', 'voivodeship_admin', '26');
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  await request(sys.app).post(`${unit}/steps`).set(as(localToken)).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+  await request(sys.app).post(`${unit}/notification`).set(as(headToken)).send(notificationFor('2661011')).expect(200);
+  await request(sys.app).post(`${unit}/notification/scan`).set(as(headToken)).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+  await request(sys.app).post(`${unit}/notification/decision`).set(as(adm26)).send({ decision: 'clarify', reason: 'Czy administrator obsługuje też obszar SR?' }).expect(200);
+  const status = () => sys.client.workflow.getHandle(csizsConnectionWorkflowId('panel-csizs', '2661011')).query(getCsizsStatus);
+
+  // The head's inbox: the clarification with a form; an empty answer is refused and nothing changes.
+  const head = await signIn('panel-kierownik');
+  let body = await text(head);
+  expect(body).toContain('Wyjaśnienie danych zgłoszenia podłączenia do CSIZS');
+  const form = 'form[action$="/wyjasnienie"]';
+  await head.$eval(`${form} textarea`, (t) => ((t as HTMLTextAreaElement).required = false));
+  await Promise.all([head.waitForNavigation(), head.click(`${form} button`)]);
+  expect(await text(head)).toContain('Wpisz wyjaśnienie (co najmniej 3 znaki)');
+  expect((await status()).notification?.status).toBe('clarification');
+  await head.type(`${form} textarea`, 'Tak, administrator obsługuje SW i SR');
+  await head.screenshot({ path: join(SHOTS, 'zadania-kierownik.png'), fullPage: true });
+  await accessible(head);
+  await Promise.all([head.waitForNavigation(), head.click(`${form} button`)]);
+  body = await text(head);
+  expect(body).toContain('Wysłano wyjaśnienie do zgłoszenia jednostki 2661011');
+  expect(await head.$(form)).toBeNull();
+  expect((await status()).notification).toMatchObject({ status: 'awaiting_review', answer: 'Tak, administrator obsługuje SW i SR' });
+
+  // Accepted; the unit's steps; the package sent: the hand-over call is the administrator's task.
+  await request(sys.app).post(`${unit}/notification/decision`).set(as(adm26)).send({ decision: 'accept' }).expect(200);
+  for (const step of ['infrastructure', 'installation']) await request(sys.app).post(`${unit}/steps`).set(as(localToken)).send({ step }).expect(200);
+  await request(sys.app).post(`${unit}/package`).set(as(adm26)).send({ domainSystems: ['SW'], certificates: { SW: certificateFor('2661011', 'SW') } }).expect(200);
+
+  // Another voivodeship's administrator has no such task; Świętokrzyskie's records the call's time.
+  const other = await signIn('panel-adm-12');
+  expect(await other.$('form[action$="/haslo-przekazane"]')).toBeNull();
+  const admin = await signIn('panel-adm-26');
+  const handover = 'form[action$="/haslo-przekazane"]';
+  expect(await admin.$eval(`${handover} input[name=handedOverAt]`, (i) => (i as HTMLInputElement).value)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  await accessible(admin);
+  await Promise.all([admin.waitForNavigation(), admin.click(`${handover} button`)]);
+  expect(await text(admin)).toContain('Zapisano przekazanie hasła do pakietu jednostce 2661011');
+  expect(await admin.$(handover)).toBeNull();
+  expect((await status()).package).toMatchObject({ status: 'handed_over', passwordHandedOverBy: 'panel-adm-26' });
 });

@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../../lib/templates';
+import { formatDate, formatDateTime, warsawLocalMinute } from '../../lib/templates';
 
 // Pages, mail and documents write dates as Intl's pl-PL long format in Poland's time; the formatter
 // asks Intl once per hour of timestamps, so it must agree with Intl everywhere, around DST changes too.
@@ -29,6 +29,11 @@ describe('Polish date formatting', () => {
       expect(formatDateTime(new Date(ms))).toBe(intlDateTime.format(ms));
       expect(formatDate(new Date(ms))).toBe(intlDate.format(ms));
     }
+  });
+
+  it('gives a datetime-local input its value in Poland\'s time, from a Date or epoch ms', () => {
+    expect(warsawLocalMinute(Date.UTC(2026, 10, 28, 9, 5))).toBe('2026-11-28T10:05');
+    expect(warsawLocalMinute(new Date('2026-07-01T22:30:00Z'))).toBe('2026-07-02T00:30');
   });
 
   it('writes a dash for a missing or unreadable date', () => {

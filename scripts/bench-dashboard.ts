@@ -244,7 +244,8 @@ async function main() {
   }
   console.log('(ms; API/req: CPU of the API processes per request; PG/req: CPU of the PostgreSQL server processes per request;');
   console.log(' rest/req: CPU of the benchmark process per request: the load generator thread of 20 clients)');
-  for (const w of workers) w.kill();
+  // A clean exit, so that node flags such as --cpu-prof write their files.
+  await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.send('stop')))));
   await orm.close();
 }
 
@@ -255,6 +256,7 @@ async function serveApi() {
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const { app } = createApp({ orm, temporal, config, log: createLogger('bench', 'error') });
   app.listen(Number(process.env.BENCH_API_PORT), '127.0.0.1', () => process.send!('ready'));
+  process.on('message', (m) => m === 'stop' && process.exit(0));
 }
 
 function freePort(): Promise<number> {

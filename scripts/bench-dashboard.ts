@@ -3,6 +3,8 @@
 //   DATABASE_URL=postgres://…/obieg_bench node dist/scripts/bench-dashboard.js [cases=100000] [requests=2000] [--reuse]
 // The database is emptied of cases first; it must be a throwaway one. With --reuse, cases seeded by an
 // earlier run with the same count are kept (their deadlines are then relative to that run).
+// The API runs in API_PROCESSES processes (default 1, as api/main.ts runs it) with API_NODE_OPTIONS as
+// their node flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); the clients in a thread of this process.
 // Targets (issue 7): case list p95 < 100 ms, overview p95 < 300 ms.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -12,13 +12,22 @@ interface KnexClient {
 /** Prepared statements kept per connection; the least recently used is deallocated past this. */
 export const PREPARED_PER_CONNECTION = 100;
 const prepared = new WeakMap<PgConnection, Map<string, true>>();
-/** A name for every statement text this process has run; the same text has the same name everywhere. */
+/**
+ * A name for each statement text this process has run lately; the same text has the same name on every
+ * connection. Names are never reused: after the map is emptied (past NAMES_MAX texts, say a crawler
+ * paging through every page) a text gets a new name, and its old statement ages out of the LRUs.
+ */
 const statementNames = new Map<string, string>();
+const NAMES_MAX = 5000;
+let lastName = 0;
 
 /** The statement prepared on this connection, the oldest one deallocated if there are too many. */
 async function prepare(conn: PgConnection, text: string): Promise<string> {
   let name = statementNames.get(text);
-  if (!name) statementNames.set(text, (name = `obieg_${statementNames.size + 1}`));
+  if (!name) {
+    if (statementNames.size >= NAMES_MAX) statementNames.clear();
+    statementNames.set(text, (name = `obieg_${++lastName}`));
+  }
   let names = prepared.get(conn);
   if (!names) prepared.set(conn, (names = new Map()));
   if (names.delete(name)) {

@@ -247,7 +247,7 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
         waiting_for: r.waiting_for,
         deadline: r.deadline,
         updated_at: r.updated_at,
-        overdue: !r.closed_at && !!r.deadline && new Date(r.deadline).getTime() < now,
+        overdue: !r.closed_at && r.deadline !== null && r.deadline < now,
       })),
     });
   });

@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
 import { csizsCallBody } from './routes/csizs';
 import { recordCall } from './services/csizs-steps';
+import { unitDirectory } from './services/unit-directory';
 import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from './services/monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
@@ -43,12 +44,6 @@ function tiles(codes: string[], voivs: Map<string, string>, of: (code: string) =
 export function registerCampaignPages(router: Router, kit: PageKit, { orm, temporal }: Pick<ApiDeps, 'orm' | 'temporal'>): void {
   const { render, requireSession, formAction, names } = kit;
   const scopeOf = (req: PageReq) => rollupVoivodeships(req.principal!);
-  const unitNames = async (codes: string[]) =>
-    new Map(
-      codes.length
-        ? (await orm.em.fork().getConnection().execute<{ code: string; name: string }[]>('select code, name from units where code in (?)', [codes])).map((u) => [u.code, u.name])
-        : [],
-    );
 
   router.get('/kampanie', requireSession, async (req: PageReq, res) => {
     scopeOf(req);
@@ -67,9 +62,8 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm, tempo
       const v = m.perVoivodeship[code];
       return { done: v?.connected ?? 0, total: v?.total ?? 0, late: v?.late ?? 0 };
     });
-    const callRows = CSIZS_CHECKPOINTS.flatMap((k) => m.callLists[k] as { unitCode: string }[]);
-    const unitCodes = [...new Set([...m.lateUnits.slice(0, LIST_LIMIT).map((u) => u.unitCode), ...callRows.map((r) => r.unitCode), ...m.escalations.map((e) => e.unitCode)])];
-    const unit = await unitNames(unitCodes);
+    const units = await unitDirectory(orm.em);
+    const nameOf = (code: string) => units.name(code) ?? code;
     const canCall = canOnCsizs(req.principal!, 'phone');
     render(req, res, 'campaign-csizs', {
       campaign: m.campaign,
@@ -80,7 +74,7 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm, tempo
       total: Object.values(m.perVoivodeship).reduce((a, v) => a + v.total, 0),
       connected: m.perStep.connected,
       steps: [...CSIZS_STEPS.map((s) => ({ title: CSIZS_STEP_TITLES[s], n: m.perStep[s], late: m.latePerStep[s] })), { title: 'Podłączone', n: m.perStep.connected, late: 0 }],
-      late: { n: m.lateUnits.length, shown: Math.min(m.lateUnits.length, LIST_LIMIT), rows: m.lateUnits.slice(0, LIST_LIMIT).map((u) => ({ ...u, name: unit.get(u.unitCode) ?? u.unitCode, step: CSIZS_STEP_TITLES[u.lateStep as keyof typeof CSIZS_STEP_TITLES] ?? u.lateStep })) },
+      late: { n: m.lateUnits.length, shown: Math.min(m.lateUnits.length, LIST_LIMIT), rows: m.lateUnits.slice(0, LIST_LIMIT).map((u) => ({ ...u, name: nameOf(u.unitCode), step: CSIZS_STEP_TITLES[u.lateStep as keyof typeof CSIZS_STEP_TITLES] ?? u.lateStep })) },
       checkpoints: CSIZS_CHECKPOINTS.map((k) => {
         const rows = m.callLists[k] as { unitCode: string; voivodeship: string; status: string; calls: number; lastOutcome: string | null; lastCalledAt: string | null }[];
         // Still to call first: that is the list the person at the phone works through.
@@ -93,14 +87,14 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm, tempo
           shown: Math.min(rows.length, LIST_LIMIT),
           rows: ordered.slice(0, LIST_LIMIT).map((r) => ({
             ...r,
-            name: unit.get(r.unitCode) ?? r.unitCode,
+            name: nameOf(r.unitCode),
             statusLabel: CALL_STATUS[r.status] ?? r.status,
             lastOutcome: r.lastOutcome ? OUTCOMES[r.lastOutcome] ?? r.lastOutcome : null,
             callForm: canCall && r.status === 'open' ? `/kampanie/csizs/${enc(m.campaign.id)}/jednostki/${r.unitCode}/rozmowa` : null,
           })),
         };
       }),
-      escalations: m.escalations.map((e) => ({ ...e, name: unit.get(e.unitCode) ?? e.unitCode })),
+      escalations: m.escalations.map((e) => ({ ...e, name: nameOf(e.unitCode) })),
     });
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CaseSchema, TaskSchema, UnitSchema, type Task } from '../db/entities';
+import { CaseSchema, TaskSchema, type Task } from '../db/entities';
 import { warsawLocalMinute, type Templates } from '../lib/templates';
 import { warsawToInstant } from '../workflows/rules/csizs-campaign';
 import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
@@ -12,6 +12,7 @@ import { HttpError } from './errors';
 import { changePassword, signIn } from './routes/auth';
 import { csizsClarificationBody } from './routes/csizs';
 import { answerClarification, csizsUnitOfWorkflow, recordPasswordHandover } from './services/csizs-steps';
+import { unitDirectory } from './services/unit-directory';
 import { caseFilters, casesCsv, countByVoivodeship, listCases } from './services/case-queries';
 import { bulkBody, runBulkAction } from './services/bulk';
 import { claimTask, completeDecisionTask, isDecisionTask, openTasksFor, reassignTask } from './services/tasks';
@@ -53,16 +54,7 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
   const router = express.Router();
   const authenticate = createAuthenticator(orm, { idleMinutes: config.SESSION_IDLE_MINUTES });
   const secure = config.PUBLIC_URL.startsWith('https://');
-  let voivodeshipNames: Promise<Map<string, string>> | null = null;
-  const names = () =>
-    (voivodeshipNames ??= orm.em
-      .fork()
-      .find(UnitSchema, { kind: 'voivodeship' }, { orderBy: { code: 'asc' } })
-      .then((us) => new Map(us.map((u) => [u.code, u.name.charAt(0) + u.name.slice(1).toLowerCase()])))
-      .catch((err) => {
-        voivodeshipNames = null;
-        throw err;
-      }));
+  const names = async () => (await unitDirectory(orm.em)).voivodeships;
 
   const render = (req: PageReq, res: Response, page: string, data: Record<string, unknown>, status = 200) => {
     const p = req.principal;

@@ -75,18 +75,11 @@ interface Sql {
  * condition joined by OR would make the planner read and sort every candidate.
  */
 function visibilityBranches(p: Principal): Sql[] {
-  const v = caseVisibilityParts(p);
-  if (v.voivodeships === null) return [{ sql: 'true', params: [] }];
+  const scope = voivodeshipScope(p);
+  if (scope.c === 'true') return [{ sql: 'true', params: [] }];
   const branches: Sql[] = [];
-  const list = v.voivodeships;
-  const inList = `c.voivodeship in (${list.map(() => '?').join(', ')})`;
-  if (list.length) branches.push({ sql: inList, params: list });
-  if (v.others.length) {
-    branches.push({
-      sql: `(${v.others.map((o) => o.sql).join(' or ')})${list.length ? ` and not ${inList}` : ''}`,
-      params: [...v.others.flatMap((o) => o.params), ...list],
-    });
-  }
+  if (scope.summary) branches.push({ sql: scope.c, params: scope.params });
+  if (scope.others) branches.push({ sql: `${scope.others.sql}${scope.summary ? ` and not ${scope.c}` : ''}`, params: [...scope.others.params, ...(scope.summary ? scope.params : [])] });
   return branches.length ? branches : [{ sql: 'false', params: [] }];
 }
 

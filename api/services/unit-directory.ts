@@ -12,6 +12,8 @@ export const NAMED_UNITS_LIMIT = 500;
 export interface UnitDirectory {
   /** Units in the register. */
   size: number;
+  /** The 16 voivodeships in code order, their names as a heading writes them ("Mazowieckie"). */
+  voivodeships: Map<string, string>;
   name(code: string): string | null;
   /** Codes of gminas and powiats whose name contains `q`, case-insensitively, in code order. */
   codesNamed(q: string): string[];
@@ -28,8 +30,10 @@ async function load(em: EntityManager): Promise<UnitDirectory> {
   const names = new Map(rows.map((r) => [r.code, r.name]));
   const searches = new Map<string, string[]>();
   const searchable = rows.filter((r) => r.kind !== 'voivodeship').map((r) => ({ code: r.code, key: r.name.toLowerCase() }));
+  const voivodeships = new Map(rows.filter((r) => r.kind === 'voivodeship').map((r) => [r.code, r.name.charAt(0) + r.name.slice(1).toLowerCase()]));
   return {
     size: rows.length,
+    voivodeships,
     name: (code) => names.get(code) ?? null,
     codesNamed(q) {
       const needle = q.toLowerCase();

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
 import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notificationFor, openPackage } from '../support/csizs';
-import { SCAN_PDF, SCAN_PNG, pdfText, tokenFor } from '../support/fixtures';
+import { binaryBody, SCAN_PDF, SCAN_PNG, pdfText, tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { extractWith7z } from '../support/zip';
 import { eventually, startSystem, type TestSystem } from '../support/system';
@@ -57,11 +57,7 @@ test('notification, package and temporary password through their own paths, with
     .get(url(`/documents/${encodeURIComponent(filed.body.notification.documentId)}`))
     .set('Authorization', `Bearer ${head}`)
     .buffer(true)
-    .parse((res, cb) => {
-      const c: Buffer[] = [];
-      res.on('data', (x: Buffer) => c.push(x));
-      res.on('end', () => cb(null, Buffer.concat(c)));
-    })
+    .parse(binaryBody)
     .expect(200);
   const text = pdfText(pdf.body as Buffer);
   for (const part of ['Zgłoszenie gotowości do podłączenia', data.unitName, 'Żaneta', data.localAdmin.email, data.localAdmin.phone, 'SW, SR', 'podpis i pieczęć kierownika']) expect(text).toContain(part);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { verifyPassword } from '../../lib/passwords';
-import { application, pdfText, SCAN_PDF, SCAN_PNG, tokenFor } from '../support/fixtures';
+import { application, binaryBody, pdfText, SCAN_PDF, SCAN_PNG, tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -56,11 +56,7 @@ test('from application to account: form, scan, rejection, corrected scan, accept
 
     // The generated documents are listed with size and SHA-256, and download intact.
     const pdfDoc = waiting.documents.find((d: { mediaType: string }) => d.mediaType === 'application/pdf');
-    const downloaded = await request(sys.app).get(pdfDoc.url).set(auth(admin26)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const downloaded = await request(sys.app).get(pdfDoc.url).set(auth(admin26)).buffer(true).parse(binaryBody);
     expect(downloaded.status).toBe(200);
     expect(downloaded.headers['x-content-sha256']).toBe(pdfDoc.sha256);
     expect((downloaded.body as Buffer).length).toBe(pdfDoc.size);

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { pdfText, SCAN_PDF } from './fixtures';
+import { binaryBody, pdfText, SCAN_PDF } from './fixtures';
 import { unzipWithPassword } from './zip';
 
 // seed 004's own paths for three steps, driven through the API as people would: the notification
@@ -48,11 +48,7 @@ export async function openPackage(app: Express, campaign: string, unit: string, 
     .get(`${csizsUnitUrl(campaign, unit)}/documents/${encodeURIComponent(documentId)}`)
     .set('Authorization', `Bearer ${token}`)
     .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
+    .parse(binaryBody)
     .expect(200);
   const entries = await unzipWithPassword(file.body as Buffer, password);
   if (entries.length !== 1 || !entries[0].name.endsWith('.pdf')) throw new Error(`package holds ${entries.map((e) => e.name).join(', ')}`);

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Response as SuperagentResponse } from 'superagent';
 import { ensureAccount, issueToken } from '../../db/demo';
 import type { Role } from '../../db/entities';
 import type { RegistrationApplication } from '../../workflows/messages';
@@ -36,6 +37,13 @@ export function application(overrides: Partial<RegistrationApplication['applican
 export async function tokenFor(orm: MikroORM, login: string, role: Role, voivodeship: string | null): Promise<string> {
   await ensureAccount(orm, { login, firstName: 'Test', lastName: login, role, voivodeship });
   return issueToken(orm, login, 'test');
+}
+
+/** supertest's parser for a file download: the body as one Buffer (`.buffer(true).parse(binaryBody)`). */
+export function binaryBody(res: SuperagentResponse, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
 export function pdfText(pdf: Buffer): string {

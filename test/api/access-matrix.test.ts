@@ -2,6 +2,7 @@ import request from 'supertest';
 import { isPolishHoliday } from '../../lib/holidays';
 import { getRegistrationStatus, getReportStatus, reportWorkflowId, requestReportData } from '../../workflows/messages';
 import { addCalendarDays, dataRequestPlan, warsawDay } from '../../workflows/rules/reporting-calendar';
+import { currentQuarter, workingDayAhead } from '../support/calendar';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -116,7 +117,8 @@ async function registrationWithTask(terytCode: string, email: string, areas: str
 
 const REPORT_FORM = { name: 'Formularz macierzy', area: 'PS', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } };
 const DATA_DUE = addCalendarDays(warsawDay(Date.now()), 14);
-const REPORT_CAMPAIGN = { formCode: 'MACIERZ', period: '2026-Q3', units: ['2661011', '1261011'] };
+// The current quarter: its due date (85 days after it ends) lies ahead, so no report is overdue meanwhile.
+const REPORT_CAMPAIGN = { formCode: 'MACIERZ', period: currentQuarter(), units: ['2661011', '1261011'] };
 
 const CSIZS_CAMPAIGN = { id: 'macierz-csizs', unitCodes: ['2661011', '1261011'] };
 
@@ -141,8 +143,8 @@ beforeAll(async () => {
   await request(sys.app).post('/api/csizs-campaigns').set('Authorization', `Bearer ${tokens.ministry}`).send(CSIZS_CAMPAIGN).expect(201);
   await request(sys.app).put('/api/report-forms/MACIERZ').set('Authorization', `Bearer ${tokens.ministry}`).send(REPORT_FORM).expect(200);
   await request(sys.app).post('/api/report-campaigns').set('Authorization', `Bearer ${tokens.ministry}`).send(REPORT_CAMPAIGN).expect(202);
-  scope.own.reportId = reportWorkflowId('MACIERZ', '2026-Q3', '2661011');
-  scope.foreign.reportId = reportWorkflowId('MACIERZ', '2026-Q3', '1261011');
+  scope.own.reportId = reportWorkflowId('MACIERZ', REPORT_CAMPAIGN.period, '2661011');
+  scope.foreign.reportId = reportWorkflowId('MACIERZ', REPORT_CAMPAIGN.period, '1261011');
   for (const id of [scope.own.reportId, scope.foreign.reportId]) {
     await eventually(async () => (await sys.client.workflow.getHandle(id).query(getReportStatus)).status === 'not_started', 30_000, 'report started');
   }
@@ -182,7 +184,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(':documentId', encodeURIComponent(s.documentId))
     .replace(':taskId', encodeURIComponent(s.taskId))
     .replace(':formCode', 'MACIERZ')
-    .replace(':campaignId', 'MACIERZ-2026-Q3')
+    .replace(':campaignId', `MACIERZ-${REPORT_CAMPAIGN.period}`)
     .replace(':reportId', encodeURIComponent(s.reportId))
     .replace(':requestId', encodeURIComponent(s.requestId))
     .replace('/:id/', '/macierz-csizs/')
@@ -216,10 +218,10 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/csizs-campaigns/:id/units/:unitCode/notification/decision': { decision: 'accept' },
     'POST /api/csizs-campaigns/:id/units/:unitCode/notification/clarification': { answer: 'Test macierzy dostępu' },
     'POST /api/csizs-campaigns/:id/units/:unitCode/package': { domainSystems: ['SW'], certificates: { SW: '-----BEGIN CERTIFICATE-----MACIERZMACIERZMACIERZ-----END CERTIFICATE-----' } },
-    'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/handover': { handedOverAt: '2026-11-28T10:00:00Z' },
+    'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/handover': { handedOverAt: new Date(Date.now() - 3_600_000).toISOString() },
     'PUT /api/report-forms/:formCode': REPORT_FORM,
     'POST /api/report-campaigns': REPORT_CAMPAIGN,
-    'POST /api/report-campaigns/:campaignId/deadline': { dueDate: '2026-12-30', reason: 'Test macierzy dostępu' },
+    'POST /api/report-campaigns/:campaignId/deadline': { dueDate: workingDayAhead(200), reason: 'Test macierzy dostępu' },
     'PUT /api/reports/:reportId/draft': { content: { macierz: 1 } },
     'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
     'PUT /api/reports/:reportId/people': { responsible: 'm-staff' },

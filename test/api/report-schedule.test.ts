@@ -3,6 +3,7 @@ import request from 'supertest';
 import { getReportCampaignProgress, reportCampaignWorkflowId, type ReportCampaignView } from '../../workflows/messages';
 import { tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
+import { currentQuarter, previousQuarter, workingDayAhead } from '../support/calendar';
 
 // Process 3 against the real dev server: a periodic form saved by the ministry gets a Temporal Schedule
 // (calendar in Europe/Warsaw) that opens the campaign of the period just ended; a second run opens
@@ -55,10 +56,8 @@ test('a quarterly form: its schedule opens the last quarter for every powiat, on
   expect([0, 3, 6, 9]).toContain(next.getUTCMonth());
   expect([4, 5]).toContain(next.getUTCHours());
 
-  // Triggered now (late November 2026), the last quarter ended is Q3: due 30 days after 30 September.
-  const now = new Date();
-  const q = Math.ceil((now.getUTCMonth() + 1) / 3);
-  const period = q === 1 ? `${now.getUTCFullYear() - 1}-Q4` : `${now.getUTCFullYear()}-Q${q - 1}`;
+  // Triggered now, the run opens the quarter that ended last in Warsaw (in late November 2026: Q3).
+  const period = previousQuarter(currentQuarter());
   await handle.trigger();
   const first = await lastRun(handle, 1);
   expect(first).toMatchObject({ period, alreadyOpened: false, total: 380 });
@@ -87,7 +86,7 @@ test('a quarterly form: its schedule opens the last quarter for every powiat, on
   expect(listed.body.find((f: { code: string }) => f.code === 'PS-HARM')).toMatchObject({ active: false, period: 'quarterly' });
   await request(sys.app).put('/api/report-forms/PS-HARM').set(auth).send({ ...FORM, active: true }).expect(200);
   expect((await handle.describe()).state.paused).toBe(false);
-  const oneOff = await request(sys.app).put('/api/report-forms/PS-HARM').set(auth).send({ ...FORM, period: 'one-off', dueRule: { kind: 'fixed-date', date: '2027-03-31' } }).expect(200);
+  const oneOff = await request(sys.app).put('/api/report-forms/PS-HARM').set(auth).send({ ...FORM, period: 'one-off', dueRule: { kind: 'fixed-date', date: workingDayAhead(120) } }).expect(200);
   expect(oneOff.body.scheduleId).toBeNull();
   await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
 }, 240_000);

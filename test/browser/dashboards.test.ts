@@ -14,6 +14,7 @@ import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { certificateFor, csizsUnitUrl, notificationFor } from '../support/csizs';
 import { eventually, startSystem, type TestSystem } from '../support/system';
+import { workingDayAhead } from '../support/calendar';
 
 // The dashboards as officials use them, in headless Chromium: sign in per role, claim and decide a
 // task through the form, filter and export cases, open a case and the overview; screenshots of each
@@ -275,7 +276,7 @@ test('campaign pages: the CSIZS campaign grid, late units, the call list worked 
   await request(sys.app)
     .put('/api/report-forms/PANEL-ANK')
     .set(auth)
-    .send({ name: 'Ankieta o kadrach pomocy społecznej', area: 'PS', unitKind: 'gmina', period: 'one-off', dueRule: { kind: 'fixed-date', date: '2027-02-15' } })
+    .send({ name: 'Ankieta o kadrach pomocy społecznej', area: 'PS', unitKind: 'gmina', period: 'one-off', dueRule: { kind: 'fixed-date', date: workingDayAhead(60) } })
     .expect(200);
   const survey = await request(sys.app).post('/api/report-campaigns').set(auth).send({ formCode: 'PANEL-ANK', period: 'ankieta-1', units: ['2661011', '1261011'] }).expect(202);
 

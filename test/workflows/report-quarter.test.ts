@@ -5,14 +5,20 @@ import { getReportStatus, reportWorkflowId, type ReportView } from '../../workfl
 import { tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { eventually, startSystem, type TestSystem } from '../support/system';
+import { advanceTo, calendarTwin, type CalendarTwin } from '../support/calendar';
 
 // Process 3 in the time-skipping server: a quarterly form for units of three voivodeships runs from
 // opening to escalation in seconds. Q3 2026 + 85 days is Thursday 24 December 2026, a public holiday
 // since 2025, followed by Christmas and a Sunday, so the due date is Monday 28 December. One unit drafts,
 // submits, is returned, resubmits and is accepted; one never reports and is escalated; the ministry moves
 // the deadline of a third voivodeship to 6 January 2027 (Trzech Króli), so it becomes 7 January.
+// The test runs in the first calendar twin of that quarter still ahead of its clock (test/support/calendar.ts):
+// the same weekdays and holidays, every date shifted by whole years, so it passes on whatever day it is run.
 
 let sys: TestSystem;
+let twin: CalendarTwin;
+/** A date, instant or period as written for Q4 2026, in this run's calendar twin. */
+const T = (s: string) => twin.shift(s);
 const tok = {} as Record<string, string>;
 const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 const conn = () => sys.db.orm.em.fork().getConnection();
@@ -20,7 +26,7 @@ const conn = () => sys.db.orm.em.fork().getConnection();
 const KIELCE = '2661011';
 const KRAKOW = '1261011';
 const WROCLAW = '0264011';
-const id = (unit: string) => reportWorkflowId('SR-KW', '2026-Q3', unit);
+const id = (unit: string) => reportWorkflowId('SR-KW', T('2026-Q3'), unit);
 const status = (unit: string): Promise<ReportView> => sys.client.workflow.getHandle(id(unit)).query(getReportStatus);
 
 async function person(login: string, role: 'unit_head' | 'staff', voivodeship: string, unit: string, area: string | null) {
@@ -28,12 +34,7 @@ async function person(login: string, role: 'unit_head' | 'staff', voivodeship: s
   await conn().execute('update role_assignments set unit_code = ?, area = ? where account_id = (select id from accounts where login = ?)', [unit, area, login]);
 }
 
-/** Moves the test server's clock to an instant; the workflows' timers up to it fire on the way. */
-async function until(iso: string) {
-  const now = await sys.env.currentTimeMs();
-  const target = Date.parse(iso);
-  if (target > now) await sys.env.sleep(target - now);
-}
+const until = (iso: string) => advanceTo(sys.env, iso);
 
 const mailsTo = (login: string, subject: string) =>
   sys.smtp.messages.filter((m) => (m.subject ?? '').includes(subject) && recipients(m).includes(`${login}@obieg.local`));
@@ -45,6 +46,9 @@ async function events(unit: string): Promise<string[]> {
 
 beforeAll(async () => {
   sys = await startSystem({ timeSkipping: true });
+  twin = calendarTwin('2026-10-01', '2027-01-31', await sys.env.currentTimeMs());
+  // The campaign is opened on Monday 23 November, as a ministry would after the quarter has ended.
+  await until(T('2026-11-23T09:00:00Z'));
   tok.ministry = await tokenFor(sys.db.orm, 'mrpips', 'ministry', null);
   tok.adm26 = await tokenFor(sys.db.orm, 'adm-26', 'voivodeship_admin', '26');
   tok.adm12 = await tokenFor(sys.db.orm, 'adm-12', 'voivodeship_admin', '12');
@@ -74,17 +78,17 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
     .expect(422);
   expect(bad.body.error.code).toBe('DUE_RULE_INVALID');
   expect((await conn().execute("select count(*)::int as n from report_forms where code = 'ZLY'"))[0].n).toBe(0);
-  await request(sys.app).post('/api/report-campaigns').set(auth(tok.adm26)).send({ formCode: 'SR-KW', period: '2026-Q3', units: [KIELCE] }).expect(403);
+  await request(sys.app).post('/api/report-campaigns').set(auth(tok.adm26)).send({ formCode: 'SR-KW', period: T('2026-Q3'), units: [KIELCE] }).expect(403);
 
   const opened = await request(sys.app)
     .post('/api/report-campaigns')
     .set(auth(tok.ministry))
-    .send({ formCode: 'SR-KW', period: '2026-Q3', units: [KIELCE, KRAKOW, WROCLAW] })
+    .send({ formCode: 'SR-KW', period: T('2026-Q3'), units: [KIELCE, KRAKOW, WROCLAW] })
     .expect(202);
-  expect(opened.body).toMatchObject({ id: 'SR-KW-2026-Q3', dueDate: '2026-12-28', units: 3 });
+  expect(opened.body).toMatchObject({ id: T('SR-KW-2026-Q3'), dueDate: T('2026-12-28'), units: 3 });
   for (const u of [KIELCE, KRAKOW, WROCLAW]) await eventually(async () => (await status(u)).status === 'not_started', 30_000, `report ${u} started`);
-  expect((await status(KRAKOW)).plan.reminders.map((r) => r.day)).toEqual(['2026-12-15', '2026-12-21', '2026-12-23']);
-  expect((await status(KRAKOW)).plan.adminEscalationDay).toBe('2026-12-31');
+  expect((await status(KRAKOW)).plan.reminders.map((r) => r.day)).toEqual([T('2026-12-15'), T('2026-12-21'), T('2026-12-23')]);
+  expect((await status(KRAKOW)).plan.adminEscalationDay).toBe(T('2026-12-31'));
 
   // Kraków's head designates the responsible person and a substitute; bad designations change nothing.
   const peopleUrl = `/api/reports/${id(KRAKOW)}/people`;
@@ -170,16 +174,16 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
 
   // The ministry moves the deadline for voivodeship 02 only: 6 January 2027 is a holiday → 7 January.
   const moved = await request(sys.app)
-    .post('/api/report-campaigns/SR-KW-2026-Q3/deadline')
+    .post(T('/api/report-campaigns/SR-KW-2026-Q3/deadline'))
     .set(auth(tok.ministry))
-    .send({ dueDate: '2027-01-06', voivodeship: '02', reason: 'Awaria systemu centralnego 10-12 grudnia' })
+    .send({ dueDate: T('2027-01-06'), voivodeship: '02', reason: 'Awaria systemu centralnego 10-12 grudnia' })
     .expect(200);
-  expect(moved.body).toEqual({ dueDate: '2027-01-07', reports: 1 });
-  await eventually(async () => (await status(WROCLAW)).plan.dueDate === '2027-01-07', 20_000, 'new plan');
+  expect(moved.body).toEqual({ dueDate: T('2027-01-07'), reports: 1 });
+  await eventually(async () => (await status(WROCLAW)).plan.dueDate === T('2027-01-07'), 20_000, 'new plan');
   await eventually(async () => (await events(WROCLAW)).includes('deadline_changed'), 20_000, 'history records the change');
 
   // Reminders at 08:00 Warsaw (07:00 UTC in winter), 7, 3 and 1 working days before 28 December.
-  await until('2026-12-15T07:01:00Z');
+  await until(T('2026-12-15T07:01:00Z'));
   await eventually(async () => (await status(KRAKOW)).remindersSent === 1, 20_000, 'first reminder');
   expect((await status(WROCLAW)).remindersSent).toBe(0);
   await eventually(async () => mailsTo('sr-krakow', 'Przypomnienie: zbliża się termin sprawozdania SR-KW').length === 1, 20_000, 'reminder mail');
@@ -195,46 +199,46 @@ test('a quarter: drafts, receipt, return and correction, acceptance, reminders, 
   const caseView = await request(sys.app).get(`/api/cases/${id(KRAKOW)}`).set(auth(tok['head-krakow'])).expect(200);
   expect(caseView.body.tasks).toEqual([expect.objectContaining({ id: krakowTask, status: 'open', claimedBy: 'sr2-krakow' })]);
   expect(caseView.body.history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['people_designated', 'absence_marked', 'task_reassigned']));
-  await until('2026-12-21T07:01:00Z');
+  await until(T('2026-12-21T07:01:00Z'));
   await eventually(async () => mailsTo('sr2-krakow', 'Przypomnienie').length === 1, 20_000, 'reminder to the substitute');
   expect(mailsTo('sr-krakow', 'Przypomnienie').length).toBe(1);
   const back = await request(sys.app).put(absenceUrl).set(auth(tok['head-krakow'])).send({ absent: false }).expect(200);
   expect(back.body).toMatchObject({ responsibleAbsent: false, assignee: 'sr-krakow' });
-  await until('2026-12-23T07:01:00Z');
+  await until(T('2026-12-23T07:01:00Z'));
   await eventually(async () => mailsTo('sr-krakow', 'Przypomnienie').length === 2, 20_000, 'last reminder back to the responsible person');
   expect(mailsTo('sr2-krakow', 'Przypomnienie').length).toBe(1);
 
-  await until('2026-12-28T07:01:00Z');
+  await until(T('2026-12-28T07:01:00Z'));
   await eventually(async () => (await status(KRAKOW)).escalations.includes('unit_head'), 20_000, 'head told on the due date');
   expect((await status(KRAKOW)).remindersSent).toBe(3);
   expect((await status(KRAKOW)).overdue).toBe(false);
   expect((await status(WROCLAW)).escalations).toEqual([]);
   await eventually(async () => mailsTo('head-krakow', 'nie zostało złożone').length === 1, 20_000, 'head mail');
 
-  await until('2026-12-28T23:01:00Z');
+  await until(T('2026-12-28T23:01:00Z'));
   await eventually(async () => (await status(KRAKOW)).overdue, 20_000, 'overdue after the due day');
-  const rollup = await request(sys.app).get('/api/report-campaigns/SR-KW-2026-Q3/rollup').set(auth(tok.ministry)).expect(200);
+  const rollup = await request(sys.app).get(T('/api/report-campaigns/SR-KW-2026-Q3/rollup')).set(auth(tok.ministry)).expect(200);
   expect(rollup.body.total).toBe(3);
   expect(rollup.body.national).toMatchObject({ accepted: 1, overdue: 1, not_started: 1 });
   const by = Object.fromEntries(rollup.body.voivodeships.map((v: { code: string; counts: Record<string, number> }) => [v.code, v.counts]));
   expect(by['26'].accepted).toBe(1);
   expect(by['12'].overdue).toBe(1);
   expect(by['02'].not_started).toBe(1);
-  const mine = await request(sys.app).get('/api/report-campaigns/SR-KW-2026-Q3/rollup').set(auth(tok.adm12)).expect(200);
+  const mine = await request(sys.app).get(T('/api/report-campaigns/SR-KW-2026-Q3/rollup')).set(auth(tok.adm12)).expect(200);
   expect(mine.body.voivodeships.map((v: { code: string }) => v.code)).toEqual(['12']);
-  await request(sys.app).get('/api/report-campaigns/SR-KW-2026-Q3/rollup').set(auth(tok['head-krakow'])).expect(403);
+  await request(sys.app).get(T('/api/report-campaigns/SR-KW-2026-Q3/rollup')).set(auth(tok['head-krakow'])).expect(403);
 
   // 3 working days after 28 December: 29, 30, 31 (1 January is a holiday) → the voivodeship on the 31st.
-  await until('2026-12-30T07:01:00Z');
+  await until(T('2026-12-30T07:01:00Z'));
   expect((await status(KRAKOW)).escalations).toEqual(['unit_head']);
-  await until('2026-12-31T07:01:00Z');
+  await until(T('2026-12-31T07:01:00Z'));
   await eventually(async () => (await status(KRAKOW)).escalations.includes('voivodeship_admin'), 20_000, 'voivodeship escalation');
   await eventually(async () => mailsTo('adm-12', 'Zaległe sprawozdanie SR-KW').length === 1, 20_000, 'voivodeship mail');
   expect(mailsTo('adm-26', 'Zaległe').length).toBe(0);
 
   // Wrocław followed the moved date: reminders on 23 and 31 December and 5 January, the head on 7 January.
-  expect((await status(WROCLAW)).plan.reminders.map((r) => r.day)).toEqual(['2026-12-23', '2026-12-31', '2027-01-05']);
-  await until('2027-01-07T07:01:00Z');
+  expect((await status(WROCLAW)).plan.reminders.map((r) => r.day)).toEqual([T('2026-12-23'), T('2026-12-31'), T('2027-01-05')]);
+  await until(T('2027-01-07T07:01:00Z'));
   await eventually(async () => (await status(WROCLAW)).escalations.includes('unit_head'), 20_000, 'Wrocław head');
   expect((await status(WROCLAW)).remindersSent).toBe(3);
   expect((await status(WROCLAW)).overdue).toBe(false);

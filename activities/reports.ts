@@ -40,15 +40,33 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
   async function setState(em: EntityManager, input: ReportStateInput): Promise<void> {
     const sets: string[] = ['updated_at = now()'];
     const args: unknown[] = [];
-    if (input.status !== undefined) (sets.push('status = ?'), args.push(input.status));
-    if (input.overdue !== undefined) (sets.push('overdue = ?'), args.push(input.overdue));
-    if (input.dueDate !== undefined) (sets.push('due_date = ?'), args.push(input.dueDate));
+    if (input.status !== undefined) {
+      sets.push('status = ?');
+      args.push(input.status);
+    }
+    if (input.overdue !== undefined) {
+      sets.push('overdue = ?');
+      args.push(input.overdue);
+    }
+    if (input.dueDate !== undefined) {
+      sets.push('due_date = ?');
+      args.push(input.dueDate);
+    }
     await em.execute(`update reports set ${sets.join(', ')} where id = ?`, [...args, input.reportId]);
     const csets: string[] = ['updated_at = now()'];
     const cargs: unknown[] = [];
-    if (input.status !== undefined) (csets.push('status = ?'), cargs.push(input.status));
-    if (input.deadline !== undefined) (csets.push('deadline = ?'), cargs.push(input.deadline ? new Date(input.deadline) : null));
-    if (input.waitingFor !== undefined) (csets.push('waiting_for = ?'), cargs.push(input.waitingFor));
+    if (input.status !== undefined) {
+      csets.push('status = ?');
+      cargs.push(input.status);
+    }
+    if (input.deadline !== undefined) {
+      csets.push('deadline = ?');
+      cargs.push(input.deadline ? new Date(input.deadline) : null);
+    }
+    if (input.waitingFor !== undefined) {
+      csets.push('waiting_for = ?');
+      cargs.push(input.waitingFor);
+    }
     if (input.closed) csets.push('closed_at = coalesce(closed_at, now())');
     await em.execute(`update cases set ${csets.join(', ')} where id = ?`, [...cargs, input.reportId]);
     if (input.event) await appendEvent(em, input.reportId, input.event);

@@ -20,11 +20,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('api stopping', { signal });
-    server.close(async () => {
-      await temporal.connection.close();
-      await orm.close();
-      log.info('api stopped');
-      process.exit(0);
+    server.close(() => {
+      (async () => {
+        await temporal.connection.close();
+        await orm.close();
+        log.info('api stopped');
+        process.exit(0);
+      })().catch((err: unknown) => {
+        log.error('api stop failed', { error: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 15_000).unref();

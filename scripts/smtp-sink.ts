@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
@@ -28,7 +28,7 @@ smtp.listen(smtpPort, '127.0.0.1');
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-createServer(async (req, res) => {
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse();
   const name = decodeURIComponent((req.url ?? '/').slice(1));
   if (name && files.includes(name)) {
@@ -45,6 +45,13 @@ createServer(async (req, res) => {
   );
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(`<!DOCTYPE html><html lang="pl"><meta charset="utf-8"><title>Poczta wychodząca (deweloperska)</title><h1>Poczta wychodząca (${files.length})</h1><table border="1" cellpadding="4"><tr><th>Data</th><th>Do</th><th>Temat</th></tr>${rows.join('')}</table>`);
+}
+
+createServer((req, res) => {
+  serve(req, res).catch((err: unknown) => {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`error: ${err instanceof Error ? err.message : String(err)}`);
+  });
 }).listen(httpPort, '127.0.0.1');
 
 process.stdout.write(`smtp sink: smtp://127.0.0.1:${smtpPort}, web http://127.0.0.1:${httpPort}, folder ${dir}\n`);

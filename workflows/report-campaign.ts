@@ -4,8 +4,9 @@ import {
   setHandler,
   startChild,
   workflowInfo,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, defineSearchAttributeKey } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
   getReportCampaignProgress,

@@ -10,7 +10,6 @@ import { insertCampaignRows } from '../../lib/report-campaigns';
 import { bounded, startReport } from '../../lib/report-starts';
 import {
   REPORTING_AREAS,
-  REPORT_STATUSES,
   ReportErrorTypes,
   SA,
   changeReportDeadline,
@@ -48,7 +47,7 @@ import { canDesignateReportPeople, canEditReport, canManageReporting, canMarkRep
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
-import { ROLLUP_STATES, reportRollup } from '../services/monitoring';
+import { reportRollup } from '../services/monitoring';
 import { mapWorkflowError } from '../temporal-errors';
 import { syncFormSchedule } from '../services/report-schedules';
 import { reportPeopleView } from '../schemas';
@@ -217,8 +216,14 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
 
       const filters: string[] = ['kind = ?'];
       const args: unknown[] = [form.unit_kind];
-      if (body.units !== 'all') (filters.push('code in (?)'), args.push(body.units));
-      if (body.voivodeship) (filters.push('voivodeship = ?'), args.push(body.voivodeship));
+      if (body.units !== 'all') {
+        filters.push('code in (?)');
+        args.push(body.units);
+      }
+      if (body.voivodeship) {
+        filters.push('voivodeship = ?');
+        args.push(body.voivodeship);
+      }
       const units = await c.execute<{ code: string; name: string; name_extra: string; voivodeship: string }[]>(
         `select code, name, name_extra, voivodeship from units where ${filters.join(' and ')} order by code`,
         args,

@@ -24,7 +24,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
+      stream.on('end', () => {
         if (failures > 0) {
           failures--;
           const err = new Error('Temporary failure, try again later') as Error & { responseCode: number };
@@ -34,8 +34,14 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
         }
         const buf = Buffer.concat(chunks);
         raw.push(buf.toString('utf8'));
-        messages.push(await simpleParser(buf));
-        callback();
+        // A mail that does not parse fails the SMTP transaction instead of leaving it hanging.
+        simpleParser(buf).then(
+          (mail) => {
+            messages.push(mail);
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
       });
     },
   });

@@ -132,10 +132,10 @@ describe('loadConfig rejects bad values, naming the variable', () => {
 
   it('names every bad variable at once', () => {
     const err = configError({ ...BASE, DATABASE_URL: 'mysql://x', API_PORT: 'abc', PAYLOAD_KEY: 'c2hvcnQ=' });
-    expect(err.message).toMatch(/^  DATABASE_URL: /m);
-    expect(err.message).toMatch(/^  API_PORT: /m);
-    expect(err.message).toMatch(/^  PAYLOAD_KEY: /m);
-    expect(err.message).not.toMatch(/^  SMTP_PORT: /m);
+    expect(err.message).toMatch(/^ {2}DATABASE_URL: /m);
+    expect(err.message).toMatch(/^ {2}API_PORT: /m);
+    expect(err.message).toMatch(/^ {2}PAYLOAD_KEY: /m);
+    expect(err.message).not.toMatch(/^ {2}SMTP_PORT: /m);
   });
 
   it('does not print the secret it rejected', () => {

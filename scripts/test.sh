@@ -14,6 +14,9 @@ ensure_test_server
 if [ -z "${OBIEG_SKIP_TYPECHECK:-}" ]; then
   log "type-checking (tsc --noEmit)"
   npx tsc -p tsconfig.json --noEmit
+  # Floating promises and the workflow sandbox's imports (eslint.config.mjs); zero warnings allowed.
+  log "linting (eslint)"
+  npx eslint . --max-warnings 0 --cache --cache-location node_modules/.cache/eslint/
 fi
 
 TEST_TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-$(free_port)}"

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { bounded } from '../lib/report-starts';
+import { startWorkflow } from '../lib/workflow-types';
 import { caseSearchAttributes, csizsConnectionWorkflowId, type CsizsConnectionInput } from '../workflows/messages';
 import type { CampaignPlan } from '../workflows/rules/csizs-campaign';
 
@@ -36,7 +37,7 @@ export function createCsizsStartActivities({ orm, temporal }: CsizsStartDeps) {
       await bounded(units, input.concurrency, async (u) => {
         const args: CsizsConnectionInput = { campaignId: input.campaignId, unitCode: u.unit_code, voivodeship: u.voivodeship, vendors: campaign.calendar.vendors, plan: campaign.plan };
         try {
-          await temporal.workflow.start('csizsConnectionWorkflow', {
+          await startWorkflow(temporal, 'csizsConnectionWorkflow', {
             workflowId: csizsConnectionWorkflowId(input.campaignId, u.unit_code),
             taskQueue: input.taskQueue,
             args: [args],

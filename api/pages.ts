@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { CaseSchema, TaskSchema, type Task } from '../db/entities';
 import { warsawLocalMinute, type Templates } from '../lib/templates';
+import { startWorkflow } from '../lib/workflow-types';
 import { warsawToInstant } from '../workflows/rules/csizs-campaign';
 import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
 import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
@@ -342,7 +343,7 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     const rows = await em.execute<{ redacted: boolean }[]>(`select o.redacted from outbox o join cases c on c.id = o.case_id where o.id = ? and ${vis.sql}`, [String(req.params.mailId), ...vis.params]);
     if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiej wiadomości w Twoim zakresie');
     if (rows[0].redacted) throw new HttpError(409, 'MAIL_REDACTED', 'Tej wiadomości nie można wysłać ponownie, bo zawierała hasło; użyj przypomnienia hasła');
-    await temporal.workflow.start('mailResendWorkflow', { workflowId: `mail-resend-${randomUUID()}`, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ mailId: String(req.params.mailId) }] });
+    await startWorkflow(temporal, 'mailResendWorkflow', { workflowId: `mail-resend-${randomUUID()}`, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ mailId: String(req.params.mailId) }] });
     return 'Wiadomość zostanie wysłana ponownie';
   }));
 

@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { caseSearchAttributes, type ReportInput } from '../workflows/messages';
+import { startWorkflow } from './workflow-types';
 
 /** One report workflow, keyed by form, period and unit; a report already running is left as it is. */
 export async function startReport(temporal: Client, taskQueue: string, input: ReportInput): Promise<void> {
-  await temporal.workflow.start('reportWorkflow', {
+  await startWorkflow(temporal, 'reportWorkflow', {
     workflowId: input.reportId,
     taskQueue,
     args: [input],

@@ -17,6 +17,7 @@ import { createLogger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { connectClient } from '../lib/temporal';
 import { loadTemplates } from '../lib/templates';
+import { startWorkflow } from '../lib/workflow-types';
 import { createObiegWorker } from '../worker/create-worker';
 import { csizsConnectionWorkflowId } from '../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, resolveCalendar, shiftCalendarDays } from '../workflows/rules/csizs-campaign';
@@ -94,7 +95,7 @@ async function main() {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < gminas.length) {
         const g = gminas[next++];
-        await temporal.workflow.start('csizsConnectionWorkflow', {
+        await startWorkflow(temporal, 'csizsConnectionWorkflow', {
           workflowId: csizsConnectionWorkflowId(directId, g.code),
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           args: [{ campaignId: directId, unitCode: g.code, voivodeship: g.voivodeship, vendors: calendar.vendors, plan }],

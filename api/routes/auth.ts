@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { audit } from '../../lib/audit';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
 import type { Config } from '../../lib/config';
+import { signalWithStartWorkflow, startWorkflow } from '../../lib/workflow-types';
 import { csizsPasswordChanged, passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
 import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
 import { afterFailedSignIn, isLocked, passwordTooOld, SIGN_IN_MESSAGES } from '../../workflows/rules/accounts';
@@ -42,7 +43,7 @@ const meView = z.object({
 /** Restarts the account's 30-day password cycle (starting the workflow if it is not running). */
 export async function restartPasswordCycle(temporal: Client, config: Config, accountId: string, changedAt: Date): Promise<void> {
   const input = { accountId, changedAt: changedAt.toISOString(), policy: { maxAgeDays: config.PASSWORD_MAX_AGE_DAYS, reminderDaysBefore: [...config.PASSWORD_EXPIRY_REMINDER_DAYS] } };
-  await temporal.workflow.signalWithStart('passwordExpiryWorkflow', {
+  await signalWithStartWorkflow(temporal, 'passwordExpiryWorkflow', {
     workflowId: passwordExpiryWorkflowId(accountId),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [input],
@@ -218,7 +219,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       const em = orm.em.fork();
       const rows = await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [body.login]);
       if (rows[0]) {
-        await temporal.workflow.start('passwordReminderWorkflow', {
+        await startWorkflow(temporal, 'passwordReminderWorkflow', {
           workflowId: `password-reminder-${rows[0].id}-${randomUUID()}`,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           args: [{ accountId: rows[0].id, requestId: randomUUID() }],

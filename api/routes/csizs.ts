@@ -6,6 +6,7 @@ import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId } from '../../activiti
 import { getBlob, putBlob, sha256 } from '../../lib/blobs';
 import { extensionFor, scanMismatch, sniffScanType } from '../../lib/file-type';
 import { SecretStore } from '../../lib/secret-store';
+import { startWorkflow } from '../../lib/workflow-types';
 import {
   SA,
   completeCsizsStep,
@@ -189,7 +190,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       await progress(params.id);
       const input: CsizsCampaignInput = { campaignId: params.id, voivodeship: null, offset: 0, batchSize: 50 };
       try {
-        await temporal.workflow.start('csizsCampaignWorkflow', {
+        await startWorkflow(temporal, 'csizsCampaignWorkflow', {
           workflowId: csizsCampaignWorkflowId(params.id, null),
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           args: [input],

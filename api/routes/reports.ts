@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isPolishHoliday } from '../../lib/holidays';
 import { insertCampaignRows } from '../../lib/report-campaigns';
 import { bounded, startReport } from '../../lib/report-starts';
+import { startWorkflow } from '../../lib/workflow-types';
 import {
   REPORTING_AREAS,
   ReportErrorTypes,
@@ -259,7 +260,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       } else {
         // Thousands of starts would outlast the HTTP call: a campaign workflow starts them durably from
         // an activity with bounded concurrency (workflows/report-campaign.ts).
-        await temporal.workflow.start('reportCampaignWorkflow', {
+        await startWorkflow(temporal, 'reportCampaignWorkflow', {
           workflowId: reportCampaignWorkflowId(campaignId),
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           args: [input],

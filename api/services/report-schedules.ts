@@ -1,6 +1,6 @@
-import { MONTHS, ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import { MONTHS, ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleSpec } from '@temporalio/client';
 import { SA, reportFormScheduleId, type ScheduledReportCampaignInput } from '../../workflows/messages';
-import type { reportCampaignWorkflow } from '../../workflows/report-campaign';
+import { scheduledStart } from '../../lib/workflow-types';
 import { WARSAW, isScheduledPeriod, openingMonths, type ReportPolicy, type ScheduledPeriodKind } from '../../workflows/rules/reporting-calendar';
 
 // One Temporal Schedule per periodic report form (not a cron in the API process): on the first day of
@@ -44,14 +44,12 @@ export async function syncFormSchedule(
   }
   const spec = formScheduleSpec(form.code, form.period);
   const args: [ScheduledReportCampaignInput] = [{ scheduledForm: { formCode: form.code, period: form.period, policy } }];
-  const action: ScheduleOptionsStartWorkflowAction<typeof reportCampaignWorkflow> = {
-    type: 'startWorkflow',
-    workflowType: 'reportCampaignWorkflow',
+  const action = scheduledStart('reportCampaignWorkflow', {
     workflowId: `${scheduleId}-run`,
     taskQueue,
     args,
     typedSearchAttributes: [{ key: SA.caseType, value: 'report-campaign' }],
-  };
+  });
   const note = form.active ? 'Formularz aktywny' : 'Formularz wyłączony: kampanie nie otwierają się same';
   try {
     await temporal.schedule.create({

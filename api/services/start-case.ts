@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { UnitSchema, type Unit } from '../../db/entities';
 import type { Config } from '../../lib/config';
+import { startWorkflow, type WorkflowArgs, type WorkflowName } from '../../lib/workflow-types';
 import { SA, caseSearchAttributes } from '../../workflows/messages';
 import { HttpError } from '../errors';
 
@@ -22,12 +23,12 @@ export async function openCaseStatus(temporal: Client, caseId: string, fallback:
   }
 }
 
-export async function startCaseWorkflow(
+export async function startCaseWorkflow<K extends WorkflowName>(
   temporal: Client,
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
-  c: { workflowType: string; caseId: string; args: unknown[]; caseType: string; unitCode: string; voivodeship: string; status: string },
+  c: { workflowType: K; caseId: string; args: WorkflowArgs<K>; caseType: string; unitCode: string; voivodeship: string; status: string },
 ): Promise<void> {
-  await temporal.workflow.start(c.workflowType, {
+  await startWorkflow(temporal, c.workflowType, {
     workflowId: c.caseId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: c.args,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { startWorkflow } from '../../lib/workflow-types';
 import { SA, csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, addLocalDays, resolveCalendar, shiftCalendarDays, warsawToInstant, type CsizsStep } from '../../workflows/rules/csizs-campaign';
 import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notifyAndAccept, openPackage, sendPackageAndHandOver } from '../support/csizs';
@@ -111,7 +112,7 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   // server handles. The campaign starter is covered against the dev server (test/api/csizs-campaign.test.ts).
   const plan = resolveCalendar(calendar);
   for (const unit of Object.values(UNITS)) {
-    await sys.client.workflow.start('csizsConnectionWorkflow', {
+    await startWorkflow(sys.client, 'csizsConnectionWorkflow', {
       workflowId: csizsConnectionWorkflowId(CAMPAIGN, unit),
       taskQueue: sys.config.TEMPORAL_TASK_QUEUE,
       args: [{ campaignId: CAMPAIGN, unitCode: unit, voivodeship: VOIV[unit], vendors: calendar.vendors, plan }],

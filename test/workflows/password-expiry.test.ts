@@ -1,4 +1,5 @@
 import { ensureAccount } from '../../db/demo';
+import { startWorkflow } from '../../lib/workflow-types';
 import { getPasswordExpiry, passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -20,7 +21,7 @@ test('reminders before day 30, a forced change at day 30, and a new cycle after 
   const changedAt = new Date();
   const conn = sys.db.orm.em.fork().getConnection();
   await conn.execute("update accounts set email = 'krystyna@ops.example', password_changed_at = ?, must_change_password = false where id = ?", [changedAt, accountId]);
-  const handle = await sys.client.workflow.start('passwordExpiryWorkflow', {
+  const handle = await startWorkflow(sys.client, 'passwordExpiryWorkflow', {
     workflowId: passwordExpiryWorkflowId(accountId),
     taskQueue: sys.config.TEMPORAL_TASK_QUEUE,
     args: [{ accountId, changedAt: changedAt.toISOString(), policy: { maxAgeDays: 30, reminderDaysBefore: [7, 3, 1] } }],

@@ -95,6 +95,27 @@ export default tseslint.config(
     },
   },
   {
+    // Outside the sandbox, workflow code is not loaded: the API, activities and scripts use the messages
+    // (signal, query and update definitions, ids) and the pure rules, and start workflows by name with
+    // the types of lib/workflow-types.ts. Type-only imports are erased and allowed.
+    files: ['{api,lib,activities,worker,db,scripts}/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)workflows(/(?!messages$|rules/)[^/]+)?$',
+              allowTypeImports: true,
+              message:
+                'Do not load workflow implementations outside the worker bundle: import values from workflows/messages or workflows/rules/*, start workflows with lib/workflow-types.ts, or use `import type`.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,cjs,mjs}'],
     extends: [js.configs.recommended],
     languageOptions: {

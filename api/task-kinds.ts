@@ -1,10 +1,15 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { decideApplication, type RegistrationDecision } from '../workflows/messages';
-import { DECISION_TASK_KIND } from '../workflows/registration';
-import { decidePermissionRequest } from '../workflows/messages';
-import { PERMISSION_DECISION_TASK_KIND } from '../workflows/permission-request';
-import { decideIdentityMerge, IDENTITY_MERGE_APPROVAL_TASK_KIND } from '../workflows/messages';
-import { decideReport, REPORT_VERIFICATION_TASK_KIND } from '../workflows/messages';
+import {
+  DECISION_TASK_KIND,
+  IDENTITY_MERGE_APPROVAL_TASK_KIND,
+  PERMISSION_DECISION_TASK_KIND,
+  REPORT_VERIFICATION_TASK_KIND,
+  decideApplication,
+  decideIdentityMerge,
+  decidePermissionRequest,
+  decideReport,
+  type RegistrationDecision,
+} from '../workflows/messages';
 
 // Which workflow update completes which kind of human task. Every decision task takes the same body
 // (accept, or reject with a reason) and the same update payload.

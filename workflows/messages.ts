@@ -112,6 +112,8 @@ export interface RegistrationView {
 export const getRegistrationStatus = defineQuery<RegistrationView>('getStatus');
 export const submitScan = defineUpdate<RegistrationView, [ScanSubmission]>('submitScan');
 export const decideApplication = defineUpdate<RegistrationView, [RegistrationDecision]>('decideApplication');
+/** The human task that decideApplication completes. */
+export const DECISION_TASK_KIND = 'registration-decision';
 
 /** Bulk actions of administrators: move the current deadline, or remind the applicant now. */
 export interface DeadlineExtension {
@@ -197,6 +199,8 @@ export interface PermissionRequestView {
 
 export const getPermissionRequestStatus = defineQuery<PermissionRequestView>('getStatus');
 export const decidePermissionRequest = defineUpdate<PermissionRequestView, [PermissionDecision]>('decidePermissionRequest');
+/** The human task that decidePermissionRequest completes. */
+export const PERMISSION_DECISION_TASK_KIND = 'permission-decision';
 
 /** The business key: one open request per account and grant, so a repeated request finds the open case. */
 export const permissionRequestWorkflowId = (accountId: string, target: PermissionTarget) =>

@@ -10,6 +10,7 @@ import type { Activities } from '../activities';
 import { caseStatusSetter } from './case-status';
 import {
   PERMISSION_CLOSED,
+  PERMISSION_DECISION_TASK_KIND,
   decidePermissionRequest,
   getPermissionRequestStatus,
   type PermissionDecision,
@@ -30,8 +31,6 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-
-export const PERMISSION_DECISION_TASK_KIND = 'permission-decision';
 
 /**
  * seed 000 "Wnioskuj o rozszerzenie uprawnień": a registered user asks for another reporting area of a

@@ -14,6 +14,7 @@ import { passwordExpiryWorkflow } from './password-expiry';
 import type { Activities } from '../activities';
 import { caseStatusSetter } from './case-status';
 import {
+  DECISION_TASK_KIND,
   ErrorTypes,
   SA,
   decideApplication,
@@ -40,8 +41,6 @@ const documents = proxyActivities<Activities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
-
-export const DECISION_TASK_KIND = 'registration-decision';
 
 /** seed 000: registration of a new unit and/or user, from application to account. */
 export async function registrationWorkflow(input: RegistrationInput): Promise<RegistrationView> {

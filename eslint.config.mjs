@@ -4,8 +4,13 @@
 // (no-floating-promises: an intended fire-and-forget says so with `void`), plus the import rules of
 // the Temporal workflow sandbox. The full type-checked set is not enabled: its no-unsafe-* rules flag
 // every read of an `any` (supertest bodies, raw SQL rows), several hundred findings of little value.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// import.meta.dirname needs Node 20.11; package.json allows 20.3.
+const root = dirname(fileURLToPath(import.meta.url));
 
 const outsideSandbox =
   'Workflow code runs in the deterministic Temporal sandbox: import values only from @temporalio/workflow, ' +
@@ -17,7 +22,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: root },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

@@ -17,6 +17,7 @@ import { loadTemplates } from '../../lib/templates';
 import { createObiegWorker } from '../../worker/create-worker';
 import { createTestDb, type TestDb } from './db';
 import { startSmtpPeer, type SmtpPeer } from './smtp';
+import { recordHistories, recordingDir } from './record-histories';
 
 // A whole obieg for one test file: its own database and task queue, a real SMTP peer, one shared
 // Chromium, an in-process worker, and the API app for supertest, on either Temporal server.
@@ -101,11 +102,20 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     async close() {
       worker.shutdown();
       await running;
+      // scripts/record-histories.sh: fixtures for the replay test (test/replay) from this system's workflows.
+      const recordTo = recordingDir();
+      let recordError: unknown;
+      if (recordTo) {
+        await recordHistories({ client: env.client, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, timeSkipping: !!opts.timeSkipping, dir: recordTo }).catch((err: unknown) => {
+          recordError = err;
+        });
+      }
       await browser.close();
       mailer.close();
       await smtp.close();
       await db.drop();
       await env.teardown();
+      if (recordError) throw recordError;
     },
   };
 }

@@ -38,7 +38,8 @@ if [ ${#files[@]} -eq 0 ]; then
     test/api/csizs-connection-paths.test.ts     # CSIZS: notification, package, password through their own paths
     test/api/csizs-campaign.test.ts             # CSIZS campaign and connections, steps for a few
     test/workflows/csizs-campaign-timers.test.ts # CSIZS: checkpoints, late steps, escalation (time-skipping)
-    test/browser/dashboards.test.ts             # mail resend; CSIZS clarification and password hand-over forms
+    test/browser/dashboards.test.ts             # CSIZS clarification and password hand-over forms, campaign pages
+    test/replay/mail-resend.test.ts             # mail resend from the outbox
     test/workflows/report-data-request.test.ts  # report data request: awaiting data, reminder, reply (last)
   )
 fi

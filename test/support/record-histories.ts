@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -58,6 +58,16 @@ export async function recordHistories(opts: { client: Client; namespace: string;
     });
     const state = kept.get(type) ?? { count: 0, covered: new Set<string>(), shapes: new Set<string>() };
     kept.set(type, state);
+    // A shape another test file already recorded (same type, same shape hash) is covered: not written twice.
+    const dir = join(opts.dir, type);
+    mkdirSync(dir, { recursive: true });
+    const onFile = new Set(readdirSync(dir).map((n) => /-([0-9a-f]{10})\.json$/.exec(n)?.[1]).filter(Boolean));
+    for (const c of candidates.values()) {
+      if (onFile.has(c.shape.slice(0, 10)) && !state.shapes.has(c.shape)) {
+        state.shapes.add(c.shape);
+        for (const f of c.features) state.covered.add(f);
+      }
+    }
     const pool = [...candidates.values()].filter((c) => !state.shapes.has(c.shape));
     while (state.count < MAX_PER_TYPE && pool.length) {
       let best = -1;
@@ -67,15 +77,13 @@ export async function recordHistories(opts: { client: Client; namespace: string;
         for (const f of pool[i].features) if (!state.covered.has(f)) g++;
         if (g > gain || (g === gain && g > 0 && pool[i].events < pool[best].events)) [best, gain] = [i, g];
       }
-      // The first history of a type is always kept, even if its shape adds nothing new.
-      if (best < 0 && state.count > 0) break;
+      // The first history of a type is kept even if its shape adds nothing new (unless another file has it).
+      if (best < 0 && (state.count > 0 || state.covered.size > 0)) break;
       const pick = pool.splice(best < 0 ? 0 : best, 1)[0];
       for (const f of pick.features) state.covered.add(f);
       state.shapes.add(pick.shape);
       state.count++;
       const history = await fetchHistory(opts.client, pick.ref);
-      const dir = join(opts.dir, type);
-      mkdirSync(dir, { recursive: true });
       const file = join(dir, `${testFile}--${pick.ending}-${pick.shape.slice(0, 10)}.json`);
       writeFileSync(file, fixtureJson(pick.ref.workflowId, history));
       written.push(file);

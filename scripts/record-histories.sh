@@ -55,6 +55,6 @@ mkdir -p "$out"
 export OBIEG_RECORD_HISTORIES="$out"
 # One test file at a time (runInBand): each one's histories are chosen from its own systems.
 status=0
-OBIEG_SKIP_TYPECHECK="${OBIEG_SKIP_TYPECHECK:-1}" bash scripts/test.sh --runInBand "${files[@]}" || status=$?
+OBIEG_SHIFTED_CLOCK=0 OBIEG_SKIP_TYPECHECK="${OBIEG_SKIP_TYPECHECK:-1}" bash scripts/test.sh --runInBand "${files[@]}" || status=$?
 echo "histories: $(find "$out" -name '*.json' | wc -l) files, $(du -sh "$out" | cut -f1)"
 exit "$status"

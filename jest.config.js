@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
+  setupFiles: ['<rootDir>/test/support/shifted-clock.ts', '<rootDir>/test/support/quiet-runtime.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -40,27 +42,66 @@ export interface TestSystem {
 }
 
 /**
- * The SDK gives the time-skipping server about 5 s to listen; a JVM starting on a busy 2-core machine can
- * take longer, so a start that timed out is tried again (the run's cleanup stops the abandoned server).
+ * The Java time-skipping server, started here rather than by the SDK: the SDK gives it about 5 s to listen,
+ * and a JVM on a busy 2-core machine takes longer. The environment then connects to it as the SDK's own
+ * createTimeSkipping would (time skipping on), through the factory behind it; teardown stops the JVM.
  */
-async function timeSkippingEnvironment(converter: DataConverter): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping({
-        server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
-        client: { dataConverter: converter },
+async function timeSkippingEnvironment(converter: DataConverter): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
+  const port = await freePort();
+  const server = spawn(required('TEMPORAL_TEST_SERVER'), [String(port)], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitForPort(port, 120_000, () => server.exitCode !== null);
+    const factory = TestWorkflowEnvironment as unknown as {
+      create(opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true; client: { dataConverter: DataConverter } }): Promise<TestWorkflowEnvironment>;
+    };
+    const env = await factory.create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true, client: { dataConverter: converter } });
+    // Under the shifted-clock check this process runs ahead of the server: skip the server to our time
+    // (nothing runs on it yet, so the skip is instant). In a plain run the two clocks agree.
+    const behind = Date.now() - (await env.currentTimeMs());
+    if (behind > 60_000) await env.sleep(behind);
+    return { env, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number, gaveUp: () => boolean): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
       });
-    } catch (err) {
-      if (attempt >= 4 || !/did not start within/.test(String(err))) throw err;
-    }
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (gaveUp()) throw new Error('the Temporal time-skipping test server exited before it listened');
+    if (Date.now() > until) throw new Error(`the Temporal time-skipping test server did not listen on ${port} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const dc = dataConverter(TEST_PAYLOAD_KEY);
-  const env = opts.timeSkipping
-    ? await timeSkippingEnvironment(dc)
-    : await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } });
+  const timeSkipping = opts.timeSkipping ? await timeSkippingEnvironment(dc) : null;
+  const env = timeSkipping?.env ?? (await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } }));
   if (opts.timeSkipping) await registerSearchAttributes(env);
   const db = await createTestDb();
   const smtp = await startSmtpPeer();
@@ -115,6 +156,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
       await smtp.close();
       await db.drop();
       await env.teardown();
+      await timeSkipping?.stop();
       if (recordError) throw recordError;
     },
   };

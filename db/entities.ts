@@ -128,7 +128,8 @@ export const AuditEntrySchema = new EntitySchema<AuditEntry>({
   },
 });
 
-export type Role = 'ministry' | 'voivodeship_admin' | 'unit_head' | 'local_admin' | 'staff';
+import type { Role } from '../domain/roles';
+export type { Role };
 
 /** One role held by one account in one scope: a voivodeship, a unit (and for staff, a reporting area). */
 export interface RoleAssignment {

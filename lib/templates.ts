@@ -2,42 +2,20 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import { TEMPLATES_DIR } from './paths';
+import { warsawWallClock } from '../workflows/rules/warsaw-time';
 
 // Handlebars templates under templates/{documents,mail,pages}, compiled once per process.
 // Layout partials live in templates/partials and are registered by file name.
 
-const WARSAW = 'Europe/Warsaw';
-// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one.
-const PARTS = new Intl.DateTimeFormat('pl-PL', { timeZone: WARSAW, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
 // "28 listopada 2026 10:05", as Intl's pl-PL long date and short time write it.
 const MONTHS = ['stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września', 'października', 'listopada', 'grudnia'];
-const HOUR_MS = 3_600_000;
-
-/**
- * Poland's offset from UTC during one UTC hour, in ms. Warsaw's offset changes only on whole UTC
- * hours, so Intl is asked once an hour of timestamps rather than for every date on a page (a case list
- * shows a hundred).
- */
-const offsets = new Map<number, number>();
-function warsawOffset(ms: number): number {
-  const hour = Math.floor(ms / HOUR_MS);
-  let offset = offsets.get(hour);
-  if (offset === undefined) {
-    const p = Object.fromEntries(PARTS.formatToParts(new Date(hour * HOUR_MS)).map((x) => [x.type, x.value]));
-    offset = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - hour * HOUR_MS;
-    if (offsets.size > 50_000) offsets.clear();
-    offsets.set(hour, offset);
-  }
-  return offset;
-}
 
 function warsawParts(value: unknown): Date | null {
   if (!value) return null;
   const d = value instanceof Date ? value : new Date(typeof value === 'number' ? value : String(value));
   const ms = d.getTime();
   if (Number.isNaN(ms)) return null;
-  // A Date whose UTC fields read as Warsaw's wall clock.
-  return new Date(ms + warsawOffset(ms));
+  return warsawWallClock(ms);
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));

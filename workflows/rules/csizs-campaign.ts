@@ -2,6 +2,8 @@
 // Europe/Warsaw, vendor exceptions, phone-checkpoint windows); the procedure's order of steps is code.
 // Pure: the API resolves a calendar to instants once, the workflow only compares instants with `now`.
 
+import { warsawLocalToInstant } from './warsaw-time';
+
 /** The unit's steps, in the seed's order (Rozdział 1, pkt 1–9). */
 export const CSIZS_STEPS = [
   'cas_report', // pkt 1: one-off report in CAS, vendor chosen
@@ -82,33 +84,8 @@ export const CAMPAIGN_500_PLUS_2016: CampaignCalendar = {
   ],
 };
 
-// Created on first use: the workflow sandbox imports this module but never converts local times.
-let warsaw: Intl.DateTimeFormat | undefined;
-const WARSAW = () => (warsaw ??= new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Warsaw',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-}));
-
-/** Warsaw's offset from UTC at an instant (ms): +1 h in winter, +2 h in summer. */
-function warsawOffset(at: number): number {
-  const p = Object.fromEntries(WARSAW().formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(at / 1000) * 1000;
-}
-
 /** "2016-03-24T12:00" (or a bare date, meaning midnight) in Warsaw → epoch ms. */
-export function warsawToInstant(local: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(local);
-  if (!m) throw new Error(`not a local date or time: ${local}`);
-  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0));
-  const first = asUtc - warsawOffset(asUtc);
-  return asUtc - warsawOffset(first);
-}
+export const warsawToInstant = warsawLocalToInstant;
 
 /** "by 23 March" ends when 24 March begins in Warsaw. */
 export const endOfWarsawDay = (date: string): number => {

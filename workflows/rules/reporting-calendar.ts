@@ -3,6 +3,10 @@
 // calendar is passed in (lib/holidays.ts reads it from date-holidays), so the API computes the plan and
 // the workflow only sleeps until the precomputed instants.
 
+import { WARSAW, warsawDay, warsawInstant } from './warsaw-time';
+
+export { WARSAW, warsawDay, warsawInstant };
+
 export const REPORT_PERIODS = ['monthly', 'quarterly', 'half-yearly', 'yearly', 'one-off'] as const;
 export type ReportPeriodKind = (typeof REPORT_PERIODS)[number];
 
@@ -12,7 +16,6 @@ export type DueRule = { kind: 'days-after-period-end'; days: number } | { kind: 
 /** A calendar day (YYYY-MM-DD) is a public holiday. */
 export type IsHoliday = (day: string) => boolean;
 
-export const WARSAW = 'Europe/Warsaw';
 
 export class DueRuleError extends Error {
   constructor(message: string, readonly path: string) {
@@ -117,28 +120,6 @@ export function nominalDueDate(kind: ReportPeriodKind, rule: DueRule, period: st
 
 export function dueDate(kind: ReportPeriodKind, rule: DueRule, period: string, isHoliday: IsHoliday): string {
   return nextWorkingDay(nominalDueDate(kind, rule, period), isHoliday);
-}
-
-/** Offset of Europe/Warsaw from UTC at an instant, in minutes (60 in winter, 120 in summer). */
-function warsawOffsetMinutes(at: number): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: WARSAW, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  }).formatToParts(new Date(at));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - at) / 60_000);
-}
-
-/** The instant of a wall-clock time in Warsaw on a calendar day. */
-export function warsawInstant(day: string, hour: number, minute = 0): number {
-  const [y, m, d] = day.split('-').map(Number);
-  const naive = Date.UTC(y, m - 1, d, hour, minute);
-  const first = naive - warsawOffsetMinutes(naive) * 60_000;
-  return naive - warsawOffsetMinutes(first) * 60_000;
-}
-
-/** The calendar day in Warsaw of an instant. */
-export function warsawDay(at: number): string {
-  return new Date(at + warsawOffsetMinutes(at) * 60_000).toISOString().slice(0, 10);
 }
 
 export interface ReportPolicy {

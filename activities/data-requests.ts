@@ -3,7 +3,7 @@ import { CaseSchema } from '../db/entities';
 import { renderMail } from '../lib/templates';
 import type { DataReply } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { deliver } from './mail';
 
 // Data requests of a report (process 3): the read model of each request, its mails to the recipient

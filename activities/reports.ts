@@ -13,7 +13,7 @@ import { dueDate, reportPlan, type DueRule, type ReportPeriodKind, type ReportPo
 import { canonicalJson, receiptNumberFor } from '../lib/receipts';
 import { bounded, startReport } from '../lib/report-starts';
 import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { deliver } from './mail';
 
 // Process 3: the read model of per-unit reports (the roll-up counts it), drafts, submitted versions with

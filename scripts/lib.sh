@@ -20,7 +20,7 @@ ensure_node_modules() {
   fi
 }
 
-# Debian packages: Chromium for PDFs and browser tests, poppler-utils for pdftotext, faketime for the tests.
+# Debian packages: Chromium for PDFs and browser tests, poppler-utils for pdftotext.
 ensure_apt_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -28,8 +28,6 @@ ensure_apt_packages() {
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
   # 7-Zip: the tests open the CSIZS package ZIP (AES-256) with it, as a gmina would (Debian 12+: 7zz).
   command -v 7zz >/dev/null 2>&1 || command -v 7z >/dev/null 2>&1 || missing+=(7zip)
-  # libfaketime: the test command runs the clock-bound tests again with the clock shifted to other dates.
-  command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq >&2 || die "apt-get update failed"

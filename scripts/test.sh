@@ -57,22 +57,20 @@ npx jest --json --outputFile="$run_dir/jest.json" "$@" || status=$?
 reports+=("$run_dir/jest.json")
 
 # The shifted-clock check: the unit tests and the workflow tests on the time-skipping server again, with
-# the process clock moved (libfaketime) to dates where calendars go wrong: a month and quarter end whose
-# Warsaw date is already the next day (1 May, a holiday), the day before Wigilia, and a leap day. faketime
-# shifts the Node processes; each time-skipping server is moved to their time as it starts (the JVM itself
-# is left unshifted: libfaketime made it tens of times slower), see test/support/shifted-clock.ts. The dev
-# server (a Go binary) does not follow faketime, so tests on it are not part of this check. On by default
-# for a whole run; OBIEG_SHIFTED_CLOCK=0 skips it, =1 forces it; OBIEG_SHIFTED_CLOCK_PATHS narrows it
+# the clock moved to dates where calendars go wrong: a month and quarter end whose Warsaw date is already
+# the next day (1 May, a holiday), the day before Wigilia, and a leap day. Each test file starts at that
+# instant (OBIEG_CLOCK_AT; test/support/shifted-clock.ts) and its time-skipping server is moved to it.
+# The dev server keeps the machine's clock, so tests on it are not part of this check. On by default for
+# a whole run; OBIEG_SHIFTED_CLOCK=0 skips it, =1 forces it; OBIEG_SHIFTED_CLOCK_PATHS narrows it
 # (default: test/unit test/workflows).
-SHIFTED_CLOCK_DATES=("2027-04-30 22:30:00" "2027-12-23 10:00:00" "2028-02-29 12:00:00")
+SHIFTED_CLOCK_DATES=("2027-04-30T22:30:00Z" "2027-12-23T10:00:00Z" "2028-02-29T12:00:00Z")
 if [ "${OBIEG_SHIFTED_CLOCK:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
   i=0
   for when in "${SHIFTED_CLOCK_DATES[@]}"; do
     i=$((i + 1))
-    log "shifted clock ($i/${#SHIFTED_CLOCK_DATES[@]}): ${OBIEG_SHIFTED_CLOCK_PATHS:-test/unit test/workflows} at $when UTC"
+    log "shifted clock ($i/${#SHIFTED_CLOCK_DATES[@]}): ${OBIEG_SHIFTED_CLOCK_PATHS:-test/unit test/workflows} at $when"
     # shellcheck disable=SC2086 # the paths are words
-    TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$when" \
-      npx jest --json --outputFile="$run_dir/jest-shifted-$i.json" ${OBIEG_SHIFTED_CLOCK_PATHS:-test/unit test/workflows} || status=$?
+    OBIEG_CLOCK_AT="$when" npx jest --json --outputFile="$run_dir/jest-shifted-$i.json" ${OBIEG_SHIFTED_CLOCK_PATHS:-test/unit test/workflows} || status=$?
     reports+=("$run_dir/jest-shifted-$i.json")
   done
 fi

@@ -41,3 +41,14 @@ test('quarters from the clock', () => {
   expect(previousQuarter('2026-Q3')).toBe('2026-Q2');
   expect(workingDayAhead(1, Date.parse('2026-12-23T10:00:00Z'))).toBe('2026-12-28'); // over Wigilia and Christmas
 });
+
+test('the clock of a test file: pinned by the shifted-clock check (OBIEG_CLOCK_AT), the machine clock otherwise', () => {
+  const at = process.env.OBIEG_CLOCK_AT;
+  const machine = performance.timeOrigin + performance.now();
+  const expected = at ? Date.parse(at) : machine;
+  expect(Math.abs(Date.now() - expected)).toBeLessThan(5 * 60_000);
+  expect(Math.abs(new Date().getTime() - Date.now())).toBeLessThan(1_000);
+  expect(new Date(0).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  expect(new Date(2028, 1, 29) instanceof Date).toBe(true);
+  if (at) expect(Math.abs(machine - Date.now())).toBeGreaterThan(5 * 60_000);
+});

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { sha256 } from '../lib/blobs';
 import { readRows } from '../db/sql';
+import { hashToken } from '../lib/tokens';
 import { audit } from '../lib/audit';
 import { sessionIdle, SIGN_IN_MESSAGES } from '../workflows/rules/accounts';
 import type { Principal } from './access';
@@ -12,9 +11,8 @@ import { HttpError } from './errors';
 // and personal API tokens for programs ("obg_…"). Only SHA-256 digests of either are stored.
 
 export const SESSION_COOKIE = 'obieg_session';
-export const newApiToken = (): string => `obg_${randomBytes(32).toString('base64url')}`;
-export const newSessionSecret = (): string => randomBytes(32).toString('base64url');
-export const hashToken = (token: string): string => sha256(token);
+// The token primitives live in lib/tokens.ts (db/demo.ts needs them too); routes keep importing them here.
+export { hashToken, newApiToken, newSessionSecret } from '../lib/tokens';
 
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie;

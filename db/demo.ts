@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { hashToken, newApiToken } from '../api/auth';
+import { hashToken, newApiToken } from '../lib/tokens';
 import type { Role } from './entities';
 
 export interface DemoAccount {

@@ -2,6 +2,7 @@ import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
+import { attachReadPool, closeReadPool } from './sql';
 
 // One ORM configuration for the API, the worker, the CLI and the tests.
 export function ormOptions(databaseUrl: string, poolMax = 10): Options {
@@ -29,8 +30,22 @@ export function ormOptions(databaseUrl: string, poolMax = 10): Options {
   });
 }
 
+/**
+ * The ORM with its read pool for prepared reads (db/sql.ts), of the same size; `orm.close()` closes
+ * both, so every place that closes the ORM on shutdown closes the pool too.
+ */
 export async function openOrm(databaseUrl: string, poolMax = 10): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, poolMax));
+  const orm = await MikroORM.init(ormOptions(databaseUrl, poolMax));
+  attachReadPool(orm, poolMax);
+  const closeOrm = orm.close.bind(orm);
+  orm.close = async (force?: boolean) => {
+    try {
+      await closeOrm(force);
+    } finally {
+      await closeReadPool(orm);
+    }
+  };
+  return orm;
 }
 
 export async function pendingMigrations(orm: MikroORM): Promise<string[]> {

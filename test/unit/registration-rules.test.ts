@@ -1,9 +1,11 @@
 import {
   REGISTRATION_STATUS_LABELS,
+  registrationDecisionRefusal,
   registrationWaitingFor,
   scanWaitPlan,
+  type RegistrationDecisionState,
 } from '../../workflows/rules/registration';
-import { REGISTRATION_CLOSED, type RegistrationPolicy, type RegistrationStatus } from '../../workflows/messages';
+import { ErrorTypes, REGISTRATION_CLOSED, type RegistrationDecision, type RegistrationPolicy, type RegistrationStatus } from '../../workflows/messages';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 2, 2, 9, 30); // 2026-03-02 09:30 UTC
@@ -110,5 +112,51 @@ describe('REGISTRATION_STATUS_LABELS', () => {
     ['expired', /Wygasł/],
   ] as const)('%s says what it means', (status, pattern) => {
     expect(REGISTRATION_STATUS_LABELS[status]).toMatch(pattern);
+  });
+});
+
+describe('registrationDecisionRefusal', () => {
+  const open: RegistrationDecisionState = { status: 'awaiting_decision', openTaskId: 'task-1', decided: false };
+  const accept: RegistrationDecision = { taskId: 'task-1', decision: 'accept', decidedBy: 'adm-woj-26' };
+  const reject = (reason?: string): RegistrationDecision => ({ taskId: 'task-1', decision: 'reject', reason, decidedBy: 'adm-woj-26' });
+
+  const table: [string, RegistrationDecisionState, RegistrationDecision, { type: string; message: string } | null][] = [
+    ['accept on the open task', open, accept, null],
+    ['reject with a reason', open, reject('Brak podpisu kierownika'), null],
+    ['reject without a reason', open, reject(), { type: ErrorTypes.reasonRequired, message: 'Odrzucenie wymaga podania powodu' }],
+    ['reject with a blank reason', open, reject('   '), { type: ErrorTypes.reasonRequired, message: 'Odrzucenie wymaga podania powodu' }],
+    ['another task id', open, { ...accept, taskId: 'task-0' }, { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' }],
+    ['a second decision while the first is applied', { ...open, decided: true }, accept, { type: ErrorTypes.notAwaitingDecision, message: 'Wniosek nie oczekuje na decyzję (status: awaiting_decision)' }],
+    ['while waiting for the scan', { ...open, status: 'awaiting_scan', openTaskId: null }, accept, { type: ErrorTypes.notAwaitingDecision, message: 'Wniosek nie oczekuje na decyzję (status: awaiting_scan)' }],
+    ['after acceptance', { ...open, status: 'accepted', openTaskId: null }, accept, { type: ErrorTypes.notAwaitingDecision, message: 'Wniosek nie oczekuje na decyzję (status: accepted)' }],
+  ];
+  it.each(table)('%s', (_title, state, decision, expected) => {
+    expect(registrationDecisionRefusal(state, decision)).toEqual(expected);
+  });
+
+  // The validator inlined in registrationWorkflow before the decision kernel (issue 12), as it was: the
+  // rule must refuse exactly what it refused, with the same type and message, in every state.
+  function inlineValidatorBefore(state: RegistrationDecisionState, decision: RegistrationDecision): { type: string; message: string } | null {
+    if (state.status !== 'awaiting_decision' || state.decided) return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (status: ${state.status})` };
+    if (decision.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
+    if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) return { type: ErrorTypes.reasonRequired, message: 'Odrzucenie wymaga podania powodu' };
+    return null;
+  }
+
+  it('refuses exactly what the inline validator refused, in every state', () => {
+    const decisions = [accept, reject('Brak podpisu'), reject(), reject(' ab '), { ...accept, taskId: 'task-0' }, { ...reject('Powód'), taskId: 'task-0' }];
+    let compared = 0;
+    for (const status of ALL_STATUSES) {
+      for (const openTaskId of ['task-1', 'task-0', null]) {
+        for (const decided of [false, true]) {
+          for (const d of decisions) {
+            const state = { status, openTaskId, decided };
+            expect({ state, d, refusal: registrationDecisionRefusal(state, d) }).toEqual({ state, d, refusal: inlineValidatorBefore(state, d) });
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(ALL_STATUSES.length * 3 * 2 * decisions.length);
   });
 });

@@ -5,6 +5,7 @@ import {
   type IdentityMergeDecision,
   type IdentityMergeStatus,
 } from '../messages';
+import { taskDecisionRefusal, type Refusal } from './decision';
 import { addDays } from './time';
 
 // Identity merge (scalanie tożsamości kont, DOMAIN "Account rules"): one person's duplicate accounts
@@ -71,10 +72,7 @@ export interface MergeState {
   decided: boolean;
 }
 
-export interface Refusal {
-  type: string;
-  message: string;
-}
+export type { Refusal };
 
 /** Why a confirmation is refused before it reaches history, or null when it may be applied. */
 export function confirmationRefusal(state: MergeState, c: IdentityMergeConfirmation): Refusal | null {
@@ -92,11 +90,7 @@ export function mergeDecisionRefusal(state: MergeState, d: IdentityMergeDecision
   if (state.status !== 'awaiting_approval' || state.decided || state.openTaskId === null) {
     return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek o scalenie nie oczekuje na decyzję (status: ${state.status})` };
   }
-  if (d.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
-  if (d.decision === 'reject' && !(d.reason && d.reason.trim().length >= 3)) {
-    return { type: ErrorTypes.reasonRequired, message: 'Odrzucenie wymaga podania powodu' };
-  }
-  return null;
+  return taskDecisionRefusal(state.openTaskId, d);
 }
 
 /** Plain Polish sentence: what the case is waiting for and on whom. */

@@ -5,6 +5,7 @@ import {
   type PermissionStatus,
   type PermissionTarget,
 } from '../messages';
+import { taskDecisionRefusal, type Refusal } from './decision';
 import { addDays } from './time';
 
 // seed 000 "Złożenie wniosku o rozszerzenie uprawnień": a user asks for another reporting area of their
@@ -47,15 +48,11 @@ export interface DecisionState {
 }
 
 /** Why a decision is refused before it reaches history, or null when it may be applied. */
-export function decisionRefusal(state: DecisionState, decision: PermissionDecision): { type: string; message: string } | null {
+export function decisionRefusal(state: DecisionState, decision: PermissionDecision): Refusal | null {
   if (state.status !== 'awaiting_decision' || state.decided || state.openTaskId === null) {
     return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (status: ${state.status})` };
   }
-  if (decision.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
-  if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
-    return { type: ErrorTypes.reasonRequired, message: 'Odrzucenie wymaga podania powodu' };
-  }
-  return null;
+  return taskDecisionRefusal(state.openTaskId, decision);
 }
 
 /** Plain Polish sentence: what the case is waiting for and on whom. */

@@ -1,4 +1,5 @@
-import type { RegistrationPolicy, RegistrationStatus } from '../messages';
+import { ErrorTypes, type RegistrationDecision, type RegistrationPolicy, type RegistrationStatus } from '../messages';
+import { taskDecisionRefusal, type Refusal } from './decision';
 import { addDays } from './time';
 
 // seed 000: without the signed scan the application is not accepted; long waits are normal, so the
@@ -16,6 +17,24 @@ export function scanWaitPlan(waitStartedAt: number, policy: RegistrationPolicy):
     reminders: days.map((d, i) => ({ n: i + 1, at: addDays(waitStartedAt, d) })),
     expiresAt: addDays(waitStartedAt, policy.expireAfterDays),
   };
+}
+
+export interface RegistrationDecisionState {
+  status: RegistrationStatus;
+  openTaskId: string | null;
+  /** A decision was taken and is being applied. */
+  decided: boolean;
+}
+
+/**
+ * Why the administrator's decision is refused before it reaches history, or null. The checks of the
+ * validator inlined in registrationWorkflow before the decision kernel, in the same order.
+ */
+export function registrationDecisionRefusal(state: RegistrationDecisionState, decision: RegistrationDecision): Refusal | null {
+  if (state.status !== 'awaiting_decision' || state.decided) {
+    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (status: ${state.status})` };
+  }
+  return taskDecisionRefusal(state.openTaskId, decision);
 }
 
 /** Plain Polish sentence: what the case is waiting for and on whom. */

@@ -9,6 +9,7 @@ import {
   type ReportPlan,
   type ReportStatus,
 } from '../messages';
+import { taskDecisionRefusal } from './decision';
 
 // The per-unit report's timetable and allowed transitions (process 3). The plan's instants come from
 // the reporting calendar; this file only orders them and says who may do what when.
@@ -67,11 +68,7 @@ export function verificationRefusal(
   if (state.status !== 'submitted' || state.decided || state.openTaskId === null) {
     return { type: ErrorTypes.notAwaitingDecision, message: `Sprawozdanie nie czeka na weryfikację (status: ${state.status})` };
   }
-  if (decision.taskId !== state.openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
-  if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
-    return { type: ErrorTypes.reasonRequired, message: 'Zwrot do korekty wymaga uwag dla jednostki' };
-  }
-  return null;
+  return taskDecisionRefusal(state.openTaskId, decision, 'Zwrot do korekty wymaga uwag dla jednostki');
 }
 
 export interface ReportPeople {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { caseStatusSetter } from './case-status';
 import {
@@ -14,7 +14,7 @@ import {
   type IdentityMergeView,
 } from './messages';
 import { confirmationDeadline, confirmationRefusal, identityMergeWaitingFor, mergeDecisionRefusal, type MergeState } from './rules/identity-merge';
-import { decisionCompletion } from './decision';
+import { decisionCompletion, decisionKernel } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -30,6 +30,12 @@ export async function identityMergeWorkflow(input: IdentityMergeInput): Promise<
   const { caseId } = input;
   const runId = workflowInfo().runId;
   const key = (s: string) => `${caseId}:${runId}:${s}`;
+  // Issue 12: the decision goes through the decision kernel, so the task is completed by the main flow
+  // and the administrator's answer waits for the merge (before, the handler completed the task and
+  // answered at once: a different place for the update's completion, which the replay of the recorded
+  // histories refuses). Read once, here, before any decision can arrive; runs without the marker keep the
+  // handler path.
+  const useDecisionKernel = patched('identity-merge-decision-kernel');
 
   const state: MergeState & { deadline: number | null; confirmation: IdentityMergeConfirmation | null; decision: IdentityMergeDecision | null } = {
     status: 'awaiting_confirmation',
@@ -77,37 +83,47 @@ export async function identityMergeWorkflow(input: IdentityMergeInput): Promise<
     },
   );
 
-  setHandler(
-    decideIdentityMerge,
-    async (decision) => {
-      state.decision = decision;
-      state.decided = true;
-      const taskId = state.openTaskId as string;
-      state.openTaskId = null;
-      await acts.completeTask({
-        ...decisionCompletion(taskId, decision),
-        event: {
-          key: key('decision'),
-          type: decision.decision === 'accept' ? 'merge_approved' : 'merge_rejected',
-          actor: decision.decidedBy,
-          message:
-            decision.decision === 'accept'
-              ? 'Administrator zatwierdził scalenie kont'
-              : `Administrator odrzucił wniosek o scalenie kont. Powód: ${decision.reason}`,
-        },
-      });
-      decisionRecorded = true;
-      // As in registration: the answer gives the decided outcome; the merge itself follows at once.
-      state.status = decision.decision === 'accept' ? 'merged' : 'rejected';
-      return view();
-    },
-    {
-      validator: (d) => {
-        const refusal = mergeDecisionRefusal(state, d);
-        if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
+  const decisionEvent = (decision: IdentityMergeDecision) => ({
+    key: key('decision'),
+    type: decision.decision === 'accept' ? 'merge_approved' : 'merge_rejected',
+    actor: decision.decidedBy,
+    message:
+      decision.decision === 'accept'
+        ? 'Administrator zatwierdził scalenie kont'
+        : `Administrator odrzucił wniosek o scalenie kont. Powód: ${decision.reason}`,
+  });
+  const decisions = useDecisionKernel
+    ? decisionKernel(decideIdentityMerge, {
+        refusal: (d, decided) => mergeDecisionRefusal({ ...state, decided }, d),
+        view,
+        completeTask: acts.completeTask,
+      })
+    : null;
+  // Before 'identity-merge-decision-kernel': the handler completes the task and answers with the decided
+  // outcome; the merge follows in the main flow. Kept for runs without the marker; deprecatePatch and
+  // then removal as in docs/evolving-workflows.md ("Applied once").
+  if (!decisions) {
+    setHandler(
+      decideIdentityMerge,
+      async (decision) => {
+        state.decision = decision;
+        state.decided = true;
+        const taskId = state.openTaskId as string;
+        state.openTaskId = null;
+        await acts.completeTask({ ...decisionCompletion(taskId, decision), event: decisionEvent(decision) });
+        decisionRecorded = true;
+        // The answer gives the decided outcome; the merge itself follows at once.
+        state.status = decision.decision === 'accept' ? 'merged' : 'rejected';
+        return view();
       },
-    },
-  );
+      {
+        validator: (d) => {
+          const refusal = mergeDecisionRefusal(state, d);
+          if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
+        },
+      },
+    );
+  }
 
   const deadline = confirmationDeadline(Date.now(), input.policy.confirmationDays);
   await acts.openCase({
@@ -171,28 +187,38 @@ export async function identityMergeWorkflow(input: IdentityMergeInput): Promise<
   });
   await setStatus('awaiting_approval', null);
 
-  // The decision is in the history before anything it causes.
-  await condition(() => decisionRecorded);
-  const decision = state.decision as IdentityMergeDecision | null;
-
-  if (decision?.decision === 'accept') {
-    const result = await acts.mergeAccounts({ caseId, runId, survivorId: input.survivorId, otherId: input.otherId });
-    if (result.merged) {
-      await mailBoth('merged', 'identity-merge-completed', 'Wysłano zawiadomienie o scaleniu kont');
-      await setStatus('merged', null, { key: key('status:merged'), type: 'case_closed', actor: 'system', message: 'Konta scalone; sprawa zakończona' });
-      await condition(allHandlersFinished);
-      return view();
-    }
-    // One of the accounts stopped being active between request and approval (disabled, or merged by
-    // another case): nothing was changed, and the case ends as refused.
-    await mailBoth('refused', 'identity-merge-rejected', 'Wysłano zawiadomienie, że scalenie nie jest możliwe', { reason: result.reason });
-    await setStatus('rejected', null, { key: key('status:refused'), type: 'merge_refused', actor: 'system', message: `Scalenie niemożliwe: ${result.reason}` });
+  if (decisions) {
+    await decisions.wait();
+    const decision = decisions.take();
+    const taskId = state.openTaskId as string;
+    state.openTaskId = null;
+    await decisions.apply(decision, { taskId, event: decisionEvent(decision) }, applyDecision);
     await condition(allHandlersFinished);
     return view();
   }
 
-  await mailBoth('rejected', 'identity-merge-rejected', 'Wysłano powód odrzucenia wniosku o scalenie', { reason: decision?.reason });
-  await setStatus('rejected', null, { key: key('status:rejected'), type: 'case_closed', actor: 'system', message: 'Wniosek o scalenie odrzucony; sprawa zakończona' });
+  // Before 'identity-merge-decision-kernel': the decision is in the history before anything it causes.
+  await condition(() => decisionRecorded);
+  await applyDecision(state.decision as IdentityMergeDecision | null);
   await condition(allHandlersFinished);
   return view();
+
+  /** The decision's effects once its task is completed: the merge (or the refusal), the mail, the case closed. */
+  async function applyDecision(decision: IdentityMergeDecision | null): Promise<void> {
+    if (decision?.decision === 'accept') {
+      const result = await acts.mergeAccounts({ caseId, runId, survivorId: input.survivorId, otherId: input.otherId });
+      if (result.merged) {
+        await mailBoth('merged', 'identity-merge-completed', 'Wysłano zawiadomienie o scaleniu kont');
+        await setStatus('merged', null, { key: key('status:merged'), type: 'case_closed', actor: 'system', message: 'Konta scalone; sprawa zakończona' });
+        return;
+      }
+      // One of the accounts stopped being active between request and approval (disabled, or merged by
+      // another case): nothing was changed, and the case ends as refused.
+      await mailBoth('refused', 'identity-merge-rejected', 'Wysłano zawiadomienie, że scalenie nie jest możliwe', { reason: result.reason });
+      await setStatus('rejected', null, { key: key('status:refused'), type: 'merge_refused', actor: 'system', message: `Scalenie niemożliwe: ${result.reason}` });
+      return;
+    }
+    await mailBoth('rejected', 'identity-merge-rejected', 'Wysłano powód odrzucenia wniosku o scalenie', { reason: decision?.reason });
+    await setStatus('rejected', null, { key: key('status:rejected'), type: 'case_closed', actor: 'system', message: 'Wniosek o scalenie odrzucony; sprawa zakończona' });
+  }
 }

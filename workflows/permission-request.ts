@@ -1,11 +1,4 @@
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { caseStatusSetter } from './case-status';
 import {
@@ -13,7 +6,6 @@ import {
   PERMISSION_DECISION_TASK_KIND,
   decidePermissionRequest,
   getPermissionRequestStatus,
-  type PermissionDecision,
   type PermissionRequestInput,
   type PermissionRequestView,
   type PermissionStatus,
@@ -25,7 +17,7 @@ import {
   permissionWaitPlan,
   permissionWaitingFor,
 } from './rules/permission';
-import { decisionCompletion } from './decision';
+import { decisionKernel } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -48,9 +40,6 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
     deadline: plan.expiresAt as number | null,
     remindersSent: 0,
     openTaskId: null as string | null,
-    decision: null as PermissionDecision | null,
-    /** The decision's effects (task closed, role granted, case closed) are in the read model. */
-    applied: false,
   };
   const view = (): PermissionRequestView => ({
     status: state.status,
@@ -64,22 +53,14 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
 
   setHandler(getPermissionRequestStatus, view);
 
-  // The handler only records the decision; the main flow applies it in order. The caller gets its answer
-  // once the role is granted (or the rejection recorded), so a 200 means the change is in place.
-  setHandler(
-    decidePermissionRequest,
-    async (decision) => {
-      state.decision = decision;
-      await condition(() => state.applied);
-      return view();
-    },
-    {
-      validator: (decision) => {
-        const refusal = decisionRefusal({ status: state.status, openTaskId: state.openTaskId, decided: state.decision !== null }, decision);
-        if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
-      },
-    },
-  );
+  // The kernel's handler only records the decision; the main flow applies it in order. The caller gets
+  // its answer once the role is granted (or the rejection recorded), so a 200 means the change is in place.
+  // Same commands as the handler this replaced (recorded histories replay), so no patch.
+  const decisions = decisionKernel(decidePermissionRequest, {
+    refusal: (decision, decided) => decisionRefusal({ status: state.status, openTaskId: state.openTaskId, decided }, decision),
+    view,
+    completeTask: acts.completeTask,
+  });
 
   await acts.openCase({
     caseId,
@@ -121,10 +102,9 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
   state.openTaskId = taskId;
   await setStatus('awaiting_decision', plan.expiresAt);
 
-  const decided = () => state.decision !== null;
   let arrived = false;
   for (const reminder of plan.reminders) {
-    if ((arrived = await condition(decided, Math.max(0, reminder.at - Date.now())))) break;
+    if ((arrived = await decisions.wait(Math.max(0, reminder.at - Date.now())))) break;
     const admins = await acts.voivodeshipAdminRecipients({ voivodeship: input.voivodeship });
     let sent = 0;
     for (const accountId of admins) {
@@ -152,10 +132,10 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
       },
     });
   }
-  if (!arrived) await condition(decided, Math.max(0, plan.expiresAt - Date.now()));
+  if (!arrived) await decisions.wait(Math.max(0, plan.expiresAt - Date.now()));
 
   // Checked again, not taken from the timer: a decision accepted in the same activation still counts.
-  if (!decided()) {
+  if (!decisions.pending()) {
     // Refuse any decision from here on; the task can no longer be completed.
     state.status = 'expired';
     state.openTaskId = null;
@@ -178,40 +158,37 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
     return view();
   }
 
-  const decision = state.decision as PermissionDecision;
+  const decision = decisions.take();
   state.openTaskId = null;
   const accepted = decision.decision === 'accept';
-  await acts.completeTask({
-    ...decisionCompletion(taskId, decision),
-    event: {
-      key: key('decision'),
-      type: accepted ? 'request_accepted' : 'request_rejected',
-      actor: decision.decidedBy,
-      message: accepted
-        ? 'Administrator wojewódzki zaakceptował wniosek o rozszerzenie uprawnień'
-        : `Administrator wojewódzki odrzucił wniosek o rozszerzenie uprawnień. Powód: ${decision.reason}`,
-    },
+  const event = {
+    key: key('decision'),
+    type: accepted ? 'request_accepted' : 'request_rejected',
+    actor: decision.decidedBy,
+    message: accepted
+      ? 'Administrator wojewódzki zaakceptował wniosek o rozszerzenie uprawnień'
+      : `Administrator wojewódzki odrzucił wniosek o rozszerzenie uprawnień. Powód: ${decision.reason}`,
+  };
+  await decisions.apply(decision, { taskId, event }, async () => {
+    if (accepted) {
+      await acts.grantPermission({
+        caseId,
+        accountId: input.accountId,
+        voivodeship: input.voivodeship,
+        target,
+        event: {
+          key: key('granted'),
+          type: 'permission_granted',
+          actor: 'system',
+          message: `Nadano uprawnienie pracownika: obszar ${target.area} w jednostce ${input.unitName} (${target.unitCode})`,
+          data: { accountId: input.accountId, unitCode: target.unitCode, area: target.area },
+        },
+      });
+      await setStatus('granted', null, { key: key('status:granted'), type: 'case_closed', actor: 'system', message: 'Uprawnienia nadane; sprawa zakończona' });
+    } else {
+      await setStatus('rejected', null, { key: key('status:rejected'), type: 'case_closed', actor: 'system', message: 'Wniosek odrzucony; sprawa zakończona' });
+    }
   });
-
-  if (accepted) {
-    await acts.grantPermission({
-      caseId,
-      accountId: input.accountId,
-      voivodeship: input.voivodeship,
-      target,
-      event: {
-        key: key('granted'),
-        type: 'permission_granted',
-        actor: 'system',
-        message: `Nadano uprawnienie pracownika: obszar ${target.area} w jednostce ${input.unitName} (${target.unitCode})`,
-        data: { accountId: input.accountId, unitCode: target.unitCode, area: target.area },
-      },
-    });
-    await setStatus('granted', null, { key: key('status:granted'), type: 'case_closed', actor: 'system', message: 'Uprawnienia nadane; sprawa zakończona' });
-  } else {
-    await setStatus('rejected', null, { key: key('status:rejected'), type: 'case_closed', actor: 'system', message: 'Wniosek odrzucony; sprawa zakończona' });
-  }
-  state.applied = true;
 
   await acts.sendPermissionMail({
     key: key(accepted ? 'granted-mail' : 'rejected-mail'),

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   ParentClosePolicy,
@@ -29,8 +30,8 @@ import {
   type RegistrationView,
   type ScanSubmission,
 } from './messages';
-import { registrationWaitingFor, scanWaitPlan } from './rules/registration';
-import { decisionCompletion } from './decision';
+import { registrationDecisionRefusal, registrationWaitingFor, scanWaitPlan } from './rules/registration';
+import { decisionCompletion, decisionKernel } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -47,6 +48,11 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
   const { caseId, application } = input;
   const runId = workflowInfo().runId;
   const key = (s: string) => `${caseId}:${runId}:${s}`;
+  // Issue 12: the decision goes through the decision kernel, so completing the task is no longer done by
+  // the update handler but by the main flow, before the account or the rejection mail (a different
+  // command sequence). Read once, here, before any decision can arrive: the handler and the main flow
+  // take the same path for the whole run. Runs that started without the marker keep the handler path.
+  const useDecisionKernel = patched('registration-decision-kernel');
 
   const state = {
     status: 'submitted' as RegistrationStatus,
@@ -69,6 +75,20 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     scans: state.scans.length,
     openTaskId: state.openTaskId,
     accountId: state.accountId,
+  });
+
+  const refuse = (r: { type: string; message: string } | null) => {
+    if (r) throw ApplicationFailure.nonRetryable(r.message, r.type);
+  };
+  /** The history entry of the decision, written with the task's completion. */
+  const decisionEvent = (decision: RegistrationDecision) => ({
+    key: key(`decision-${state.round}`),
+    type: decision.decision === 'accept' ? 'application_accepted' : 'application_rejected',
+    actor: decision.decidedBy,
+    message:
+      decision.decision === 'accept'
+        ? 'Administrator wojewódzki zaakceptował wniosek'
+        : `Administrator wojewódzki odrzucił wniosek. Powód: ${decision.reason}`,
   });
 
   const setStatus = caseStatusSetter<RegistrationStatus>({ caseId, state, updateCase: acts.updateCase, waitingFor: registrationWaitingFor, closed: (s) => s === 'accepted' || s === 'expired' });
@@ -110,41 +130,31 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     },
   );
 
-  setHandler(
-    decideApplication,
-    async (decision) => {
-      state.decision = decision;
-      const taskId = state.openTaskId as string;
-      state.openTaskId = null;
-      await acts.completeTask({
-        ...decisionCompletion(taskId, decision),
-        event: {
-          key: key(`decision-${state.round}`),
-          type: decision.decision === 'accept' ? 'application_accepted' : 'application_rejected',
-          actor: decision.decidedBy,
-          message:
-            decision.decision === 'accept'
-              ? 'Administrator wojewódzki zaakceptował wniosek'
-              : `Administrator wojewódzki odrzucił wniosek. Powód: ${decision.reason}`,
-        },
-      });
-      state.status = decision.decision === 'accept' ? 'accepted' : 'correction_requested';
-      return view();
-    },
-    {
-      validator: (decision) => {
-        if (state.status !== 'awaiting_decision' || state.decision) {
-          throw ApplicationFailure.nonRetryable(`Wniosek nie oczekuje na decyzję (status: ${state.status})`, ErrorTypes.notAwaitingDecision);
-        }
-        if (decision.taskId !== state.openTaskId) {
-          throw ApplicationFailure.nonRetryable('To zadanie nie jest już otwarte', ErrorTypes.taskMismatch);
-        }
-        if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
-          throw ApplicationFailure.nonRetryable('Odrzucenie wymaga podania powodu', ErrorTypes.reasonRequired);
-        }
+  const decisionRefusal = (decision: RegistrationDecision, decided: boolean) =>
+    registrationDecisionRefusal({ status: state.status, openTaskId: state.openTaskId, decided }, decision);
+  const decisions = useDecisionKernel
+    ? decisionKernel(decideApplication, { refusal: decisionRefusal, view, completeTask: acts.completeTask })
+    : null;
+  // Before 'registration-decision-kernel': the handler completes the task itself and the main flow, woken
+  // in the same workflow task, creates the account or mails the rejection. Kept for runs without the
+  // marker; deprecatePatch and then removal as in docs/evolving-workflows.md ("Applied once").
+  if (!decisions) {
+    setHandler(
+      decideApplication,
+      async (decision) => {
+        state.decision = decision;
+        const taskId = state.openTaskId as string;
+        state.openTaskId = null;
+        await acts.completeTask({
+          ...decisionCompletion(taskId, decision),
+          event: decisionEvent(decision),
+        });
+        state.status = decision.decision === 'accept' ? 'accepted' : 'correction_requested';
+        return view();
       },
-    },
-  );
+      { validator: (decision) => refuse(decisionRefusal(decision, state.decision !== null)) },
+    );
+  }
 
   const awaitingScan = () => {
     if (state.status !== 'awaiting_scan' && state.status !== 'correction_requested') {
@@ -288,31 +298,64 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
       unitCode: application.unit.terytCode,
     });
     await setStatus('awaiting_decision', null);
+
+    if (decisions) {
+      // The kernel: the task is completed first, then the account is created (or the rejection mailed);
+      // the administrator's answer waits for both.
+      await decisions.wait();
+      const decision = decisions.take();
+      const taskId = state.openTaskId as string;
+      state.openTaskId = null;
+      state.scansSeen = state.scans.length;
+      if (decision.decision === 'accept') {
+        await decisions.apply(decision, { taskId, event: decisionEvent(decision) }, createAccount);
+        await condition(allHandlersFinished);
+        return view();
+      }
+      await decisions.apply(decision, { taskId, event: decisionEvent(decision) }, async () => {
+        await mailRejection(decision);
+        // Written to the case with the new deadline as the next wait begins, in this workflow task.
+        state.status = 'correction_requested';
+      });
+      state.round++;
+      continue;
+    }
+
+    // Before 'registration-decision-kernel' (see the handler above).
     await condition(() => state.decision !== null);
     const decision = state.decision as RegistrationDecision | null;
     state.scansSeen = state.scans.length;
 
     if (decision?.decision === 'accept') {
-      const { accountId, passwordSetAt } = await acts.createApplicantAccount({ caseId, runId });
-      state.accountId = accountId;
-      // The account's 30-day password cycle outlives this case.
-      await startChild(passwordExpiryWorkflow, {
-        workflowId: passwordExpiryWorkflowId(accountId),
-        args: [{ accountId, changedAt: passwordSetAt, policy: input.passwordPolicy }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      }).catch((err) => {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      });
-      await setStatus('accepted', null, {
-        key: key('status:accepted'),
-        type: 'case_closed',
-        actor: 'system',
-        message: 'Użytkownik zarejestrowany; sprawa zakończona',
-      });
+      await createAccount();
       await condition(allHandlersFinished);
       return view();
     }
 
+    await mailRejection(decision);
+    state.round++;
+  }
+
+  async function createAccount(): Promise<void> {
+    const { accountId, passwordSetAt } = await acts.createApplicantAccount({ caseId, runId });
+    state.accountId = accountId;
+    // The account's 30-day password cycle outlives this case.
+    await startChild(passwordExpiryWorkflow, {
+      workflowId: passwordExpiryWorkflowId(accountId),
+      args: [{ accountId, changedAt: passwordSetAt, policy: input.passwordPolicy }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    }).catch((err) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
+    await setStatus('accepted', null, {
+      key: key('status:accepted'),
+      type: 'case_closed',
+      actor: 'system',
+      message: 'Użytkownik zarejestrowany; sprawa zakończona',
+    });
+  }
+
+  async function mailRejection(decision: RegistrationDecision | null): Promise<void> {
     await acts.sendCaseMail({
       key: key(`round-${state.round}:rejected`),
       caseId,
@@ -321,6 +364,5 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
       vars: { reason: decision?.reason },
       event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy powód odrzucenia i prośbę o poprawiony skan' },
     });
-    state.round++;
   }
 }

@@ -44,7 +44,7 @@ import {
   type Milestone,
   type ReportPeople,
 } from './rules/report';
-import { decisionCompletion } from './decision';
+import { decisionKernel } from './decision';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -79,8 +79,6 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     lastReceipt: null as ReportReceipt | null,
     openTaskId: null as string | null,
     submitting: false,
-    decision: null as RegistrationDecision | null,
-    applied: false,
     deadlineChanges: [] as ReportDeadlineChange[],
     recordedChanges: 0,
     people: { responsible: null, substitute: null, absent: false } as ReportPeople,
@@ -145,8 +143,6 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
         state.versions = version;
         state.lastReceipt = receipt;
         state.status = 'submitted';
-        state.decision = null;
-        state.applied = false;
         return receipt;
       } finally {
         state.submitting = false;
@@ -155,15 +151,13 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     { validator: (submission) => refuse(editRefusal(state, submission.content)) },
   );
 
-  setHandler(
-    decideReport,
-    async (decision) => {
-      state.decision = decision;
-      await condition(() => state.applied);
-      return view();
-    },
-    { validator: (decision) => refuse(verificationRefusal({ status: state.status, openTaskId: state.openTaskId, decided: state.decision !== null }, decision)) },
-  );
+  // The kernel's handler records the decision; the main loop applies it, and the caller hears once it has.
+  // Same commands as the handler this replaced (recorded histories replay), so no patch.
+  const decisions = decisionKernel(decideReport, {
+    refusal: (decision, decided) => verificationRefusal({ status: state.status, openTaskId: state.openTaskId, decided }, decision),
+    view,
+    completeTask: acts.completeTask,
+  });
 
   // seed 002: the head designates the responsible person and a substitute; an absence moves the tasks.
   // Both return once the tasks read model and the history have caught up.
@@ -272,15 +266,15 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
       await openVerification();
       continue;
     }
-    if (state.decision && !state.applied) {
-      await applyDecision(state.decision);
+    if (decisions.pending()) {
+      await applyDecision(decisions.take());
       continue;
     }
     const pendingChanges = state.deadlineChanges.length;
     const wake = () =>
       state.deadlineChanges.length !== pendingChanges ||
       submittedUnverified() ||
-      (state.decision !== null && !state.applied) ||
+      decisions.pending() ||
       state.peopleSynced < state.peopleChanges.length ||
       dataStatusOutOfStep() ||
       unitTaskOutOfStep();
@@ -458,8 +452,9 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   async function applyDecision(decision: RegistrationDecision): Promise<void> {
     const accepted = decision.decision === 'accept';
     const version = state.versions;
-    await acts.completeTask({
-      ...decisionCompletion(state.openTaskId!, decision, 'returned'),
+    const task = {
+      taskId: state.openTaskId!,
+      rejected: 'returned',
       event: {
         key: key(`decision-v${version}`),
         type: accepted ? 'report_accepted' : 'report_returned',
@@ -468,28 +463,28 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
           ? `Administrator wojewódzki zaakceptował sprawozdanie (wersja ${version})`
           : `Administrator wojewódzki zwrócił sprawozdanie (wersja ${version}) do korekty. Uwagi: ${decision.reason}`,
       },
-    });
-    state.openTaskId = null;
-    state.status = accepted ? 'accepted' : 'returned';
-    upsertSearchAttributes([{ key: SA.status, value: state.status }]);
-    await acts.setReportState({
-      reportId,
-      status: state.status,
-      waitingFor: accepted ? null : 'Czeka na korektę i ponowne przekazanie sprawozdania przez jednostkę',
-      closed: accepted,
-    });
-    if (!accepted) {
-      await acts.sendReportNotice({
-        key: key(`returned-v${version}`),
+    };
+    await decisions.apply(decision, task, async () => {
+      state.openTaskId = null;
+      state.status = accepted ? 'accepted' : 'returned';
+      upsertSearchAttributes([{ key: SA.status, value: state.status }]);
+      await acts.setReportState({
         reportId,
-        kind: 'returned',
-        audience: 'unit',
-        to: taskHolder(state.people),
-        vars: { formCode: input.formCode, formName: input.formName, period: input.period, dueDate: state.plan.dueDate, comment: decision.reason },
-        event: { type: 'mail_sent', actor: 'system', message: 'Powiadomiono jednostkę o zwrocie sprawozdania do korekty' },
+        status: state.status,
+        waitingFor: accepted ? null : 'Czeka na korektę i ponowne przekazanie sprawozdania przez jednostkę',
+        closed: accepted,
       });
-    }
-    state.decision = null;
-    state.applied = true;
+      if (!accepted) {
+        await acts.sendReportNotice({
+          key: key(`returned-v${version}`),
+          reportId,
+          kind: 'returned',
+          audience: 'unit',
+          to: taskHolder(state.people),
+          vars: { formCode: input.formCode, formName: input.formName, period: input.period, dueDate: state.plan.dueDate, comment: decision.reason },
+          event: { type: 'mail_sent', actor: 'system', message: 'Powiadomiono jednostkę o zwrocie sprawozdania do korekty' },
+        });
+      }
+    });
   }
 }

@@ -16,6 +16,14 @@ import { registerPermissionRoutes } from './routes/permissions';
 import { registerReportRoutes } from './routes/reports';
 import { registerSystemRoutes } from './routes/system';
 
+/** The API actions that page forms are twins of (see Api.form). */
+export interface PageTwins {
+  auth: ReturnType<typeof registerAuthRoutes>;
+  csizs: ReturnType<typeof registerCsizsRoutes>;
+  tasks: ReturnType<typeof registerCaseRoutes>;
+  cases: ReturnType<typeof registerCaseRoutes>;
+}
+
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
@@ -27,13 +35,14 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const router = express.Router();
   const api = new Api(router, createAuthenticator(deps.orm, { idleMinutes: deps.config.SESSION_IDLE_MINUTES }), (e) => audit(deps.orm.em.fork(), e));
   registerSystemRoutes(api, deps);
-  registerAuthRoutes(api, deps);
+  const auth = registerAuthRoutes(api, deps);
   registerRegistrationRoutes(api, deps);
   registerPermissionRoutes(api, deps);
   registerIdentityMergeRoutes(api, deps);
   registerReportRoutes(api, deps);
-  registerCsizsRoutes(api, deps);
-  registerCaseRoutes(api, deps);
+  const csizs = registerCsizsRoutes(api, deps);
+  const cases = registerCaseRoutes(api, deps);
+  const twins = { auth, csizs, tasks: cases, cases };
 
   const document = api.openApi({
     title: 'obieg API',
@@ -51,7 +60,7 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const apiGate: RequestHandler & { router?: Router } = (req, res, next) => (apiRoots.has(firstSegment(req.path)) ? router(req, res, next) : next());
   apiGate.router = router; // what serves the API, for the test that lists every route
   app.use(apiGate);
-  app.use(createPages(deps, loadTemplates()));
+  app.use(createPages(deps, loadTemplates(), api, twins));
   app.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `Nie ma takiego adresu: ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log, deps.config.UPLOAD_MAX_BYTES));
   return { app, api };

@@ -1,8 +1,9 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { errorBodySchema, HttpError, type ErrorDetail } from './errors';
 import type { Principal } from './access';
 import type { AuditInput } from '../lib/audit';
+import { warsawToInstant } from '../workflows/rules/csizs-campaign';
 
 // Routes are declared once, with the zod schemas that validate them; /openapi.json is generated from
 // the same declarations, so the document cannot drift from what the API accepts.
@@ -43,6 +44,91 @@ export interface RegisteredRoute {
   spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 }
 
+/**
+ * An action: a route whose handler returns its answer instead of sending it, so the API (JSON) and a
+ * page form (a redirect with a message) run the same handler, the same checks and write the same audit row.
+ */
+export interface Action<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R> {
+  spec: RouteSpec<P, Q, B>;
+  /** The answer's status on success: the one 2xx status the spec declares. */
+  status: number;
+  run: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<R>;
+}
+
+/** How a page form answers: where it goes back to and what it says. */
+export interface FormSpec<P, B, R> {
+  /** The page path the form posts to. */
+  path: string;
+  /** Where the person goes back to, with the flash message. */
+  back: string | ((req: Request) => string);
+  /** The message on success; `{ error }` when the action ran but the person should read it as a warning. */
+  ok?: (result: R, input: { params: P; body: B }) => string | { error: string };
+  /** A redirect other than back (sign-in, password change). */
+  redirect?: (result: R, req: Request) => string;
+  /** The twin's path parameters from the page's (default: the same names). May refuse (404, 409). */
+  params?: (pageParams: Record<string, string>, principal: Principal | null) => Promise<Record<string, string>>;
+  /** Fields the page sends for itself (not the action's input), removed before validation. */
+  pageFields?: string[];
+  /** Show a refusal on a page of its own instead of going back with a message. */
+  onError?: (err: HttpError, req: Request, res: Response, principal: Principal | null) => void;
+}
+
+export interface RegisteredForm {
+  path: string;
+  /** The API route this form is the page twin of: the same handler, validation, access and audit. */
+  twin: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+}
+
+const unwrap = (schema: z.ZodType): z.ZodType => {
+  let s = schema as z.ZodType & { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } };
+  for (;;) {
+    const d = s._zod.def;
+    if ((d.type === 'optional' || d.type === 'nullable' || d.type === 'default' || d.type === 'prefault') && d.innerType) s = d.innerType as typeof s;
+    else if (d.type === 'pipe' && d.in) s = d.in as typeof s;
+    else return s;
+  }
+};
+
+const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/**
+ * A urlencoded form body as the action's JSON body: the one place where form strings are coerced. An
+ * empty field is an absent one; `a.b` names a nested field; numbers, booleans (checkboxes) and arrays
+ * follow the schema; a date-time field filled in a datetime-local input is Warsaw local time.
+ */
+export function formToBody(schema: z.ZodType | undefined, raw: Record<string, unknown>, pageFields: string[] = []): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    if (key === '_csrf' || pageFields.includes(key) || value === '' || value === undefined) continue;
+    const path = key.split('.');
+    let at = nested;
+    for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1]] = value;
+  }
+  const coerce = (s: z.ZodType | undefined, v: unknown): unknown => {
+    if (!s) return v;
+    const inner = unwrap(s) as z.ZodType & { _zod: { def: { type: string; format?: string; element?: z.ZodType } } };
+    const def = inner._zod.def;
+    if (def.type === 'object' && v && typeof v === 'object' && !Array.isArray(v)) {
+      const shape = (inner as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, coerce(shape[k], x)]));
+    }
+    if (def.type === 'array') return (Array.isArray(v) ? v : [v]).map((x) => coerce(def.element, x));
+    if (typeof v !== 'string') return v;
+    if (def.type === 'number' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+    if (def.type === 'boolean') return v === 'on' || v === 'true' || v === '1';
+    if (def.type === 'string' && def.format === 'datetime' && LOCAL_MINUTE.test(v)) return new Date(warsawToInstant(v)).toISOString();
+    return v;
+  };
+  return coerce(schema, nested) as Record<string, unknown>;
+}
+
+const enc = encodeURIComponent;
+/** After a form: back where it came from, with a message (?ok= or ?blad=). */
+const withFlash = (to: string, kind: 'ok' | 'blad', text: string) => `${to}${to.includes('?') ? '&' : '?'}${kind}=${enc(text)}`;
+/** A refusal as a person reads it: the message, and what is wrong with each field. */
+export const refusalText = (err: HttpError) => (err.details?.length ? `${err.message}: ${err.details.map((d) => d.message).join('; ')}` : err.message);
+
 export function issuesToDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
   return error.issues.map((i) => ({
     path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
@@ -60,16 +146,20 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
 }
 
 export class Api {
+  /** The API routes (JSON), each in /openapi.json. */
   readonly routes: RegisteredRoute[] = [];
+  /** The page forms, each the twin of an API route; not in /openapi.json (they answer with redirects). */
+  readonly forms: RegisteredForm[] = [];
 
   constructor(
     private readonly router: Router,
-    private readonly authenticate: (req: Request) => Promise<Principal | null>,
+    readonly authenticate: (req: Request) => Promise<Principal | null>,
     private readonly auditor: (e: AuditInput) => Promise<void>,
   ) {}
 
-  private record(e: { principal: Principal | null; action: string; req: Request; outcome: AuditInput['outcome']; status: number; code?: string }) {
-    const target = Object.values(e.req.params ?? {}).join('/') || null;
+  /** The audit row of one call: the same for an API call and its page form (target: the twin's path parameters). */
+  private record(e: { principal: Principal | null; action: string; req: Request; params?: Record<string, unknown>; outcome: AuditInput['outcome']; status: number; code?: string }) {
+    const target = Object.values(e.params ?? e.req.params ?? {}).join('/') || null;
     return this.auditor({
       actor: e.principal?.login ?? 'anonymous',
       accountId: e.principal?.accountId ?? null,
@@ -92,27 +182,116 @@ export class Api {
       let principal: Principal | null = null;
       try {
         principal = await this.authenticate(req);
-        if (spec.auth === 'signed-in' && !principal) {
-          throw new HttpError(401, 'UNAUTHENTICATED', 'Wymagane zalogowanie: zaloguj się albo podaj token w nagłówku Authorization: Bearer');
-        }
-        if (principal?.mustChangePassword && !spec.allowWithPasswordChangePending) {
-          throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', 'Przed dalszą pracą zmień hasło tymczasowe lub wygasłe (POST /api/auth/password).');
-        }
-        // A browser session must prove the request comes from our own pages; API tokens need not.
-        if (principal?.via === 'session' && spec.method !== 'get' && req.get('x-csrf-token') !== principal.csrfToken && req.body?._csrf !== principal.csrfToken) {
-          throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Brak lub niepoprawny token CSRF: odśwież stronę i spróbuj ponownie.');
-        }
+        this.gate(spec, principal, req);
         const params = parse(spec.params, req.params, 'params');
         const query = parse(spec.query, req.query, 'query');
         const body = parse(spec.body, req.body, spec.multipart ? '' : 'body');
         await handler({ params, query, body, principal, req, res } as Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>);
         if (spec.audit) await this.record({ principal, action: spec.audit, req, outcome: 'ok', status: res.statusCode });
       } catch (err) {
-        const status = err instanceof HttpError ? err.status : 500;
-        if (spec.audit || status === 401 || status === 403 || status === 423) {
-          await this.record({ principal, action: spec.audit ?? `${spec.method} ${spec.path}`, req, outcome: status === 401 || status === 403 ? 'denied' : 'failed', status, code: err instanceof HttpError ? err.code : 'INTERNAL' }).catch(() => undefined);
-        }
+        await this.recordFailure(spec, principal, req, err);
         throw err;
+      }
+    });
+  }
+
+  /** Authentication, the password-change gate and CSRF: the same for API calls and page forms. */
+  private gate(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, principal: Principal | null, req: Request): void {
+    if (spec.auth === 'signed-in' && !principal) {
+      throw new HttpError(401, 'UNAUTHENTICATED', 'Wymagane zalogowanie: zaloguj się albo podaj token w nagłówku Authorization: Bearer');
+    }
+    if (principal?.mustChangePassword && !spec.allowWithPasswordChangePending) {
+      throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', 'Przed dalszą pracą zmień hasło tymczasowe lub wygasłe (POST /api/auth/password).');
+    }
+    // A browser session must prove the request comes from our own pages; API tokens need not.
+    if (principal?.via === 'session' && spec.method !== 'get' && req.get('x-csrf-token') !== principal.csrfToken && req.body?._csrf !== principal.csrfToken) {
+      throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Brak lub niepoprawny token CSRF: odśwież stronę i spróbuj ponownie.');
+    }
+  }
+
+  private async recordFailure(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, principal: Principal | null, req: Request, err: unknown, params?: Record<string, unknown>): Promise<void> {
+    const status = err instanceof HttpError ? err.status : 500;
+    if (spec.audit || status === 401 || status === 403 || status === 423) {
+      await this.record({ principal, action: spec.audit ?? `${spec.method} ${spec.path}`, req, params, outcome: status === 401 || status === 403 ? 'denied' : 'failed', status, code: err instanceof HttpError ? err.code : 'INTERNAL' }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * An API route whose handler returns the answer: sent as JSON here (or no content for 204), and
+   * reusable by a page form through `form`. Headers and cookies the handler sets on `res` go out either way.
+   */
+  action<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, R = unknown>(
+    spec: RouteSpec<P, Q, B>,
+    run: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<R>,
+    middleware: RequestHandler[] = [],
+  ): Action<P, Q, B, R> {
+    const ok = Object.keys(spec.responses).map(Number).filter((s) => s >= 200 && s < 300);
+    if (ok.length !== 1) throw new Error(`${spec.method} ${spec.path}: an action declares exactly one 2xx response`);
+    const status = ok[0];
+    this.route(
+      spec,
+      async (ctx) => {
+        const result = await run(ctx);
+        if (status === 204 || result === undefined) ctx.res.status(status).end();
+        else ctx.res.status(status).json(result);
+      },
+      middleware,
+    );
+    return { spec, status, run };
+  }
+
+  /**
+   * A page form as the twin of an API action: the same authentication (a browser session), password-change
+   * gate and CSRF check, the twin's zod schemas on the coerced form body, the twin's handler (so the same
+   * service and access decision) and the twin's audit row. It answers with a redirect and a Polish message.
+   */
+  form<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(router: Router, twin: Action<P, Q, B, R>, f: FormSpec<z.infer<P>, z.infer<B>, R>): void {
+    const spec = twin.spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+    if (spec.method === 'get') throw new Error(`${f.path}: a form posts`);
+    this.forms.push({ path: f.path, twin: spec });
+    router.post(f.path, async (req: Request, res: Response, next: NextFunction) => {
+      let principal: Principal | null = null;
+      let params: Record<string, unknown> | undefined;
+      const back = () => (typeof f.back === 'string' ? f.back : f.back(req));
+      try {
+        try {
+          principal = await this.authenticate(req);
+        } catch (err) {
+          if (err instanceof HttpError && err.status === 401) return res.redirect(303, withFlash(`/logowanie?powrot=${enc(back())}`, 'blad', err.message));
+          throw err;
+        }
+        // Pages are for people in a browser: a form needs the session (and its CSRF token), not an API token.
+        if (principal && principal.via !== 'session') principal = null;
+        try {
+          this.gate(spec, principal, req);
+        } catch (err) {
+          if (err instanceof HttpError && err.code === 'UNAUTHENTICATED') {
+            await this.recordFailure(spec, principal, req, err);
+            return res.redirect(303, `/logowanie?powrot=${enc(back())}`);
+          }
+          if (err instanceof HttpError && err.code === 'PASSWORD_CHANGE_REQUIRED') {
+            await this.recordFailure(spec, principal, req, err);
+            return res.redirect(303, '/haslo');
+          }
+          throw err;
+        }
+        params = f.params ? await f.params(req.params as Record<string, string>, principal) : { ...req.params };
+        const input = {
+          params: parse(spec.params, params, 'params'),
+          body: parse(spec.body, formToBody(spec.body, req.body ?? {}, f.pageFields), 'body'),
+        };
+        const result = await twin.run({ ...input, query: undefined, principal, req, res } as Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>);
+        if (spec.audit) await this.record({ principal, action: spec.audit, req, params, outcome: 'ok', status: twin.status });
+        if (f.redirect) return res.redirect(303, f.redirect(result, req));
+        const said = f.ok?.(result, input as { params: z.infer<P>; body: z.infer<B> }) ?? 'Zapisano';
+        res.redirect(303, typeof said === 'string' ? withFlash(back(), 'ok', said) : withFlash(back(), 'blad', said.error));
+      } catch (err) {
+        await this.recordFailure(spec, principal, req, err, params);
+        if (!(err instanceof HttpError)) return next(err);
+        if (f.onError) return f.onError(err, req, res, principal);
+        // A stale or missing CSRF token: the form cannot be trusted, so no redirect back; an error page.
+        if (err.code === 'CSRF_TOKEN_INVALID') return next(new HttpError(403, err.code, 'Formularz wygasł: odśwież stronę i spróbuj ponownie.'));
+        res.redirect(303, withFlash(back(), 'blad', err.code === 'VALIDATION_FAILED' ? `Popraw formularz: ${err.details?.map((d) => d.message).join('; ')}` : refusalText(err)));
       }
     });
   }

@@ -42,6 +42,7 @@ export const scanFields = z.object({
 });
 
 export const taskIdParams = z.object({ taskId: z.string().min(1).max(250) });
+export const mailIdParams = z.object({ mailId: z.string().min(1).max(250) });
 
 export const decisionBody = z
   .object({

@@ -1,13 +1,12 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, type CsizsCheckpoint } from '../workflows/rules/csizs-campaign';
-import { REPORT_STATUS_LABELS } from '../workflows/rules/report';
-import { canOnCsizs, rollupVoivodeships, type Principal } from './access';
-import type { ApiDeps } from './deps';
-import { HttpError } from './errors';
-import { csizsCallBody } from './routes/csizs';
-import { recordCall } from './services/csizs-steps';
-import { unitDirectory } from './services/unit-directory';
-import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from './services/monitoring';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, type CsizsCheckpoint } from '../../workflows/rules/csizs-campaign';
+import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
+import { canOnCsizs, rollupVoivodeships, type Principal } from '../access';
+import type { ApiDeps } from '../deps';
+import type { Api } from '../http';
+import type { PageTwins } from '../app';
+import { unitDirectory } from '../services/unit-directory';
+import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from '../services/monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
 // progress per voivodeship as a grid of the 16 voivodeships and a chart, units per step and late units,
@@ -19,7 +18,6 @@ type Handler = (req: PageReq, res: Response, next: NextFunction) => unknown;
 export interface PageKit {
   render: (req: PageReq, res: Response, page: string, data: Record<string, unknown>) => void;
   requireSession: Handler;
-  formAction: (target: string | ((req: PageReq) => string), fn: (req: PageReq) => Promise<string>) => Handler;
   names: () => Promise<Map<string, string>>;
 }
 
@@ -41,8 +39,8 @@ function tiles(codes: string[], voivs: Map<string, string>, of: (code: string) =
   });
 }
 
-export function registerCampaignPages(router: Router, kit: PageKit, { orm, temporal }: Pick<ApiDeps, 'orm' | 'temporal'>): void {
-  const { render, requireSession, formAction, names } = kit;
+export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pick<ApiDeps, 'orm'>, api: Api, twins: PageTwins): void {
+  const { render, requireSession, names } = kit;
   const scopeOf = (req: PageReq) => rollupVoivodeships(req.principal!);
 
   router.get('/kampanie', requireSession, async (req: PageReq, res) => {
@@ -98,19 +96,12 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm, tempo
     });
   });
 
-  router.post(
-    '/kampanie/csizs/:id/jednostki/:unitCode/rozmowa',
-    requireSession,
-    formAction((req) => `/kampanie/csizs/${enc(String(req.params.id))}`, async (req) => {
-      // The API's own body schema; an empty reason field is no reason.
-      const parsed = csizsCallBody.safeParse({ checkpoint: req.body.checkpoint, outcome: req.body.outcome, ...(req.body.reason?.trim() ? { reason: req.body.reason } : {}) });
-      if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Wybierz punkt kontrolny i wynik rozmowy');
-      const call = parsed.data;
-      if (call.outcome === 'not_confirmed' && !call.reason) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj powód braku potwierdzenia');
-      await recordCall({ orm, temporal }, req.principal!, String(req.params.id), String(req.params.unitCode), call);
-      return `Zapisano rozmowę z jednostką ${req.params.unitCode}: ${OUTCOMES[call.outcome]}`;
-    }),
-  );
+  // The API's call action; "not confirmed" without a reason is refused by the workflow's rule.
+  api.form(router, twins.csizs.call, {
+    path: '/kampanie/csizs/:id/jednostki/:unitCode/rozmowa',
+    back: (req) => `/kampanie/csizs/${enc(String(req.params.id))}`,
+    ok: (_r, { params, body }) => `Zapisano rozmowę z jednostką ${params.unitCode}: ${OUTCOMES[body.outcome]}`,
+  });
 
   router.get('/kampanie/raporty/:id', requireSession, async (req: PageReq, res) => {
     const scope = scopeOf(req);

@@ -1,26 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CaseSchema, TaskSchema, type Task } from '../db/entities';
-import { warsawLocalMinute, type Templates } from '../lib/templates';
-import { startWorkflow } from '../lib/workflow-types';
-import { warsawToInstant } from '../workflows/rules/csizs-campaign';
-import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from './access';
-import { createAuthenticator, SESSION_COOKIE, setSessionCookie } from './auth';
-import { buildCaseView, findCase, statusLabel } from './case-view';
-import { registerCampaignPages } from './pages-campaigns';
-import type { ApiDeps } from './deps';
-import { HttpError } from './errors';
-import { changePassword, signIn } from './routes/auth';
-import { csizsClarificationBody } from './routes/csizs';
-import { answerClarification, csizsUnitOfWorkflow, recordPasswordHandover } from './services/csizs-steps';
-import { unitDirectory } from './services/unit-directory';
-import { caseFilters, casesCsv, countByVoivodeship, listCases } from './services/case-queries';
-import { bulkBody, runBulkAction } from './services/bulk';
-import { claimTask, completeDecisionTask, isDecisionTask, openTasksFor, reassignTask } from './services/tasks';
-import { decisionBody } from './schemas';
+import { CaseSchema, TaskSchema, type Task } from '../../db/entities';
+import { warsawLocalMinute, type Templates } from '../../lib/templates';
+import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from '../access';
+import { buildCaseView, findCase, statusLabel } from '../case-view';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import type { Api } from '../http';
+import type { PageTwins } from '../app';
+import { csizsUnitOfWorkflow } from '../services/csizs-steps';
+import { unitDirectory } from '../services/unit-directory';
+import { caseFilters, casesCsv, countByVoivodeship, listCases } from '../services/case-queries';
+import { isDecisionTask, openTasksFor } from '../services/tasks';
+import { registerCampaignPages } from './campaigns';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
-// (api/access.ts) as the API; forms carry the session's CSRF token and call the same services.
+// (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
+// the same authentication, CSRF check, zod schema, handler and audit row; it answers with a redirect.
 
 const ROLE_LABELS: Record<string, string> = {
   ministry: 'ministerstwo',
@@ -50,11 +45,10 @@ type PageReq = Request & { principal?: Principal };
 const csizsScope = (t: Task) => ({ voivodeship: t.voivodeship ?? '', unitCode: t.unitCode ?? '' });
 const enc = encodeURIComponent;
 
-export function createPages(deps: ApiDeps, templates: Templates): Router {
-  const { orm, temporal, config } = deps;
+export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins: PageTwins): Router {
+  const { orm, config } = deps;
   const router = express.Router();
-  const authenticate = createAuthenticator(orm, { idleMinutes: config.SESSION_IDLE_MINUTES });
-  const secure = config.PUBLIC_URL.startsWith('https://');
+  const authenticate = api.authenticate;
   const names = async () => (await unitDirectory(orm.em)).voivodeships;
 
   const render = (req: PageReq, res: Response, page: string, data: Record<string, unknown>, status = 200) => {
@@ -77,14 +71,13 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
       );
   };
 
-  /** Pages need a browser session; without one (or after 30 idle minutes) the person signs in again. */
+  /** Pages need a browser session; without one (or after 30 idle minutes) the person signs in again. Forms: see Api.form. */
   const requireSession = async (req: PageReq, res: Response, next: NextFunction) => {
     try {
       const p = await authenticate(req);
       if (!p || p.via !== 'session') return res.redirect(`/logowanie?powrot=${enc(req.originalUrl)}`);
       req.principal = p;
       if (p.mustChangePassword && req.path !== '/haslo') return res.redirect('/haslo');
-      if (req.method === 'POST' && req.body?._csrf !== p.csrfToken) throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Formularz wygasł: odśwież stronę i spróbuj ponownie.');
       next();
     } catch (err) {
       if (err instanceof HttpError && err.status === 401) return res.redirect(`/logowanie?powrot=${enc(req.originalUrl)}&blad=${enc(err.message)}`);
@@ -92,48 +85,33 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     }
   };
 
-  /** After a form: back to where it came from, with a message. */
-  const back = (res: Response, to: string, kind: 'ok' | 'blad', text: string) => res.redirect(303, `${to}${to.includes('?') ? '&' : '?'}${kind}=${enc(text)}`);
-  const formAction = (target: string | ((req: PageReq) => string), fn: (req: PageReq) => Promise<string>) => async (req: PageReq, res: Response) => {
-    const to = typeof target === 'string' ? target : target(req);
-    try {
-      back(res, to, 'ok', await fn(req));
-    } catch (err) {
-      if (err instanceof HttpError) return back(res, to, 'blad', err.details?.length ? `${err.message}: ${err.details.map((d) => d.message).join('; ')}` : err.message);
-      throw err;
-    }
-  };
-
   router.get('/', (_req, res) => res.redirect('/zadania'));
 
-  router.get('/logowanie', (req: PageReq, res) => render(req, res, 'login', { back: req.query.powrot ?? '/zadania', error: req.query.blad }));
-  router.post('/logowanie', async (req: PageReq, res) => {
-    const login = String(req.body?.login ?? '');
-    const to = typeof req.body?.powrot === 'string' && req.body.powrot.startsWith('/') && !req.body.powrot.startsWith('//') ? req.body.powrot : '/zadania';
-    try {
-      const s = await signIn(orm, config, { login, password: String(req.body?.password ?? '') }, req.ip);
-      setSessionCookie(res, s.secret, secure);
-      res.redirect(303, s.mustChangePassword ? '/haslo' : to);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      render(req, res, 'login', { back: to, login, error: err.message }, err.status);
-    }
+  router.get('/logowanie', async (req: PageReq, res) => {
+    // A person already signed in signs in again with the session's CSRF token, as every form does.
+    req.principal = (await authenticate(req).catch(() => null)) ?? undefined;
+    render(req, res, 'login', { back: req.query.powrot ?? '/zadania', error: req.query.blad });
+  });
+  const safeBack = (to: unknown) => (typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') ? to : '/zadania');
+  api.form(router, twins.auth.login, {
+    path: '/logowanie',
+    back: '/logowanie',
+    pageFields: ['powrot'],
+    redirect: (session, req) => (session.mustChangePassword ? '/haslo' : safeBack(req.body?.powrot)),
+    onError: (err, req, res) => render(req, res, 'login', { back: safeBack(req.body?.powrot), login: String(req.body?.login ?? ''), error: err.message }, err.status),
   });
 
-  router.post('/wyloguj', requireSession, async (req: PageReq, res) => {
-    await orm.em.fork().getConnection().execute("update sessions set ended_at = now(), end_reason = 'logout' where id = ?", [req.principal!.sessionId]);
-    res.clearCookie(SESSION_COOKIE, { path: '/' }).redirect(303, '/logowanie?ok=Wylogowano');
-  });
+  api.form(router, twins.auth.logout, { path: '/wyloguj', back: '/zadania', redirect: () => '/logowanie?ok=Wylogowano' });
 
   router.get('/haslo', requireSession, (req: PageReq, res) => render(req, res, 'password', {}));
-  router.post('/haslo', requireSession, async (req: PageReq, res) => {
-    try {
-      await changePassword(orm, temporal, config, req.principal!, { currentPassword: String(req.body.currentPassword ?? ''), newPassword: String(req.body.newPassword ?? '') });
-      res.redirect(303, '/zadania?ok=Hasło zostało zmienione');
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
+  api.form(router, twins.auth.password, {
+    path: '/haslo',
+    back: '/haslo',
+    redirect: () => '/zadania?ok=Hasło zostało zmienione',
+    onError: (err, req, res, principal) => {
+      (req as PageReq).principal = principal ?? undefined;
       render(req, res, 'password', { error: err.message, details: err.details?.map((d) => d.message) }, err.status);
-    }
+    },
   });
 
   router.get('/zadania', requireSession, async (req: PageReq, res) => {
@@ -167,42 +145,30 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
   });
 
   const taskTo = '/zadania';
-  router.post('/zadania/:taskId/przejmij', requireSession, formAction(taskTo, async (req) => (await claimTask(orm.em.fork(), req.principal!, String(req.params.taskId), true), 'Zadanie przejęte')));
-  router.post('/zadania/:taskId/zwolnij', requireSession, formAction(taskTo, async (req) => (await claimTask(orm.em.fork(), req.principal!, String(req.params.taskId), false), 'Zadanie zwolnione')));
-  router.post('/zadania/:taskId/przekaz', requireSession, formAction(taskTo, async (req) => {
-    const t = await reassignTask(orm.em.fork(), req.principal!, String(req.params.taskId), String(req.body.login ?? '').trim());
-    return `Zadanie przekazane: ${t.claimedBy}`;
-  }));
-  /** A CSIZS task's unit, for a page form completing it; 404 for another kind of task. */
-  const csizsTaskUnit = async (taskId: string, kind: string) => {
-    const task = await orm.em.fork().findOne(TaskSchema, { id: taskId });
+  api.form(router, twins.tasks.claim, { path: '/zadania/:taskId/przejmij', back: taskTo, ok: () => 'Zadanie przejęte' });
+  api.form(router, twins.tasks.release, { path: '/zadania/:taskId/zwolnij', back: taskTo, ok: () => 'Zadanie zwolnione' });
+  api.form(router, twins.tasks.reassign, { path: '/zadania/:taskId/przekaz', back: taskTo, ok: (t) => `Zadanie przekazane: ${t.claimedBy}` });
+  api.form(router, twins.tasks.complete, { path: '/zadania/:taskId/decyzja', back: taskTo, ok: (r) => (r.outcome === 'accepted' ? 'Decyzja zapisana: zaakceptowano' : 'Decyzja zapisana: odrzucono') });
+  /** A CSIZS task's unit (its API twin is addressed by campaign and unit); 404 for another kind of task. */
+  const csizsTaskUnit = (kind: string) => async (page: Record<string, string>) => {
+    const task = await orm.em.fork().findOne(TaskSchema, { id: page.taskId });
     const unit = task && task.kind === kind ? await csizsUnitOfWorkflow(orm, task.caseId) : null;
     if (!task || !unit) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiego zadania');
     if (task.status !== 'open') throw new HttpError(409, 'TASK_NOT_OPEN', 'To zadanie zostało już zakończone');
-    return unit;
+    return { id: unit.campaignId, unitCode: unit.unitCode };
   };
-  router.post('/zadania/:taskId/wyjasnienie', requireSession, formAction(taskTo, async (req) => {
-    const parsed = csizsClarificationBody.safeParse({ answer: req.body.answer ?? '' });
-    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Wpisz wyjaśnienie (co najmniej 3 znaki)');
-    const unit = await csizsTaskUnit(String(req.params.taskId), 'csizs-clarification');
-    await answerClarification({ orm, temporal }, req.principal!, unit, parsed.data.answer);
-    return `Wysłano wyjaśnienie do zgłoszenia jednostki ${unit.unitCode}; zgłoszenie wraca do decyzji urzędu wojewódzkiego`;
-  }));
-  router.post('/zadania/:taskId/haslo-przekazane', requireSession, formAction(taskTo, async (req) => {
-    const local = String(req.body.handedOverAt ?? '');
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) throw new HttpError(400, 'VALIDATION_FAILED', 'Podaj datę i godzinę przekazania hasła');
-    const at = warsawToInstant(local);
-    if (at > Date.now() + 60_000) throw new HttpError(400, 'VALIDATION_FAILED', 'Godzina przekazania hasła nie może być w przyszłości');
-    const unit = await csizsTaskUnit(String(req.params.taskId), 'csizs-password-handover');
-    await recordPasswordHandover({ orm, temporal }, req.principal!, unit, new Date(at));
-    return `Zapisano przekazanie hasła do pakietu jednostce ${unit.unitCode}`;
-  }));
-  router.post('/zadania/:taskId/decyzja', requireSession, formAction(taskTo, async (req) => {
-    const parsed = decisionBody.safeParse({ decision: req.body.decision, ...(req.body.reason ? { reason: req.body.reason } : {}) });
-    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'Popraw formularz decyzji', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const r = await completeDecisionTask(orm.em.fork(), temporal, req.principal!, String(req.params.taskId), parsed.data);
-    return r.outcome === 'accepted' ? 'Decyzja zapisana: zaakceptowano' : 'Decyzja zapisana: odrzucono';
-  }));
+  api.form(router, twins.csizs.clarification, {
+    path: '/zadania/:taskId/wyjasnienie',
+    back: taskTo,
+    params: csizsTaskUnit('csizs-clarification'),
+    ok: (_r, { params }) => `Wysłano wyjaśnienie do zgłoszenia jednostki ${params.unitCode}; zgłoszenie wraca do decyzji urzędu wojewódzkiego`,
+  });
+  api.form(router, twins.csizs.handover, {
+    path: '/zadania/:taskId/haslo-przekazane',
+    back: taskTo,
+    params: csizsTaskUnit('csizs-password-handover'),
+    ok: (_r, { params }) => `Zapisano przekazanie hasła do pakietu jednostce ${params.unitCode}`,
+  });
 
   const parseFilters = (req: Request) => {
     const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''));
@@ -226,6 +192,8 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
       page: f.page,
       pages: exact ? String(pages) : `ponad ${pages}`,
       query: qs({ page: 1 }),
+      // The bulk form acts on this selection: the filters as the API's body fields (filters.<name>).
+      filterFields: Object.entries(raw).filter(([k]) => !['page', 'perPage', 'ok', 'blad'].includes(k)).map(([k, value]) => ({ name: `filters.${k}`, value })),
       prev: f.page > 1 ? qs({ page: f.page - 1 }) : null,
       next: more ? qs({ page: f.page + 1 }) : null,
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
@@ -245,24 +213,15 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     });
   });
 
-  router.post('/sprawy/zbiorczo', requireSession, async (req: PageReq, res) => {
-    const query = typeof req.body.query === 'string' ? req.body.query : '';
-    const to = `/sprawy?${query}`;
-    const filters = Object.fromEntries([...new URLSearchParams(query)].filter(([k]) => !['page', 'perPage', 'ok', 'blad'].includes(k)));
-    const parsed = bulkBody.safeParse({
-      action: req.body.action,
-      ...(req.body.action === 'extend-deadline' ? { days: Number(req.body.days), reason: String(req.body.reason ?? '') } : {}),
-      filters,
-    });
-    if (!parsed.success) return back(res, to, 'blad', parsed.error.issues.map((i) => i.message).join('; '));
-    try {
-      const r = await runBulkAction(orm.em.fork(), temporal, req.principal!, parsed.data);
-      const skipped = r.notChanged.map((n) => `${n.id} (${n.reason})`).join('; ');
-      back(res, to, r.notChanged.length ? 'blad' : 'ok', `Zmieniono ${r.changed.length} spraw.${r.notChanged.length ? ` Bez zmian ${r.notChanged.length}: ${skipped}` : ''}`);
-    } catch (err) {
-      if (err instanceof HttpError) return back(res, to, 'blad', err.message);
-      throw err;
-    }
+  // The selection travels as filters.<name> fields (the API's body); query is the list's address to go back to.
+  api.form(router, twins.cases.bulk, {
+    path: '/sprawy/zbiorczo',
+    back: (req) => `/sprawy?${typeof req.body?.query === 'string' ? req.body.query : ''}`,
+    pageFields: ['query'],
+    ok: (r) => {
+      const text = `Zmieniono ${r.changed.length} spraw.${r.notChanged.length ? ` Bez zmian ${r.notChanged.length}: ${r.notChanged.map((n) => `${n.id} (${n.reason})`).join('; ')}` : ''}`;
+      return r.notChanged.length ? { error: text } : text;
+    },
   });
 
   router.get('/sprawy.csv', requireSession, async (req: PageReq, res) => {
@@ -337,17 +296,9 @@ export function createPages(deps: ApiDeps, templates: Templates): Router {
     render(req, res, 'outbox', { status, mails: mails.map((m) => ({ ...m, url: enc(m.id), caseUrl: enc(m.case_id), statusLabel: labels[m.status] ?? m.status })) });
   });
 
-  router.post('/poczta/:mailId/ponow', requireSession, formAction('/poczta', async (req) => {
-    const em = orm.em.fork();
-    const vis = caseVisibilitySql(req.principal!);
-    const rows = await em.execute<{ redacted: boolean }[]>(`select o.redacted from outbox o join cases c on c.id = o.case_id where o.id = ? and ${vis.sql}`, [String(req.params.mailId), ...vis.params]);
-    if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiej wiadomości w Twoim zakresie');
-    if (rows[0].redacted) throw new HttpError(409, 'MAIL_REDACTED', 'Tej wiadomości nie można wysłać ponownie, bo zawierała hasło; użyj przypomnienia hasła');
-    await startWorkflow(temporal, 'mailResendWorkflow', { workflowId: `mail-resend-${randomUUID()}`, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ mailId: String(req.params.mailId) }] });
-    return 'Wiadomość zostanie wysłana ponownie';
-  }));
+  api.form(router, twins.cases.resendMail, { path: '/poczta/:mailId/ponow', back: '/poczta', ok: () => 'Wiadomość zostanie wysłana ponownie' });
 
-  registerCampaignPages(router, { render, requireSession, formAction, names }, deps);
+  registerCampaignPages(router, { render, requireSession, names }, deps, api, twins);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

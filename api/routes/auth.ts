@@ -142,10 +142,10 @@ async function reportCsizsPasswordChange(orm: MikroORM, temporal: Client, accoun
   }
 }
 
-export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
-  api.route(
+  const login = api.action(
     {
       method: 'post',
       path: '/api/auth/login',
@@ -158,15 +158,15 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     async ({ body, req, res }) => {
       const session = await signIn(orm, config, body, req.ip);
       setSessionCookie(res, session.secret, secureCookie);
-      res.json({ login: session.login, mustChangePassword: session.mustChangePassword, csrfToken: session.csrfToken });
+      return { login: session.login, mustChangePassword: session.mustChangePassword, csrfToken: session.csrfToken };
     },
   );
 
-  api.route(
+  const logout = api.action(
     { method: 'post', path: '/api/auth/logout', summary: 'Sign out: ends the session', tag: 'auth', auth: 'signed-in', allowWithPasswordChangePending: true, audit: 'sign_out', responses: { 204: { description: 'Signed out' } } },
     async ({ principal, res }) => {
       if (principal!.sessionId) await orm.em.fork().getConnection().execute("update sessions set ended_at = now(), end_reason = 'logout' where id = ?", [principal!.sessionId]);
-      res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
     },
   );
 
@@ -187,7 +187,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  api.route(
+  const password = api.action(
     {
       method: 'post',
       path: '/api/auth/password',
@@ -199,9 +199,8 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       body: passwordBody,
       responses: { 204: { description: 'Changed' } },
     },
-    async ({ body, principal, res }) => {
+    async ({ body, principal }) => {
       await changePassword(orm, temporal, config, principal!, body);
-      res.status(204).end();
     },
   );
 
@@ -276,4 +275,6 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       res.status(204).end();
     },
   );
+
+  return { login, logout, password };
 }

@@ -9,13 +9,14 @@ import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
-import { caseIdParams, caseView, decisionBody, scanFields, taskIdParams, taskView } from '../schemas';
+import { caseIdParams, caseView, decisionBody, mailIdParams, scanFields, taskIdParams, taskView } from '../schemas';
+import { resendOutboxMail } from '../services/mail';
 import { mapWorkflowError } from '../temporal-errors';
 import { z } from 'zod';
 
 const SCAN_ACCEPTING = ['awaiting_scan', 'correction_requested', 'awaiting_decision'];
 
-export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
 
   const loadVisibleCase = async (caseId: string, principal: Parameters<typeof canOnCase>[0]) => {
@@ -145,7 +146,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  api.route(
+  const complete = api.action(
     {
       method: 'post',
       path: '/api/tasks/:taskId/complete',
@@ -157,26 +158,24 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       body: decisionBody,
       responses: { 200: { description: 'Task completed', schema: z.object({ taskId: z.string(), caseId: z.string(), outcome: z.string(), caseStatus: z.string() }) } },
     },
-    async ({ params, body, principal, res }) => {
-      res.json(await completeDecisionTask(orm.em.fork(), temporal, principal!, params.taskId, body));
-    },
+    ({ params, body, principal }) => completeDecisionTask(orm.em.fork(), temporal, principal!, params.taskId, body),
   );
 
   const claimView = z.object({ taskId: z.string(), claimedBy: z.string().nullable() });
-  for (const [path, summary, audit] of [
+  const [claim, release] = ([
     ['/api/tasks/:taskId/claim', 'Claim a task offered to my role and scope', 'task_claimed'],
     ['/api/tasks/:taskId/release', 'Release a task I claimed (an administrator may release anyone’s)', 'task_released'],
-  ] as const) {
-    api.route(
+  ] as const).map(([path, summary, audit]) =>
+    api.action(
       { method: 'post', path, summary, audit, tag: 'tasks', auth: 'signed-in', params: taskIdParams, responses: { 200: { description: 'Done', schema: claimView } } },
-      async ({ params, principal, res }) => {
+      async ({ params, principal }) => {
         const task = await claimTask(orm.em.fork(), principal!, params.taskId, path.endsWith('/claim'));
-        res.json({ taskId: task.id, claimedBy: task.claimedBy ?? null });
+        return { taskId: task.id, claimedBy: task.claimedBy ?? null };
       },
-    );
-  }
+    ),
+  );
 
-  api.route(
+  const reassign = api.action(
     {
       method: 'post',
       path: '/api/tasks/:taskId/reassign',
@@ -188,13 +187,13 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       body: z.object({ login: z.string().trim().min(1).max(100) }).strict(),
       responses: { 200: { description: 'Reassigned', schema: claimView } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const task = await reassignTask(orm.em.fork(), principal!, params.taskId, body.login);
-      res.json({ taskId: task.id, claimedBy: task.claimedBy ?? null });
+      return { taskId: task.id, claimedBy: task.claimedBy ?? null };
     },
   );
 
-  api.route(
+  const bulk = api.action(
     {
       method: 'post',
       path: '/api/cases/bulk',
@@ -205,8 +204,22 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       body: bulkBody,
       responses: { 200: { description: 'What changed and what did not, with reasons', schema: z.object({ changed: z.array(z.string()), notChanged: z.array(z.object({ id: z.string(), reason: z.string() })) }) } },
     },
-    async ({ body, principal, res }) => {
-      res.json(await runBulkAction(orm.em.fork(), temporal, principal!, body));
-    },
+    ({ body, principal }) => runBulkAction(orm.em.fork(), temporal, principal!, body),
   );
+
+  const resendMail = api.action(
+    {
+      method: 'post',
+      path: '/api/mail/:mailId/resend',
+      summary: 'Send a message of the outbox again (one of a case within my scope; never one that carried a password)',
+      audit: 'mail_resent',
+      tag: 'cases',
+      auth: 'signed-in',
+      params: mailIdParams,
+      responses: { 202: { description: 'The message will be sent again', schema: z.object({ mailId: z.string() }) } },
+    },
+    ({ params, principal }) => resendOutboxMail({ orm, temporal, config }, principal!, params.mailId),
+  );
+
+  return { complete, claim, release, reassign, bulk, resendMail };
 }

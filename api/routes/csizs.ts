@@ -90,7 +90,8 @@ export const csizsDecisionBody = z
   })
   .strict();
 
-export const csizsClarificationBody = z.object({ answer: z.string().trim().min(3).max(4000) }).strict();
+const CLARIFICATION_REQUIRED = 'Wpisz wyjaśnienie (co najmniej 3 znaki)';
+export const csizsClarificationBody = z.object({ answer: z.string({ error: CLARIFICATION_REQUIRED }).trim().min(3, CLARIFICATION_REQUIRED).max(4000) }).strict();
 
 export const csizsPackageBody = z
   .object({
@@ -102,7 +103,12 @@ export const csizsPackageBody = z
   .strict();
 
 export const csizsHandoverBody = z
-  .object({ handedOverAt: z.iso.datetime({ offset: true }).meta({ description: 'When the password was read out over the phone (never the password)' }) })
+  .object({
+    handedOverAt: z.iso
+      .datetime({ offset: true, error: 'Podaj datę i godzinę przekazania hasła' })
+      .refine((at) => Date.parse(at) <= Date.now() + 60_000, 'Godzina przekazania hasła nie może być w przyszłości')
+      .meta({ description: 'When the password was read out over the phone (never the password)' }),
+  })
   .strict();
 
 const unitDocParams = unitParams.extend({ documentId: z.string().min(1).max(250) });
@@ -120,7 +126,7 @@ export const csizsEscalationBody = z.object({ reason: z.string().trim().min(3).m
 
 const progressSchema = z.object({ id: z.string(), name: z.string(), status: z.string(), totalUnits: z.number(), startedUnits: z.number(), url: z.string() });
 
-export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const conn = () => orm.em.fork().getConnection();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
   const secrets = new SecretStore(config.PAYLOAD_KEY);
@@ -358,7 +364,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
   );
 
-  api.route(
+  const clarification = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/notification/clarification',
@@ -370,9 +376,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       body: csizsClarificationBody,
       responses: { 200: { description: "The unit's connection state" } },
     },
-    async ({ params, body, principal, res }) => {
-      res.json(await answerClarification({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), body.answer));
-    },
+    async ({ params, body, principal }) => answerClarification({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), body.answer),
   );
 
   // ---- seed 004 pkt 5, Uwaga 2: Załącznik 3 ----
@@ -445,7 +449,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
   );
 
-  api.route(
+  const handover = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/package-password/handover',
@@ -457,12 +461,10 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       body: csizsHandoverBody,
       responses: { 200: { description: "The unit's connection state" } },
     },
-    async ({ params, body, principal, res }) => {
-      res.json(await recordPasswordHandover({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), new Date(body.handedOverAt)));
-    },
+    async ({ params, body, principal }) => recordPasswordHandover({ orm, temporal }, principal!, await unitOf(params.id, params.unitCode), new Date(body.handedOverAt)),
   );
 
-  api.route(
+  const call = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/calls',
@@ -474,9 +476,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       body: csizsCallBody,
       responses: { 200: { description: "The unit's connection state" } },
     },
-    async ({ params, body, principal, res }) => {
-      res.json(await recordCall({ orm, temporal }, principal!, params.id, params.unitCode, body));
-    },
+    ({ params, body, principal }) => recordCall({ orm, temporal }, principal!, params.id, params.unitCode, body),
   );
 
   api.route(
@@ -497,4 +497,6 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       res.json(await updateUnit(params, recordCsizsEscalation, { reason: body.reason, by: principal!.login }));
     },
   );
+
+  return { clarification, handover, call };
 }

@@ -40,6 +40,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/tasks': signedIn,
   'GET /api/cases/:caseId': viewCase,
   'GET /api/cases/:caseId/documents/:documentId': viewCase,
+  // A message of a case the caller sees may be sent again (the outbox page's form is its twin).
+  'POST /api/mail/:mailId/resend': viewCase,
   'POST /api/cases/:caseId/scans': voivodeshipAdminOnly,
   'POST /api/tasks/:taskId/complete': voivodeshipAdminOnly,
   'POST /api/tasks/:taskId/claim': voivodeshipAdminOnly,
@@ -112,7 +114,8 @@ async function registrationWithTask(terytCode: string, email: string, areas: str
   }, 20_000, 'documents');
   await request(sys.app).post(`/api/cases/${body.id}/scans`).set('Authorization', `Bearer ${adminToken}`).field('channel', 'epuap').attach('file', SCAN_PDF, 'skan.pdf').expect(201);
   const taskId = await eventually(async () => (await handle.query(getRegistrationStatus)).openTaskId, 20_000, 'task');
-  return { caseId: body.id as string, documentId: caseView.documents[0].id as string, taskId };
+  const [mail] = await sys.db.orm.em.fork().getConnection().execute<{ id: string }[]>('select id from outbox where case_id = ? and not redacted limit 1', [body.id]);
+  return { caseId: body.id as string, documentId: caseView.documents[0].id as string, taskId, mailId: mail.id };
 }
 
 const REPORT_FORM = { name: 'Formularz macierzy', area: 'PS', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } };
@@ -187,6 +190,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(':campaignId', `MACIERZ-${REPORT_CAMPAIGN.period}`)
     .replace(':reportId', encodeURIComponent(s.reportId))
     .replace(':requestId', encodeURIComponent(s.requestId))
+    .replace(':mailId', encodeURIComponent(s.mailId))
     .replace('/:id/', '/macierz-csizs/')
     .replace(/\/:id$/, '/macierz-csizs')
     .replace(':unitCode', where === 'own' ? '2661011' : '1261011')

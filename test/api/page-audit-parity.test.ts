@@ -1,0 +1,260 @@
+import request from 'supertest';
+import { ensureAccount, issueToken } from '../../db/demo';
+import type { Role } from '../../db/entities';
+import { hashPassword } from '../../lib/passwords';
+import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus } from '../../workflows/messages';
+import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
+import { certificateFor, csizsUnitUrl, notificationFor } from '../support/csizs';
+import { application, SCAN_PDF } from '../support/fixtures';
+import { eventually, startSystem, type TestSystem } from '../support/system';
+
+// Every page form is the twin of an API action (Api.form): done once through the page (session, CSRF
+// token, urlencoded form) and once through the API (token, JSON), it leaves the same audit row — action,
+// target, outcome and status. The forms are listed from the kit's registry, so a form added without an
+// API twin, or without a case here, fails.
+
+const PASSWORD = 'Parytet#Haslo2026';
+const NEW_PASSWORD = 'Parytet#Nowe2026';
+let sys: TestSystem;
+
+interface Row {
+  action: string;
+  target: string | null;
+  outcome: string;
+  status: number | null;
+}
+
+async function person(login: string, role: Role, voivodeship: string | null, unitCode: string | null = null) {
+  await ensureAccount(sys.db.orm, { login, firstName: 'Anna', lastName: 'Parytet', role, voivodeship });
+  const conn = sys.db.orm.em.fork().getConnection();
+  await conn.execute('update accounts set password_hash = ?, password_changed_at = now(), must_change_password = false where login = ?', [await hashPassword(PASSWORD), login]);
+  if (unitCode) await conn.execute('update role_assignments set unit_code = ? where account_id = (select id from accounts where login = ?)', [unitCode, login]);
+  return issueToken(sys.db.orm, login, 'parytet');
+}
+
+/** A browser session: its cookie and CSRF token. */
+async function session(login: string, password = PASSWORD) {
+  const r = await request(sys.app).post('/api/auth/login').send({ login, password }).expect(200);
+  return { cookie: r.headers['set-cookie']![0].split(';')[0], csrf: r.body.csrfToken as string };
+}
+
+/** The audit rows one call wrote. */
+async function rowsOf(call: () => Promise<request.Response>, expected = 1): Promise<{ res: request.Response; rows: Row[] }> {
+  const conn = sys.db.orm.em.fork().getConnection();
+  const [{ last }] = await conn.execute<{ last: number }[]>('select coalesce(max(id), 0)::int as last from audit_log');
+  const res = await call();
+  const read = () => conn.execute<Row[]>('select action, target, outcome, status from audit_log where id > ? order by id', [last]);
+  // The API answers before its audit row is written (the row follows the answer); wait for it a moment.
+  await eventually(async () => (await read()).length >= expected, 5_000, 'audit rows').catch(() => undefined);
+  return { res, rows: await read() };
+}
+
+type Fields = Record<string, string>;
+interface Case {
+  /** Through the page: the page path's parameters filled in, and the form's fields. */
+  page: () => Promise<{ path: string; form: Fields; login?: string; password?: string; anonymous?: boolean }>;
+  /** Through the API twin: the twin's path filled in, the JSON body and the token (none: anonymous). */
+  api: () => Promise<{ path: string; body?: unknown; token?: string }>;
+  /** The resource each call acted on, where a second call cannot act on the same one (a decision is made once). */
+  targets?: { page: string; api: string };
+}
+
+const ids: Record<string, string> = {};
+const tokens: Record<string, string> = {};
+
+async function registrationTask(teryt: string, email: string): Promise<{ caseId: string; taskId: string }> {
+  const app = application({ email });
+  app.unit.terytCode = teryt;
+  const { body } = await request(sys.app).post('/api/registrations').send(app).expect(201);
+  const handle = sys.client.workflow.getHandle(body.id);
+  await eventually(async () => (await handle.query(getRegistrationStatus)).status === 'awaiting_scan', 60_000, 'awaiting scan');
+  await request(sys.app).post(`/api/cases/${body.id}/scans`).set('Authorization', `Bearer ${tokens.adm}`).field('channel', 'epuap').attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+  const taskId = await eventually(async () => (await handle.query(getRegistrationStatus)).openTaskId, 30_000, 'task');
+  return { caseId: body.id, taskId: taskId! };
+}
+
+const warsawLocal = (days: number) => new Date(Date.now() + days * 86_400_000).toLocaleString('sv-SE', { timeZone: 'Europe/Warsaw' }).slice(0, 16).replace(' ', 'T');
+const CAMPAIGN = 'parytet-csizs';
+const UNITS = { page: '2661011', api: '2601013' } as const;
+
+async function openTask(kind: string, unit: string): Promise<string> {
+  const workflowId = csizsConnectionWorkflowId(CAMPAIGN, unit);
+  return eventually(async () => {
+    const rows = await sys.db.orm.em.fork().getConnection().execute<{ id: string }[]>("select id from tasks where case_id = ? and kind = ? and status = 'open'", [workflowId, kind]);
+    return rows[0]?.id;
+  }, 30_000, `${kind} task of ${unit}`);
+}
+
+const CASES: Record<string, Case> = {
+  '/logowanie': {
+    page: async () => ({ path: '/logowanie', form: { login: 'p-adm', password: PASSWORD, powrot: '/zadania' }, anonymous: true }),
+    api: async () => ({ path: '/api/auth/login', body: { login: 'p-adm', password: PASSWORD } }),
+  },
+  '/wyloguj': {
+    page: async () => ({ path: '/wyloguj', form: {} }),
+    api: async () => ({ path: '/api/auth/logout', token: tokens.adm }),
+  },
+  '/haslo': {
+    page: async () => ({ path: '/haslo', form: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, login: 'p-haslo-1' }),
+    api: async () => ({ path: '/api/auth/password', body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, token: tokens.haslo2 }),
+  },
+  '/zadania/:taskId/przejmij': {
+    page: async () => ({ path: `/zadania/${ids.task}/przejmij`, form: {} }),
+    api: async () => {
+      await request(sys.app).post(`/api/tasks/${ids.task}/release`).set('Authorization', `Bearer ${tokens.adm}`).expect(200);
+      return { path: `/api/tasks/${ids.task}/claim`, token: tokens.adm };
+    },
+  },
+  '/zadania/:taskId/zwolnij': {
+    page: async () => ({ path: `/zadania/${ids.task}/zwolnij`, form: {} }),
+    api: async () => {
+      await request(sys.app).post(`/api/tasks/${ids.task}/claim`).set('Authorization', `Bearer ${tokens.adm}`).expect(200);
+      return { path: `/api/tasks/${ids.task}/release`, token: tokens.adm };
+    },
+  },
+  '/zadania/:taskId/przekaz': {
+    page: async () => ({ path: `/zadania/${ids.task}/przekaz`, form: { login: 'p-adm' } }),
+    api: async () => ({ path: `/api/tasks/${ids.task}/reassign`, body: { login: 'p-adm' }, token: tokens.adm }),
+  },
+  '/zadania/:taskId/decyzja': {
+    page: async () => ({ path: `/zadania/${ids.task}/decyzja`, form: { decision: 'reject', reason: 'Niepodpisany skan' } }),
+    api: async () => ({ path: `/api/tasks/${ids.task2}/complete`, body: { decision: 'reject', reason: 'Niepodpisany skan' }, token: tokens.adm }),
+    targets: { page: 'task', api: 'task2' },
+  },
+  // Before the unit's steps move on: the call list of checkpoint 1 is open now.
+  '/kampanie/csizs/:id/jednostki/:unitCode/rozmowa': {
+    page: async () => ({ path: `/kampanie/csizs/${CAMPAIGN}/jednostki/${UNITS.page}/rozmowa`, form: { checkpoint: 'checkpoint_1', outcome: 'no_answer', reason: '' }, login: 'p-ministry' }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN, UNITS.page)}/calls`, body: { checkpoint: 'checkpoint_1', outcome: 'no_answer' }, token: tokens.ministry }),
+  },
+  '/zadania/:taskId/wyjasnienie': {
+    page: async () => ({ path: `/zadania/${await openTask('csizs-clarification', UNITS.page)}/wyjasnienie`, form: { answer: 'Administrator obsługuje SW i SR' }, login: 'p-head-page' }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN, UNITS.api)}/notification/clarification`, body: { answer: 'Administrator obsługuje SW i SR' }, token: tokens.headApi }),
+    targets: { page: 'unitPage', api: 'unitApi' },
+  },
+  '/zadania/:taskId/haslo-przekazane': {
+    page: async () => {
+      for (const unit of Object.values(UNITS)) await packageSent(unit);
+      return { path: `/zadania/${await openTask('csizs-password-handover', UNITS.page)}/haslo-przekazane`, form: { handedOverAt: warsawLocal(0) } };
+    },
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN, UNITS.api)}/package-password/handover`, body: { handedOverAt: new Date(Date.now() - 60_000).toISOString() }, token: tokens.adm }),
+    targets: { page: 'unitPage', api: 'unitApi' },
+  },
+  '/sprawy/zbiorczo': {
+    page: async () => ({ path: '/sprawy/zbiorczo', form: { action: 'remind', days: '', reason: '', query: 'voivodeship=26&page=1', 'filters.voivodeship': '26' } }),
+    api: async () => ({ path: '/api/cases/bulk', body: { action: 'remind', filters: { voivodeship: '26' } }, token: tokens.adm }),
+  },
+  '/poczta/:mailId/ponow': {
+    page: async () => ({ path: `/poczta/${ids.mail}/ponow`, form: {} }),
+    api: async () => ({ path: `/api/mail/${ids.mail}/resend`, token: tokens.adm }),
+  },
+};
+
+/** The unit's notification accepted, its steps done and the package sent: the hand-over is the administrator's task. */
+async function packageSent(unit: string) {
+  const base = csizsUnitUrl(CAMPAIGN, unit);
+  const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+  await request(sys.app).post(`${base}/notification/decision`).set(as(tokens.adm)).send({ decision: 'accept' }).expect(200);
+  for (const step of ['infrastructure', 'installation']) await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step }).expect(200);
+  await request(sys.app).post(`${base}/package`).set(as(tokens.adm)).send({ domainSystems: ['SW'], certificates: { SW: certificateFor(unit, 'SW') } }).expect(200);
+}
+
+beforeAll(async () => {
+  sys = await startSystem();
+  tokens.adm = await person('p-adm', 'voivodeship_admin', '26');
+  tokens.ministry = await person('p-ministry', 'ministry', null);
+  await person('p-haslo-1', 'voivodeship_admin', '26');
+  tokens.haslo2 = await person('p-haslo-2', 'voivodeship_admin', '26');
+  await person('p-head-page', 'unit_head', '26', UNITS.page);
+  tokens.headApi = await person('p-head-api', 'unit_head', '26', UNITS.api);
+  for (const unit of Object.values(UNITS)) tokens[`local${unit}`] = await person(`p-local-${unit}`, 'local_admin', '26', unit);
+
+  const first = await registrationTask('2661011', 'parytet-1@mopr.example');
+  const second = await registrationTask('2601013', 'parytet-2@mgops.example');
+  ids.task = first.taskId;
+  ids.task2 = second.taskId;
+  const [mail] = await sys.db.orm.em.fork().getConnection().execute<{ id: string }[]>('select id from outbox where case_id = ? and not redacted limit 1', [first.caseId]);
+  ids.mail = mail.id;
+  ids.unitPage = `${CAMPAIGN}/${UNITS.page}`;
+  ids.unitApi = `${CAMPAIGN}/${UNITS.api}`;
+
+  // A CSIZS campaign whose first call window is open now; both units' notifications await the head's clarification.
+  const day = (n: number) => warsawLocal(n).slice(0, 10);
+  const calendar = {
+    ...CAMPAIGN_500_PLUS_2016,
+    name: 'Parytet formularzy',
+    steps: Object.fromEntries(Object.keys(CAMPAIGN_500_PLUS_2016.steps).map((s, i) => [s, day(300 + i)])),
+    vendorExceptions: [],
+    checkpoints: [
+      { id: 'checkpoint_1', opensAt: warsawLocal(-1), closesAt: warsawLocal(3), confirms: 'installation' },
+      { id: 'checkpoint_2', opensAt: warsawLocal(320), closesAt: warsawLocal(321), confirms: 'domain_registration' },
+    ],
+  };
+  const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+  await request(sys.app).post('/api/csizs-campaigns').set(as(tokens.ministry)).send({ id: CAMPAIGN, calendar, unitCodes: Object.values(UNITS) }).expect(201);
+  await request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/start`).set(as(tokens.ministry)).expect(202);
+  for (const unit of Object.values(UNITS)) {
+    const handle = sys.client.workflow.getHandle(csizsConnectionWorkflowId(CAMPAIGN, unit));
+    await eventually(async () => (await handle.query(getCsizsStatus).catch(() => null)) !== null, 60_000, `connection of ${unit}`);
+    const base = csizsUnitUrl(CAMPAIGN, unit);
+    const head = unit === UNITS.api ? tokens.headApi : await issueToken(sys.db.orm, 'p-head-page', 'parytet');
+    await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+    await request(sys.app).post(`${base}/notification`).set(as(head)).send(notificationFor(unit)).expect(200);
+    await request(sys.app).post(`${base}/notification/scan`).set(as(head)).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+    await request(sys.app).post(`${base}/notification/decision`).set(as(tokens.adm)).send({ decision: 'clarify', reason: 'Czy administrator obsługuje też SR?' }).expect(200);
+  }
+  await eventually(async () => {
+    const rows = await sys.db.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*)::int as n from csizs_checkpoints where campaign_id = ? and status = 'open'", [CAMPAIGN]);
+    return rows[0].n === 2;
+  }, 60_000, 'call list open');
+}, 300_000);
+afterAll(async () => {
+  await sys?.close();
+});
+
+test('every page form declares an API twin and has a case here', () => {
+  const routes = new Set(sys.api.routes.map((r) => `${r.spec.method} ${r.spec.path}`));
+  expect(sys.api.forms.length).toBeGreaterThan(0);
+  for (const form of sys.api.forms) {
+    expect({ form: form.path, twinDeclared: routes.has(`${form.twin.method} ${form.twin.path}`) }).toEqual({ form: form.path, twinDeclared: true });
+    expect({ form: form.path, hasCase: form.path in CASES }).toEqual({ form: form.path, hasCase: true });
+  }
+  // Forms answer with redirects: they are not API routes and not in /openapi.json.
+  expect(sys.api.forms.every((f) => !routes.has(`post ${f.path}`))).toBe(true);
+});
+
+test('/openapi.json lists no page form', async () => {
+  const { body } = await request(sys.app).get('/openapi.json').expect(200);
+  for (const form of sys.api.forms) expect(Object.keys(body.paths)).not.toContain(form.path.replace(/:(\w+)/g, '{$1}'));
+});
+
+// In declaration order: the CSIZS clarification comes before the hand-over that follows it.
+const ORDER = Object.keys(CASES);
+
+test.each(ORDER)('%s writes the audit row of its API twin', async (formPath) => {
+  const form = sys.api.forms.find((f) => f.path === formPath);
+  expect(form).toBeDefined();
+  const c = CASES[formPath];
+  const p = await c.page();
+  const s = p.anonymous ? null : await session(p.login ?? 'p-adm', p.password);
+  const page = await rowsOf(() => {
+    let r = request(sys.app).post(p.path).type('form');
+    if (s) r = r.set('Cookie', s.cookie);
+    return r.send({ ...(s ? { _csrf: s.csrf } : {}), ...p.form });
+  });
+  // A form answers with a redirect; a refusal would come back as ?blad=.
+  expect(page.res.status).toBe(303);
+  expect(page.res.headers.location).not.toContain('blad=');
+
+  const a = await c.api();
+  const api = await rowsOf(() => {
+    let r = request(sys.app).post(a.path);
+    if (a.token) r = r.set('Authorization', `Bearer ${a.token}`);
+    return a.body === undefined ? r : r.send(a.body as object);
+  }, page.rows.length);
+  expect(api.res.status).toBeLessThan(300);
+
+  expect(page.rows.length).toBeGreaterThan(0);
+  const same = (rows: Row[], resource?: string) => rows.map((r) => ({ ...r, target: resource && r.target === ids[resource] ? '<resource>' : r.target }));
+  expect(same(page.rows, c.targets?.page)).toEqual(same(api.rows, c.targets?.api));
+  expect(page.rows.every((r) => r.outcome === 'ok')).toBe(true);
+}, 120_000);

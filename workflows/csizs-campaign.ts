@@ -1,16 +1,9 @@
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { activities, STARTER, STEP } from './activity-options';
 import type { CsizsCampaignInput } from './messages';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const starter = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-});
+const acts = activities({ ...STEP, retry: { ...STEP.retry, maximumInterval: '1 minute' } });
+const starter = activities(STARTER);
 
 /** Units per starter activity (progress is written after each), and activities per run before continuing as new. */
 const CHUNK = 250;

@@ -3,13 +3,12 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { activities, STEP } from './activity-options';
 import {
   SA,
   answerCsizsClarification,
@@ -47,10 +46,7 @@ import {
   type StepCompletion,
 } from './rules/csizs-campaign';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
 
 /**
  * seed 004: one unit's connection of its domain system to CSIZS, step by step in the seed's order, each

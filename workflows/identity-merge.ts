@@ -1,5 +1,5 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ApplicationFailure, allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { activities, STEP } from './activity-options';
 import { caseStatusSetter } from './case-status';
 import {
   IDENTITY_MERGE_APPROVAL_TASK_KIND,
@@ -16,10 +16,7 @@ import {
 import { confirmationDeadline, confirmationRefusal, identityMergeWaitingFor, mergeDecisionRefusal, type MergeState } from './rules/identity-merge';
 import { decisionCompletion, decisionKernel } from './decision';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
 
 /**
  * Identity merge (scalanie tożsamości kont): the requester's account survives; the other account

@@ -1,9 +1,9 @@
-import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { activities, STEP } from './activity-options';
 import { getPasswordExpiry, passwordChanged, type PasswordExpiryInput, type PasswordExpiryView } from './messages';
 import { passwordExpiryPlan } from './rules/accounts';
 
-const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 minutes' } });
+const acts = activities({ ...STEP, retry: { ...STEP.retry, maximumInterval: '10 minutes' } });
 
 /**
  * seeds 001/004: a password is changed every 30 days. Lives as long as the account; each cycle ends in

@@ -1,7 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { activities, STEP } from './activity-options';
 
-const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute', maximumAttempts: 20 } });
+const acts = activities({ ...STEP, retry: { ...STEP.retry, maximumInterval: '1 minute', maximumAttempts: 20 } });
 
 /** seed 000: a forgotten password is replaced by a generated one, mailed to the registered address. */
 export async function passwordReminderWorkflow(input: { accountId: string; requestId: string }): Promise<void> {

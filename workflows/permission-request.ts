@@ -1,5 +1,5 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { activities, STEP } from './activity-options';
 import { caseStatusSetter } from './case-status';
 import {
   PERMISSION_CLOSED,
@@ -19,10 +19,7 @@ import {
 } from './rules/permission';
 import { decisionKernel } from './decision';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
 
 /**
  * seed 000 "Wnioskuj o rozszerzenie uprawnień": a registered user asks for another reporting area of a

@@ -3,7 +3,6 @@ import {
   allHandlersFinished,
   condition,
   patched,
-  proxyActivities,
   setHandler,
   ParentClosePolicy,
   startChild,
@@ -12,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { passwordExpiryWorkflow } from './password-expiry';
-import type { Activities } from '../activities';
+import { activities, DOCUMENT, STEP } from './activity-options';
 import { caseStatusSetter } from './case-status';
 import {
   DECISION_TASK_KIND,
@@ -33,15 +32,8 @@ import {
 import { registrationDecisionRefusal, registrationWaitingFor, scanWaitPlan } from './rules/registration';
 import { decisionCompletion, decisionKernel } from './decision';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const documents = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
+const documents = activities(DOCUMENT);
 
 /** seed 000: registration of a new unit and/or user, from application to account. */
 export async function registrationWorkflow(input: RegistrationInput): Promise<RegistrationView> {

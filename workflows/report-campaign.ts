@@ -1,13 +1,12 @@
 import {
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey } from '@temporalio/common';
-import type { Activities } from '../activities';
+import { activities, STARTER } from './activity-options';
 import {
   getReportCampaignProgress,
   reportCampaignWorkflowId,
@@ -18,11 +17,7 @@ import {
 } from './messages';
 import { lastEndedPeriod } from './rules/reporting-calendar';
 
-const starter = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-});
+const starter = activities(STARTER);
 
 /** Set by the server on a workflow started by a schedule: the time the action was due. */
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');

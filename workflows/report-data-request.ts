@@ -1,5 +1,5 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ApplicationFailure, allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { activities, STEP } from './activity-options';
 import {
   cancelDataRequest,
   getDataRequestStatus,
@@ -11,10 +11,7 @@ import {
 } from './messages';
 import { dataReplyRefusal } from './rules/report';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
 
 /**
  * One data request of a report (to another department or an external unit), a child of the report

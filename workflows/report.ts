@@ -2,13 +2,12 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { activities, DOCUMENT, STEP } from './activity-options';
 import {
   REPORT_CORRECTION_TASK_KIND,
   REPORT_EDITABLE,
@@ -46,15 +45,8 @@ import {
 } from './rules/report';
 import { decisionKernel } from './decision';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const pdfActs = proxyActivities<Activities>({
-  startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const acts = activities(STEP);
+const pdfActs = activities(DOCUMENT);
 
 /**
  * Process 3 (seeds 001, 002, 003): one unit's report of one form and period. The unit saves drafts any

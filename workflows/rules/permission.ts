@@ -6,25 +6,14 @@ import {
   type PermissionTarget,
 } from '../messages';
 import { taskDecisionRefusal, type Refusal } from './decision';
-import { addDays } from './time';
+import { waitPlan, type WaitPlan } from './wait-plan';
 
 // seed 000 "Złożenie wniosku o rozszerzenie uprawnień": a user asks for another reporting area of their
 // unit or for another unit; the voivodeship administrator decides. Same shape as registration: a long
 // wait is normal, so the deciders are reminded and an undecided request expires.
 
-export interface DecisionWaitPlan {
-  reminders: { n: number; at: number }[];
-  expiresAt: number;
-}
-
 /** Reminders to the deciders and the expiry, counted from the moment the request was filed. */
-export function permissionWaitPlan(filedAt: number, policy: PermissionPolicy): DecisionWaitPlan {
-  const days = [...new Set(policy.reminderAfterDays)].filter((d) => d > 0 && d < policy.expireAfterDays).sort((a, b) => a - b);
-  return {
-    reminders: days.map((d, i) => ({ n: i + 1, at: addDays(filedAt, d) })),
-    expiresAt: addDays(filedAt, policy.expireAfterDays),
-  };
-}
+export const permissionWaitPlan: (filedAt: number, policy: PermissionPolicy) => WaitPlan = waitPlan;
 
 export interface HeldAssignment {
   role: string;

@@ -1,23 +1,12 @@
 import { ErrorTypes, type RegistrationDecision, type RegistrationPolicy, type RegistrationStatus } from '../messages';
 import { taskDecisionRefusal, type Refusal } from './decision';
-import { addDays } from './time';
+import { waitPlan, type WaitPlan } from './wait-plan';
 
 // seed 000: without the signed scan the application is not accepted; long waits are normal, so the
 // applicant is reminded and an application whose scan never comes expires.
 
-export interface ScanWaitPlan {
-  reminders: { n: number; at: number }[];
-  expiresAt: number;
-}
-
 /** Reminders and expiry for one wait for a signed scan, counted from the moment the wait began. */
-export function scanWaitPlan(waitStartedAt: number, policy: RegistrationPolicy): ScanWaitPlan {
-  const days = [...new Set(policy.reminderAfterDays)].filter((d) => d > 0 && d < policy.expireAfterDays).sort((a, b) => a - b);
-  return {
-    reminders: days.map((d, i) => ({ n: i + 1, at: addDays(waitStartedAt, d) })),
-    expiresAt: addDays(waitStartedAt, policy.expireAfterDays),
-  };
-}
+export const scanWaitPlan: (waitStartedAt: number, policy: RegistrationPolicy) => WaitPlan = waitPlan;
 
 export interface RegistrationDecisionState {
   status: RegistrationStatus;

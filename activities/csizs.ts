@@ -12,6 +12,8 @@ import { renderMail, type Templates } from '../lib/templates';
 import type { CsizsNotificationData } from '../workflows/messages';
 import { loginCandidates } from './accounts';
 import { deliver } from './mail';
+import { grantUnitRole } from '../db/queries/accounts';
+import { openTaskOnce } from '../db/queries/tasks';
 
 // seed 004: the CSIZS campaign's read model, the connection notification (Załącznik 2) and the
 // information package (Załącznik 3). Inputs and results hold IDs, steps, times and fingerprints only:
@@ -248,12 +250,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
         });
         await em.flush();
       }
-      await em.getConnection().execute(
-        `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
-         select ?, ?, 'local_admin', ?, ?, null, now() where not exists
-           (select 1 from role_assignments where account_id = ? and role = 'local_admin' and unit_code = ?)`,
-        [randomUUID(), account.id, input.voivodeship, input.unitCode, account.id, input.unitCode],
-      );
+      await grantUnitRole(em, { id: randomUUID(), accountId: account.id, role: 'local_admin', voivodeship: input.voivodeship, unitCode: input.unitCode });
       const temporaryPassword = generateTemporaryPassword();
       await em.nativeUpdate(
         AccountSchema,
@@ -293,11 +290,15 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
         by: input.by,
       });
       await secrets.put(em, { id: packagePasswordSecretId(input.workflowId), purpose: 'package-password', owner: input.workflowId, value: packagePassword, ttlMs: PACKAGE_PASSWORD_TTL_MS });
-      await em.getConnection().execute(
-        `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
-         values (?, ?, 'csizs-password-handover', ?, 'voivodeship_admin', ?, ?, null, 'open', now()) on conflict (id) do nothing`,
-        [`${input.workflowId}:przekazanie-hasla`, input.workflowId, `Przekaż telefonicznie hasło do pakietu CSIZS: ${input.notification.unitName} (${la.firstName} ${la.lastName}, tel. ${la.phone})`, input.voivodeship, input.unitCode],
-      );
+      await openTaskOnce(em, {
+        id: `${input.workflowId}:przekazanie-hasla`,
+        caseId: input.workflowId,
+        kind: 'csizs-password-handover',
+        title: `Przekaż telefonicznie hasło do pakietu CSIZS: ${input.notification.unitName} (${la.firstName} ${la.lastName}, tel. ${la.phone})`,
+        role: 'voivodeship_admin',
+        voivodeship: input.voivodeship,
+        unitCode: input.unitCode,
+      });
       const content = renderMail(templates, 'csizs-package', { case: { id: input.workflowId }, unitName: input.notification.unitName, localAdmin: la, publicUrl });
       await deliver(em, mailer, mailFrom, {
         key: mailKey,

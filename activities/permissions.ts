@@ -6,6 +6,7 @@ import { renderMail, type Templates } from '../lib/templates';
 import type { PermissionTarget } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
 import { caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
+import { activeHoldersInVoivodeship } from '../db/queries/accounts';
 
 export interface PermissionDeps {
   orm: MikroORM;
@@ -43,11 +44,7 @@ export function createPermissionActivities({ orm, mailer, templates, from, publi
 
     /** The voivodeship administrators of a voivodeship: every active account holding that role there. */
     async voivodeshipAdminRecipients(input: { voivodeship: string }): Promise<string[]> {
-      const rows = await orm.em.fork().getConnection().execute<{ id: string }[]>(
-        `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
-         where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`,
-        [input.voivodeship],
-      );
+      const rows = await activeHoldersInVoivodeship(orm.em.fork(), 'voivodeship_admin', input.voivodeship);
       return rows.map((r) => r.id);
     },
 

@@ -15,6 +15,7 @@ import { bounded, startReport } from '../lib/report-starts';
 import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
 import type { ActivityDeps } from './deps';
 import { deliver } from './mail';
+import { activeHoldersInVoivodeship, unitReportRecipients } from '../db/queries/accounts';
 
 // Process 3: the read model of per-unit reports (the roll-up counts it), drafts, submitted versions with
 // their receipts, and notices to the unit, its head and the voivodeship.
@@ -287,15 +288,9 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
       const area = String(c.data.area ?? '');
       const rows = input.to && input.audience === 'unit'
         ? await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [input.to])
-        : await em.getConnection().execute<{ id: string }[]>(
-        input.audience === 'voivodeship_admin'
-          ? `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
-             where r.role = 'voivodeship_admin' and r.voivodeship = ? and a.status = 'active' order by a.login`
-          : `select distinct a.id, a.login from accounts a join role_assignments r on r.account_id = a.id
-             where r.unit_code = ? and a.status = 'active'
-               and (r.role = 'unit_head' or (? = 'unit' and r.role = 'staff' and (r.area is null or r.area = ?))) order by a.login`,
-        input.audience === 'voivodeship_admin' ? [c.voivodeship] : [c.unitCode, input.audience, area],
-      );
+        : input.audience === 'voivodeship_admin'
+          ? await activeHoldersInVoivodeship(em, 'voivodeship_admin', c.voivodeship)
+          : await unitReportRecipients(em, { unitCode: c.unitCode, audience: input.audience, area });
       const unit = await em.findOne(UnitSchema, { code: c.unitCode });
       let sent = 0;
       for (const { id } of rows) {

@@ -1,8 +1,10 @@
-import type { Role } from '../db/entities';
+import { roleScope, type Role } from '../domain/roles';
 import { HttpError } from './errors';
 
 // Who may do what, decided here and nowhere else: from role and scope (seed 000: a voivodeship
-// administrator acts for units of their own voivodeship only; the ministry sees everything).
+// administrator acts for units of their own voivodeship only; the ministry sees everything). What a
+// role's scope is comes from the role catalogue (domain/roles.ts); which roles may take an action that
+// not every role may take is written in GRANTS below. A new role is a catalogue entry plus its GRANTS.
 
 export interface Assignment {
   role: Role;
@@ -34,6 +36,54 @@ export interface CaseScope {
 
 export type CaseAction = 'view' | 'upload-scan' | 'confirm-merge';
 
+/**
+ * The roles that may take each action not every role may take, always within their own scope (inScope).
+ * Seeing cases, and acting on a task offered to one's role, need no grant: they follow from the scope.
+ */
+export const GRANTS = {
+  // seed 000: the signed scan reaches the voivodeship office by ePUAP or e-mail; its staff file it.
+  'upload-scan': ['voivodeship_admin'],
+  // seed 001: the ministry sets campaigns, their deadlines and the reporting calendar.
+  'manage-reporting': ['ministry'],
+  // A voivodeship's roll-up of a campaign (the ministry sees every roll-up through manage-reporting).
+  'view-rollup': ['voivodeship_admin'],
+  // seed 002: the unit's staff authorised for the report's area, or its head, draft and submit it.
+  'edit-report': ['unit_head', 'staff'],
+  // seed 002: the head designates the responsible person and the substitute.
+  'designate-report-people': ['unit_head'],
+  // seed 004, the CSIZS connection campaign (canOnCsizs).
+  'csizs:manage-campaign': ['ministry'],
+  'csizs:phone': ['ministry'],
+  'csizs:voivodeship-step': ['voivodeship_admin'],
+  'csizs:unit-step': ['unit_head', 'local_admin'],
+  'csizs:unit-head': ['unit_head'],
+  'csizs:view-unit': ['ministry', 'voivodeship_admin', 'unit_head', 'local_admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type GrantedAction = keyof typeof GRANTS;
+
+const granted = (a: Assignment, action: GrantedAction): boolean => (GRANTS[action] as readonly Role[]).includes(a.role);
+
+/**
+ * Whether a thing of this voivodeship / unit / reporting area lies in the assignment's scope, by the
+ * role's scope kind: the country holds everything; a voivodeship its own; a unit its own (exactly); a
+ * unit and area its own unit, and the area too when both name one. No target: only the country.
+ */
+function inScope(a: Assignment, target: { voivodeship?: string; unitCode?: string; area?: string } | undefined): boolean {
+  switch (roleScope(a.role)) {
+    case 'country':
+      return true;
+    case 'voivodeship':
+      return !!target && target.voivodeship !== undefined && a.voivodeship === target.voivodeship;
+    case 'unit':
+      return !!target && target.unitCode !== undefined && a.unitCode === target.unitCode;
+    case 'unit-area':
+      return !!target && target.unitCode !== undefined && a.unitCode === target.unitCode && (!a.area || target.area === undefined || a.area === target.area);
+  }
+}
+
+const countryWide = (a: Assignment) => roleScope(a.role) === 'country';
+const voivodeshipWide = (a: Assignment) => roleScope(a.role) === 'voivodeship';
+
 const inUnit = (a: Assignment, c: CaseScope) => a.unitCode !== null && (c.unitCode === a.unitCode || c.unitCode.startsWith(a.unitCode));
 
 /** The reporting areas a case concerns, when it concerns some (a registration names them). */
@@ -44,7 +94,7 @@ function caseAreas(c: CaseScope): string[] | null {
 }
 
 // Staff are authorised per reporting area: they see their unit's cases in their areas only.
-const inArea = (a: Assignment, c: CaseScope) => a.role !== 'staff' || !a.area || !caseAreas(c) || caseAreas(c)!.includes(a.area);
+const inArea = (a: Assignment, c: CaseScope) => roleScope(a.role) !== 'unit-area' || !a.area || !caseAreas(c) || caseAreas(c)!.includes(a.area);
 
 export function canOnCase(p: Principal, action: CaseAction, c: CaseScope): boolean {
   // seed 000: the requester follows their own permission request, whatever roles they hold. Such a case
@@ -57,10 +107,9 @@ export function canOnCase(p: Principal, action: CaseAction, c: CaseScope): boole
   return p.assignments.some((a) => {
     switch (action) {
       case 'view':
-        return a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship) || (!c.accountId && inUnit(a, c) && inArea(a, c));
+        return countryWide(a) || (voivodeshipWide(a) && a.voivodeship === c.voivodeship) || (!c.accountId && inUnit(a, c) && inArea(a, c));
       case 'upload-scan':
-        // seed 000: the signed scan reaches the voivodeship office by ePUAP or e-mail; its staff file it.
-        return a.role === 'voivodeship_admin' && a.voivodeship === c.voivodeship;
+        return granted(a, 'upload-scan') && inScope(a, c);
     }
   });
 }
@@ -83,14 +132,14 @@ export function canActOnTask(p: Principal, t: TaskScope): boolean {
   return p.assignments.some(
     (a) =>
       a.role === t.role &&
-      (t.voivodeship === null || a.role === 'ministry' || a.voivodeship === t.voivodeship) &&
-      (t.unitCode === null || a.role === 'voivodeship_admin' || a.role === 'ministry' || a.unitCode === t.unitCode),
+      (t.voivodeship === null || countryWide(a) || a.voivodeship === t.voivodeship) &&
+      (t.unitCode === null || voivodeshipWide(a) || countryWide(a) || a.unitCode === t.unitCode),
   );
 }
 
 /** SQL-free scope filter for listings: which voivodeships (null = all) a principal may see. */
 export function visibleVoivodeships(p: Principal): string[] | null {
-  if (p.assignments.some((a) => a.role === 'ministry')) return null;
+  if (p.assignments.some(countryWide)) return null;
   return [...new Set(p.assignments.map((a) => a.voivodeship).filter((v): v is string => !!v))];
 }
 
@@ -114,7 +163,7 @@ export function caseVisibilitySql(p: Principal): { sql: string; params: unknown[
  * case_counts summary, and the other visible cases as SQL conditions over `cases c` (own cases, units).
  */
 export function caseVisibilityParts(p: Principal): { voivodeships: string[] | null; others: { sql: string; params: unknown[] }[] } {
-  if (p.assignments.some((a) => a.role === 'ministry')) return { voivodeships: null, others: [] };
+  if (p.assignments.some(countryWide)) return { voivodeships: null, others: [] };
   const voivodeships: string[] = [];
   // An identity merge's second account (mergedAccountOf); the type test lets its partial index serve it.
   const others = [
@@ -122,10 +171,10 @@ export function caseVisibilityParts(p: Principal): { voivodeships: string[] | nu
     { sql: "(c.type = 'identity-merge' and c.data->>'otherAccountId' = ?)", params: [p.accountId] },
   ];
   for (const a of p.assignments) {
-    if (a.role === 'voivodeship_admin' && a.voivodeship) {
+    if (voivodeshipWide(a) && a.voivodeship) {
       if (!voivodeships.includes(a.voivodeship)) voivodeships.push(a.voivodeship);
     } else if (a.unitCode) {
-      const area = a.role === 'staff' && a.area ? ` and (jsonb_typeof(c.data->'application'->'areas') is distinct from 'array' or jsonb_exists(c.data->'application'->'areas', ?))` : '';
+      const area = roleScope(a.role) === 'unit-area' && a.area ? ` and (jsonb_typeof(c.data->'application'->'areas') is distinct from 'array' or jsonb_exists(c.data->'application'->'areas', ?))` : '';
       others.push({ sql: `(c.account_id is null and c.unit_code like ?${area})`, params: [`${a.unitCode}%`, ...(area ? [a.area] : [])] });
     }
   }
@@ -135,21 +184,19 @@ export function caseVisibilityParts(p: Principal): { voivodeships: string[] | nu
 // ---- Reports (process 3) ----
 
 /** seed 001: the ministry sets campaigns, their deadlines and the reporting calendar. */
-export const canManageReporting = (p: Principal): boolean => p.assignments.some((a) => a.role === 'ministry');
+export const canManageReporting = (p: Principal): boolean => p.assignments.some((a) => granted(a, 'manage-reporting') && inScope(a, undefined));
 
 /**
  * seed 002 §I.4-5, §II.1-3: a report is drafted and submitted by the unit's staff authorised for its area,
  * or by the head (who also stands in when the designated people are absent); nobody outside the unit.
  */
 export function canEditReport(p: Principal, r: { unitCode: string; area: string }): boolean {
-  return p.assignments.some(
-    (a) => a.unitCode === r.unitCode && (a.role === 'unit_head' || (a.role === 'staff' && (!a.area || a.area === r.area))),
-  );
+  return p.assignments.some((a) => granted(a, 'edit-report') && inScope(a, r));
 }
 
 /** seed 002: the unit's head designates the responsible person and the substitute of its reports. */
 export const canDesignateReportPeople = (p: Principal, r: { unitCode: string }): boolean =>
-  p.assignments.some((a) => a.role === 'unit_head' && a.unitCode === r.unitCode);
+  p.assignments.some((a) => granted(a, 'designate-report-people') && inScope(a, r));
 
 /** The head, or the responsible person themselves, reports their absence (and their return). */
 export const canMarkReportAbsence = (p: Principal, r: { unitCode: string; responsible: string | null }): boolean =>
@@ -158,7 +205,7 @@ export const canMarkReportAbsence = (p: Principal, r: { unitCode: string; respon
 /** Roll-up scope: the ministry sees the country (null), a voivodeship administrator their voivodeship(s). */
 export function rollupVoivodeships(p: Principal): string[] | null {
   if (canManageReporting(p)) return null;
-  const own = p.assignments.filter((a) => a.role === 'voivodeship_admin' && a.voivodeship).map((a) => a.voivodeship!);
+  const own = p.assignments.filter((a) => granted(a, 'view-rollup') && a.voivodeship).map((a) => a.voivodeship!);
   if (own.length === 0) forbid();
   return [...new Set(own)];
 }
@@ -172,25 +219,7 @@ export function rollupVoivodeships(p: Principal): string[] | null {
 export type CsizsAction = 'manage-campaign' | 'phone' | 'voivodeship-step' | 'unit-step' | 'unit-head' | 'view-unit';
 
 export function canOnCsizs(p: Principal, action: CsizsAction, unit?: { voivodeship: string; unitCode: string }): boolean {
-  return p.assignments.some((a) => {
-    switch (action) {
-      case 'manage-campaign':
-      case 'phone':
-        return a.role === 'ministry';
-      case 'voivodeship-step':
-        return a.role === 'voivodeship_admin' && !!unit && a.voivodeship === unit.voivodeship;
-      case 'unit-step':
-        return (a.role === 'unit_head' || a.role === 'local_admin') && !!unit && a.unitCode === unit.unitCode;
-      // pkt 2: the voivodeship asks the head (Kierownik JT) to explain the notification's data.
-      case 'unit-head':
-        return a.role === 'unit_head' && !!unit && a.unitCode === unit.unitCode;
-      // The unit's documents: the unit, its voivodeship administrator, the ministry.
-      case 'view-unit':
-        return (
-          a.role === 'ministry' ||
-          (a.role === 'voivodeship_admin' && !!unit && a.voivodeship === unit.voivodeship) ||
-          ((a.role === 'unit_head' || a.role === 'local_admin') && !!unit && a.unitCode === unit.unitCode)
-        );
-    }
-  });
+  // pkt 2 (unit-head): the voivodeship asks the head (Kierownik JT) to explain the notification's data.
+  // view-unit: the unit's documents, for the unit, its voivodeship administrator and the ministry.
+  return p.assignments.some((a) => granted(a, `csizs:${action}`) && inScope(a, unit));
 }

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openOrm, migrate } from './orm';
 import { importTerc } from './reference';
 import { demoAccounts, ensureAccount, issueToken, tokenIsValid } from './demo';
-import type { Role } from './entities';
+import { isRole, ROLES, roleScope } from '../domain/roles';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 
 // Operator commands. create-account bootstraps the first ministry account: its temporary password is
@@ -12,10 +12,8 @@ const usage = [
   '       cli import-reference',
   '       cli demo <tokens-file>',
   '       cli create-token <login> <name>',
-  '       cli create-account <login> <email> <first-name> <last-name> <role> [voivodeship] [unit]',
+  `       cli create-account <login> <email> <first-name> <last-name> <${ROLES.join('|')}> [voivodeship] [unit]`,
 ].join('\n');
-
-const ROLES: Role[] = ['ministry', 'voivodeship_admin', 'unit_head', 'local_admin', 'staff'];
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -59,11 +57,11 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'create-account': {
         const [login, email, firstName, lastName, role, voivodeship, unit] = args;
-        if (!login || !email || !firstName || !lastName || !ROLES.includes(role as Role)) throw new Error(usage);
-        if (role === 'voivodeship_admin' && !/^\d{2}$/.test(voivodeship ?? '')) throw new Error('voivodeship_admin needs a voivodeship code, e.g. 26');
+        if (!login || !email || !firstName || !lastName || !isRole(role)) throw new Error(usage);
+        if (roleScope(role) === 'voivodeship' && !/^\d{2}$/.test(voivodeship ?? '')) throw new Error(`${role} needs a voivodeship code, e.g. 26`);
         const conn = orm.em.fork().getConnection();
         if ((await conn.execute('select 1 from accounts where login = ?', [login])).length) throw new Error(`login ${login} is taken`);
-        await ensureAccount(orm, { login, firstName, lastName, role: role as Role, voivodeship: voivodeship ?? null });
+        await ensureAccount(orm, { login, firstName, lastName, role, voivodeship: voivodeship ?? null });
         const password = generateTemporaryPassword();
         await conn.execute('update accounts set email = ?, password_hash = ?, must_change_password = true, password_changed_at = now() where login = ?', [email, await hashPassword(password), login]);
         if (unit) await conn.execute('update role_assignments set unit_code = ? where account_id = (select id from accounts where login = ?)', [unit, login]);

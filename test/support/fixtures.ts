@@ -39,6 +39,13 @@ export async function tokenFor(orm: MikroORM, login: string, role: Role, voivode
   return issueToken(orm, login, 'test');
 }
 
+/** An account of one unit (and reporting area, for staff) with a fresh API token; returns the token. */
+export async function unitPersonToken(orm: MikroORM, login: string, role: 'unit_head' | 'local_admin' | 'staff', voivodeship: string, unit: string, area: string | null): Promise<string> {
+  const token = await tokenFor(orm, login, role, voivodeship);
+  await orm.em.fork().getConnection().execute('update role_assignments set unit_code = ?, area = ? where account_id = (select id from accounts where login = ?)', [unit, area, login]);
+  return token;
+}
+
 /** supertest's parser for a file download: the body as one Buffer (`.buffer(true).parse(binaryBody)`). */
 export function binaryBody(res: SuperagentResponse, cb: (err: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import request from 'supertest';
 import { getDataRequestStatus, getReportStatus, reportWorkflowId, type DataRequestView, type ReportView } from '../../workflows/messages';
-import { SCAN_PDF, tokenFor } from '../support/fixtures';
+import { SCAN_PDF, tokenFor, unitPersonToken } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 import { advanceTo, calendarTwin, type CalendarTwin } from '../support/calendar';
@@ -30,10 +30,9 @@ const requestStatus = (id: string): Promise<DataRequestView> => sys.client.workf
 const mailsTo = (email: string) => sys.smtp.messages.filter((m) => recipients(m).includes(email));
 const readModelStatus = async () => (await conn().execute<{ status: string }[]>('select status from reports where id = ?', [report()]))[0].status;
 
-async function person(login: string, role: 'unit_head' | 'staff', voivodeship: string, unit: string, area: string | null) {
-  tok[login] = await tokenFor(sys.db.orm, login, role, voivodeship);
-  await conn().execute('update role_assignments set unit_code = ?, area = ? where account_id = (select id from accounts where login = ?)', [unit, area, login]);
-}
+const person = async (login: string, role: 'unit_head' | 'staff', voivodeship: string, unit: string, area: string | null) => {
+  tok[login] = await unitPersonToken(sys.db.orm, login, role, voivodeship, unit, area);
+};
 
 const until = (iso: string) => advanceTo(sys.env, iso);
 

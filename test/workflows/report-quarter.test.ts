@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { canonicalJson } from '../../lib/receipts';
 import { getReportStatus, reportWorkflowId, type ReportView } from '../../workflows/messages';
-import { tokenFor } from '../support/fixtures';
+import { tokenFor, unitPersonToken } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 import { advanceTo, calendarTwin, type CalendarTwin } from '../support/calendar';
@@ -29,10 +29,9 @@ const WROCLAW = '0264011';
 const id = (unit: string) => reportWorkflowId('SR-KW', T('2026-Q3'), unit);
 const status = (unit: string): Promise<ReportView> => sys.client.workflow.getHandle(id(unit)).query(getReportStatus);
 
-async function person(login: string, role: 'unit_head' | 'staff', voivodeship: string, unit: string, area: string | null) {
-  tok[login] = await tokenFor(sys.db.orm, login, role, voivodeship);
-  await conn().execute('update role_assignments set unit_code = ?, area = ? where account_id = (select id from accounts where login = ?)', [unit, area, login]);
-}
+const person = async (login: string, role: 'unit_head' | 'staff', voivodeship: string, unit: string, area: string | null) => {
+  tok[login] = await unitPersonToken(sys.db.orm, login, role, voivodeship, unit, area);
+};
 
 const until = (iso: string) => advanceTo(sys.env, iso);
 

@@ -7,14 +7,14 @@ import { errorHandler, HttpError } from './errors';
 import { Api } from './http';
 import { createPages } from './pages';
 import { loadTemplates } from '../lib/templates';
-import { registerAuthRoutes } from './routes/auth';
-import { registerCaseRoutes } from './routes/cases';
-import { registerCsizsRoutes } from './routes/csizs';
-import { registerIdentityMergeRoutes } from './routes/identity-merges';
-import { registerRegistrationRoutes } from './routes/registrations';
-import { registerPermissionRoutes } from './routes/permissions';
-import { registerReportRoutes } from './routes/reports';
-import { registerSystemRoutes } from './routes/system';
+import { registerAuthRoutes } from './auth/routes';
+import { registerCaseRoutes } from './cases/routes';
+import { registerCsizsRoutes } from './csizs/routes';
+import { registerIdentityMergeRoutes } from './merge/routes';
+import { registerRegistrationRoutes } from './registration/routes';
+import { registerPermissionRoutes } from './permission/routes';
+import { registerReportRoutes } from './report/routes';
+import { registerSystemRoutes } from './system/routes';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {

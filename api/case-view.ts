@@ -7,7 +7,7 @@ import { IDENTITY_MERGE_STATUS_LABELS } from '../workflows/rules/identity-merge'
 import type { IdentityMergeStatus } from '../workflows/messages';
 import type { RegistrationStatus } from '../workflows/messages';
 import type { z } from 'zod';
-import type { caseView } from './schemas';
+import type { caseView } from './cases/schemas';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

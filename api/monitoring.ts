@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { REPORT_STATUSES } from '../../workflows/messages';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../../workflows/rules/csizs-campaign';
-import { HttpError, notFound } from '../errors';
+import { REPORT_STATUSES } from '../workflows/messages';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../workflows/rules/csizs-campaign';
+import { HttpError, notFound } from './errors';
 
 // What the ministry (the whole country, scope null) and a voivodeship administrator (their voivodeships)
 // watch: a CSIZS campaign's units per step, late units and call lists (seed 004), and a reporting

@@ -3,9 +3,10 @@ import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { extendDeadline, remindNow } from '../../workflows/messages';
+import { isAdministratorRole, roleScope } from '../../domain/roles';
 import { canOnCase, forbid, type Principal } from '../access';
 import { HttpError } from '../errors';
-import { caseFilters, listCases, type CaseFilters } from './case-queries';
+import { caseFilters, listCases, type CaseFilters } from './service';
 
 // Bulk actions of administrators on a filtered selection, within their scope. Each affected case
 // records the action in its own timeline (in the workflow); cases that could not be changed are listed
@@ -33,7 +34,7 @@ export interface BulkResult {
 const MAX_CASES = 5000;
 const CONCURRENCY = 16;
 
-const isAdmin = (p: Principal) => p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin');
+const isAdmin = (p: Principal) => p.assignments.some((a) => isAdministratorRole(a.role));
 
 export async function runBulkAction(em: EntityManager, temporal: Client, principal: Principal, body: BulkBody): Promise<BulkResult> {
   if (!isAdmin(principal)) forbid();
@@ -80,4 +81,7 @@ export async function runBulkAction(em: EntityManager, temporal: Client, princip
   return result;
 }
 
-const adminOf = (p: Principal, voivodeship: string) => p.assignments.some((a) => a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === voivodeship));
+/** An administrator of the whole country, or of this voivodeship. */
+export const administers = (p: Principal, voivodeship: string | null | undefined) =>
+  p.assignments.some((a) => isAdministratorRole(a.role) && (roleScope(a.role) === 'country' || a.voivodeship === voivodeship));
+const adminOf = administers;

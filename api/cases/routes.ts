@@ -1,23 +1,23 @@
-import multer from 'multer';
-import { getBlob, putBlob, sha256 } from '../../lib/blobs';
-import { extensionFor, sniffScanType } from '../../lib/file-type';
+import { getBlob, putBlob } from '../../lib/blobs';
 import { getRegistrationStatus, submitScan } from '../../workflows/messages';
-import { bulkBody, runBulkAction } from '../services/bulk';
-import { claimTask, completeDecisionTask, openTasksFor, reassignTask } from '../services/tasks';
+import { bulkBody, runBulkAction } from './bulk';
+import { claimTask, completeDecisionTask, openTasksFor, reassignTask } from '../tasks/service';
 import { canOnCase, forbid } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
-import { caseIdParams, caseView, decisionBody, mailIdParams, scanFields, taskIdParams, taskView } from '../schemas';
-import { resendOutboxMail } from '../services/mail';
+import { uploadPolicy } from '../uploads';
+import { caseIdParams, caseView, mailIdParams, scanFields } from './schemas';
+import { decisionBody, taskIdParams, taskView } from '../tasks/schemas';
+import { resendOutboxMail } from './mail';
 import { mapWorkflowError } from '../temporal-errors';
 import { z } from 'zod';
 
 const SCAN_ACCEPTING = ['awaiting_scan', 'correction_requested', 'awaiting_decision'];
 
 export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
 
   const loadVisibleCase = async (caseId: string, principal: Parameters<typeof canOnCase>[0]) => {
     const em = orm.em.fork();
@@ -87,23 +87,17 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     async ({ params, body, principal, req, res }) => {
       const { c } = await loadVisibleCase(params.caseId, principal!);
       if (!canOnCase(principal!, 'upload-scan', c)) forbid();
-      const file = req.file;
-      if (!file) throw new HttpError(400, 'FILE_REQUIRED', 'Brak pliku skanu (pole formularza "file")', [{ path: 'file', message: 'Wymagany plik' }]);
-      const mediaType = sniffScanType(file.buffer);
-      if (!mediaType) {
-        throw new HttpError(415, 'UNSUPPORTED_FILE_TYPE', 'Plik nie jest skanem w formacie PDF, JPEG ani PNG (sprawdzono jego zawartość)', [
-          { path: 'file', message: 'Dozwolone formaty: PDF, JPEG, PNG' },
-        ]);
-      }
+      const file = upload.accept(req, { required: true });
+      const { mediaType } = file;
       const handle = temporal.workflow.getHandle(c.id);
       const live = await handle.query(getRegistrationStatus).catch(() => null);
       if (!live || !SCAN_ACCEPTING.includes(live.status)) {
         throw new HttpError(409, 'CASE_NOT_AWAITING_SCAN', `Sprawa nie oczekuje na skan (status: ${live?.status ?? c.status})`);
       }
-      const hash = sha256(file.buffer);
+      const hash = file.sha256;
       const documentId = `${c.id}:scan:${hash.slice(0, 16)}`;
       await putBlob(orm.em.fork(), file.buffer);
-      const filename = `skan-formularza-${hash.slice(0, 8)}.${extensionFor[mediaType]}`;
+      const filename = `skan-formularza-${hash.slice(0, 8)}.${file.extension}`;
       const view = await handle
         .executeUpdate(submitScan, {
           args: [{ documentId, sha256: hash, mediaType, size: file.size, filename, channel: body.channel, receivedBy: principal!.login }],
@@ -111,7 +105,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
         .catch(mapWorkflowError);
       res.status(201).json({ documentId, sha256: hash, status: view.status });
     },
-    [upload.single('file')],
+    [upload.single],
   );
 
   api.route(

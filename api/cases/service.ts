@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { caseVisibilityParts, type Principal } from '../access';
 import { readRows } from '../../db/sql';
-import { unitDirectory } from './unit-directory';
+import { unitDirectory } from '../system/unit-directory';
 
 // The case list behind the dashboard, its CSV export and GET /api/cases: filters live in the query
 // string so a view can be bookmarked and shared.

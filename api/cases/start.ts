@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { UnitSchema, type Unit } from '../../db/entities';
+import { UnitSchema, type Unit } from '../../db/entities/index';
 import type { Config } from '../../lib/config';
 import { startWorkflow, type WorkflowArgs, type WorkflowName } from '../../lib/workflow-types';
 import { SA, caseSearchAttributes } from '../../workflows/messages';

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
-import multer from 'multer';
 import { z } from 'zod';
 import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId } from '../../activities/csizs';
-import { getBlob, putBlob, sha256 } from '../../lib/blobs';
-import { extensionFor, scanMismatch, sniffScanType } from '../../lib/file-type';
+import { getBlob, putBlob } from '../../lib/blobs';
 import { SecretStore } from '../../lib/secret-store';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
@@ -33,8 +31,9 @@ import { canOnCsizs, forbid, rollupVoivodeships } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
-import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from '../services/csizs-steps';
-import { csizsCampaignProgress, csizsMonitoring } from '../services/monitoring';
+import { uploadPolicy } from '../uploads';
+import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from './service';
+import { csizsCampaignProgress, csizsMonitoring } from '../monitoring';
 
 // seed 004: the CSIZS connection campaign. Starting runs in a workflow (2,477 units do not fit in one
 // HTTP request); monitoring reads the read model only.
@@ -128,7 +127,7 @@ const progressSchema = z.object({ id: z.string(), name: z.string(), status: z.st
 
 export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const conn = () => orm.em.fork().getConnection();
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
   const secrets = new SecretStore(config.PAYLOAD_KEY);
 
   const progress = (id: string) => csizsCampaignProgress(orm, id);
@@ -324,12 +323,8 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, principal, req, res }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
-      const file = req.file;
-      if (!file) throw new HttpError(400, 'FILE_REQUIRED', 'Brak pliku skanu (pole formularza "file")', [{ path: 'file', message: 'Wymagany plik' }]);
-      const bad = scanMismatch(file.originalname, file.buffer);
-      if (bad) throw new HttpError(415, bad.code, bad.message, [{ path: 'file', message: 'Dozwolone: PDF, JPEG, PNG o zgodnym rozszerzeniu' }]);
-      const mediaType = sniffScanType(file.buffer)!;
-      const hash = sha256(file.buffer);
+      const file = upload.accept(req, { required: true });
+      const { mediaType, sha256: hash } = file;
       const documentId = `${csizsConnectionWorkflowId(params.id, params.unitCode)}:skan:${hash.slice(0, 16)}`;
       await putBlob(orm.em.fork(), file.buffer);
       const view = await updateUnit(params, submitCsizsNotificationScan, {
@@ -337,12 +332,12 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
         sha256: hash,
         mediaType,
         size: file.size,
-        filename: `skan-zgloszenia-${params.unitCode}-${hash.slice(0, 8)}.${extensionFor[mediaType]}`,
+        filename: `skan-zgloszenia-${params.unitCode}-${hash.slice(0, 8)}.${file.extension}`,
         by: principal!.login,
       });
       res.status(201).json(view);
     },
-    [upload.single('file')],
+    [upload.single],
   );
 
   api.route(

@@ -11,9 +11,9 @@ import { findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
-import { caseCreated, caseIdParams } from '../schemas';
+import { caseCreated, caseIdParams } from '../cases/schemas';
 import { mapWorkflowError } from '../temporal-errors';
-import { caseUrl, openCaseStatus, startCaseWorkflow } from '../services/start-case';
+import { caseUrl, openCaseStatus, startCaseWorkflow } from '../cases/start';
 
 const mergeBody = z
   .object({ otherLogin: z.string().trim().min(1).max(100).meta({ description: 'Login of the duplicate account to merge into the signed-in one' }) })

@@ -5,8 +5,8 @@ import { canOnCsizs, rollupVoivodeships, type Principal } from '../access';
 import type { ApiDeps } from '../deps';
 import type { Api } from '../http';
 import type { PageTwins } from '../app';
-import { unitDirectory } from '../services/unit-directory';
-import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from '../services/monitoring';
+import { unitDirectory } from '../system/unit-directory';
+import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from '../monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
 // progress per voivodeship as a grid of the 16 voivodeships and a chart, units per step and late units,

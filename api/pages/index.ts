@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { CaseSchema, TaskSchema, type Task } from '../../db/entities';
+import { isAdministratorRole, roleLabel, watchesCampaignsRole } from '../../domain/roles';
 import { warsawLocalMinute, type Templates } from '../../lib/templates';
 import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from '../access';
 import { buildCaseView, findCase, statusLabel } from '../case-view';
@@ -7,23 +8,16 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
 import type { PageTwins } from '../app';
-import { csizsUnitOfWorkflow } from '../services/csizs-steps';
-import { unitDirectory } from '../services/unit-directory';
-import { caseFilters, casesCsv, countByVoivodeship, listCases } from '../services/case-queries';
-import { isDecisionTask, openTasksFor } from '../services/tasks';
+import { csizsUnitOfWorkflow } from '../csizs/service';
+import { unitDirectory } from '../system/unit-directory';
+import { caseFilters, casesCsv, countByVoivodeship, listCases } from '../cases/service';
+import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
 // (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
 // the same authentication, CSRF check, zod schema, handler and audit row; it answers with a redirect.
 
-const ROLE_LABELS: Record<string, string> = {
-  ministry: 'ministerstwo',
-  voivodeship_admin: 'administrator wojewódzki',
-  unit_head: 'kierownik jednostki',
-  local_admin: 'administrator lokalny',
-  staff: 'pracownik',
-};
 const TYPE_LABELS: Record<string, string> = {
   registration: 'Rejestracja',
   permission: 'Rozszerzenie uprawnień',
@@ -64,8 +58,8 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
           csrf: p?.csrfToken,
           me: p && {
             login: p.login,
-            roles: [...new Set(p.assignments.map((a) => ROLE_LABELS[a.role] ?? a.role))].join(', '),
-            watchesCampaigns: p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin'),
+            roles: [...new Set(p.assignments.map((a) => roleLabel(a.role)))].join(', '),
+            watchesCampaigns: p.assignments.some((a) => watchesCampaignsRole(a.role)),
           },
         }),
       );
@@ -119,7 +113,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
     const em = orm.em.fork();
     const visible = await openTasksFor(em, p);
     const cases = new Map((await em.find(CaseSchema, { id: { $in: visible.map((t) => t.caseId) } }, { fields: ['id', 'title'] })).map((c) => [c.id, c.title]));
-    const admin = p.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin');
+    const admin = p.assignments.some((a) => isAdministratorRole(a.role));
     const now = Date.now();
     const mine = (t: Task) => !t.claimedBy || t.claimedBy === p.login;
     render(req, res, 'tasks', {
@@ -188,7 +182,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
     render(req, res, 'cases', {
       f,
       total: exact ? String(total) : `ponad ${total.toLocaleString('pl-PL')}`,
-      canBulk: req.principal!.assignments.some((a) => a.role === 'ministry' || a.role === 'voivodeship_admin'),
+      canBulk: req.principal!.assignments.some((a) => isAdministratorRole(a.role)),
       page: f.page,
       pages: exact ? String(pages) : `ponad ${pages}`,
       query: qs({ page: 1 }),
@@ -249,7 +243,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       history: view.history.map((e) => ({ ...e, actor: ACTORS[e.actor] ?? e.actor })),
       mail: view.mail.map((m) => ({ ...m, status: MAIL_STATUS[m.status] ?? m.status })),
     };
-    render(req, res, 'case', { c: shown, sentence, openTasks: view.tasks.filter((t) => t.status === 'open').map((t) => ({ ...t, role: ROLE_LABELS[t.role] ?? t.role })), voivodeshipName: (await names()).get(view.voivodeship) ?? view.voivodeship });
+    render(req, res, 'case', { c: shown, sentence, openTasks: view.tasks.filter((t) => t.status === 'open').map((t) => ({ ...t, role: roleLabel(t.role) })), voivodeshipName: (await names()).get(view.voivodeship) ?? view.voivodeship });
   });
 
   router.get('/przeglad', requireSession, async (req: PageReq, res) => {

@@ -4,8 +4,9 @@ import { alreadyHolds } from '../../workflows/rules/permission';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
-import { caseCreated, terytCode } from '../schemas';
-import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../services/start-case';
+import { caseCreated } from '../cases/schemas';
+import { terytCode } from '../registration/schemas';
+import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../cases/start';
 
 export const permissionRequestBody = z
   .object({

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type RegistrationInput } from '../../workflows/messages';
-import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../services/start-case';
+import { caseUrl, openCaseStatus, reportingUnit, startCaseWorkflow } from '../cases/start';
 import type { Api } from '../http';
 import type { ApiDeps } from '../deps';
-import { caseCreated, registrationBody } from '../schemas';
+import { caseCreated } from '../cases/schemas';
+import { registrationBody } from './schemas';
 
 /** The business key: one registration case per unit and applicant e-mail (hashed: ids are not secret). */
 export function registrationCaseId(terytCode: string, email: string): string {

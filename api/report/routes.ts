@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import multer from 'multer';
-import { putBlob, sha256 } from '../../lib/blobs';
-import { sniffScanType } from '../../lib/file-type';
+import { putBlob } from '../../lib/blobs';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
@@ -48,10 +46,11 @@ import { canDesignateReportPeople, canEditReport, canManageReporting, canMarkRep
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
-import { reportRollup } from '../services/monitoring';
+import { uploadPolicy } from '../uploads';
+import { reportRollup } from '../monitoring';
 import { mapWorkflowError } from '../temporal-errors';
-import { syncFormSchedule } from '../services/report-schedules';
-import { reportPeopleView } from '../schemas';
+import { syncFormSchedule } from './schedules';
+import { reportPeopleView } from './schemas';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
 // deadline changes and the roll-up. Dates are calendar days in Europe/Warsaw.
@@ -460,7 +459,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
   // ---- Data requests: asked and recorded by the unit's people who draft the report ----
   // The reply reaches the unit by mail or phone; whoever may edit the report records it here (no signed
   // link for outsiders: the recipient needs no account and is never sent a way into the system).
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 10 } });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
   const requestParams = reportParams.extend({ requestId: z.string().min(1).max(250) });
   const requestView = z.object({ requestId: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean(), remindersSent: z.number() });
 
@@ -525,11 +524,10 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       const r = await editableReport(params.reportId, principal!);
       await requestOf(r.id, params.requestId);
       let document = null;
-      if (req.file) {
-        const hash = sha256(req.file.buffer);
-        await putBlob(orm.em.fork(), req.file.buffer);
-        const safe = (req.file.originalname || 'odpowiedz').normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(-100);
-        document = { documentId: `${params.requestId}:reply:${hash.slice(0, 16)}`, sha256: hash, mediaType: sniffScanType(req.file.buffer) ?? 'application/octet-stream', size: req.file.size, filename: safe };
+      const file = upload.accept(req, { required: false });
+      if (file) {
+        await putBlob(orm.em.fork(), file.buffer);
+        document = { documentId: `${params.requestId}:reply:${file.sha256.slice(0, 16)}`, sha256: file.sha256, mediaType: file.mediaType, size: file.size, filename: file.safeName };
       }
       const view = await temporal.workflow
         .getHandle(params.requestId)
@@ -537,7 +535,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .catch(mapWorkflowError);
       res.json(view);
     },
-    [upload.single('file')],
+    [upload.single],
   );
 
   api.route(

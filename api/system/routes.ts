@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { UnitSchema } from '../../db/entities';
+import { UnitSchema } from '../../db/entities/index';
 import { pendingMigrations } from '../../db/orm';
 import type { ApiDeps } from '../deps';
 import type { Api } from '../http';
-import { unitsQuery, unitView } from '../schemas';
+import { unitsQuery, unitView } from './schemas';
 
 export function registerSystemRoutes(api: Api, { orm, temporal }: ApiDeps): void {
   api.route(

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { TaskSchema, type Task } from '../../db/entities';
+import { TaskSchema, type Task } from '../../db/entities/index';
 import { canActOnTask, forbid, isCaseParty, visibleVoivodeships, type Principal } from '../access';
 import { findCase } from '../case-view';
 import { HttpError, notFound } from '../errors';
 import { decisionUpdates } from '../task-kinds';
+import { administers } from '../cases/bulk';
 import { mapWorkflowError } from '../temporal-errors';
 
 // Task operations shared by the API and the dashboard forms, so both go through the same rules.
@@ -74,8 +75,7 @@ export async function claimTask(em: EntityManager, principal: Principal, taskId:
   return task;
 }
 
-const isAdministrator = (p: Principal, t: Task) =>
-  p.assignments.some((a) => a.role === 'ministry' || (a.role === 'voivodeship_admin' && a.voivodeship === t.voivodeship));
+const isAdministrator = (p: Principal, t: Task) => administers(p, t.voivodeship);
 
 /** An administrator hands a task to another person who may act on it. */
 export async function reassignTask(em: EntityManager, principal: Principal, taskId: string, toLogin: string): Promise<Task> {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { registrationCaseId } from '../../api/routes/registrations';
+import { registrationCaseId } from '../../api/registration/routes';
 import { getRegistrationStatus } from '../../workflows/messages';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../api/access';
-import { caseFilters, listCases, type CaseFilters } from '../../api/services/case-queries';
+import { caseFilters, listCases, type CaseFilters } from '../../api/cases/service';
 import { readRows, PREPARED_PER_CONNECTION } from '../../db/sql';
 import { importTerc } from '../../db/reference';
 import { createTestDb, type TestDb } from '../support/db';

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseSchema, TaskSchema, type Role } from '../db/entities';
+import { insertCaseEventOnce, insertDocumentOnce } from '../db/queries/cases';
+import { insertTaskOnce } from '../db/queries/tasks';
 
 // Projections of process state into the read model. Each write carries an idempotency key or a
 // deterministic id, so a retried activity changes nothing the second time.
@@ -73,11 +75,15 @@ export interface RecordDocumentInput {
 }
 
 export async function appendEvent(em: EntityManager, caseId: string, e: CaseEventInput): Promise<void> {
-  await em.execute(
-    `insert into case_events (case_id, at, actor, type, message, data, idempotency_key)
-     values (?, ?, ?, ?, ?, ?, ?) on conflict (idempotency_key) do nothing`,
-    [caseId, e.at ? new Date(e.at) : new Date(), e.actor, e.type, e.message, JSON.stringify(e.data ?? {}), e.key],
-  );
+  await insertCaseEventOnce(em, {
+    caseId,
+    at: e.at ? new Date(e.at) : new Date(),
+    actor: e.actor,
+    type: e.type,
+    message: e.message,
+    data: JSON.stringify(e.data ?? {}),
+    key: e.key,
+  });
 }
 
 export function createCaseActivities({ orm }: { orm: MikroORM }) {
@@ -133,12 +139,16 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
 
     async openTask(input: OpenTaskInput): Promise<void> {
       await tx(async (em) => {
-        await em.execute(
-          `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, 'open', now()) on conflict (id) do nothing`,
-          [input.taskId, input.caseId, input.kind, input.title, input.role, input.voivodeship ?? null,
-            input.unitCode ?? null, input.dueAt ? new Date(input.dueAt) : null],
-        );
+        await insertTaskOnce(em, {
+          id: input.taskId,
+          caseId: input.caseId,
+          kind: input.kind,
+          title: input.title,
+          role: input.role,
+          voivodeship: input.voivodeship ?? null,
+          unitCode: input.unitCode ?? null,
+          dueAt: input.dueAt ? new Date(input.dueAt) : null,
+        });
         if (input.event) await appendEvent(em, input.caseId, input.event);
       });
     },
@@ -168,12 +178,18 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
 
     async recordDocument(input: RecordDocumentInput): Promise<void> {
       await tx(async (em) => {
-        await em.execute(
-          `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
-          [input.documentId, input.caseId, input.kind, input.title, input.mediaType, input.size, input.sha256,
-            input.filename, input.source, input.createdBy],
-        );
+        await insertDocumentOnce(em, {
+          id: input.documentId,
+          caseId: input.caseId,
+          kind: input.kind,
+          title: input.title,
+          mediaType: input.mediaType,
+          size: input.size,
+          sha256: input.sha256,
+          filename: input.filename,
+          source: input.source,
+          createdBy: input.createdBy,
+        });
         if (input.event) await appendEvent(em, input.caseId, input.event);
       });
     },

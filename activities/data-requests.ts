@@ -1,5 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseSchema } from '../db/entities';
+import { insertDataReplyDocumentOnce } from '../db/queries/cases';
+import {
+  closeDataRequestWithStatus,
+  countFirstDataRequestReminder,
+  insertDataRequestOnce,
+  markDataRequestOverdue,
+  recordDataRequestAnswer,
+} from '../db/queries/reports';
 import { renderMail } from '../lib/templates';
 import type { DataReply } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
@@ -36,11 +44,14 @@ export function createDataRequestActivities({ orm, mailer, templates, mailFrom, 
       mail: RecipientMail;
     }): Promise<void> {
       await tx(async (em) => {
-        await em.execute(
-          `insert into report_data_requests (id, report_id, recipient_name, subject, due_date, status, overdue, requested_by, created_at)
-           values (?, ?, ?, ?, ?, 'open', false, ?, now()) on conflict (id) do nothing`,
-          [input.requestId, input.reportId, input.recipientName, input.subject, input.dueDate, input.requestedBy],
-        );
+        await insertDataRequestOnce(em, {
+          id: input.requestId,
+          reportId: input.reportId,
+          recipientName: input.recipientName,
+          subject: input.subject,
+          dueDate: input.dueDate,
+          requestedBy: input.requestedBy,
+        });
         await appendEvent(em, input.reportId, {
           key: `${input.requestId}:opened`,
           type: 'data_requested',
@@ -57,7 +68,7 @@ export function createDataRequestActivities({ orm, mailer, templates, mailFrom, 
       const em = orm.em.fork();
       await mailRecipient(em, input.reportId, input.mail);
       await tx(async (t) => {
-        await t.execute('update report_data_requests set reminders = reminders + 1 where id = ? and reminders = 0', [input.requestId]);
+        await countFirstDataRequestReminder(t, input.requestId);
         await appendEvent(t, input.reportId, { ...input.event, data: { requestId: input.requestId } });
       });
     },
@@ -65,8 +76,8 @@ export function createDataRequestActivities({ orm, mailer, templates, mailFrom, 
     /** Cancelled (status) or late (overdue): the request's row and the report's history. */
     async closeDataRequest(input: { requestId: string; reportId: string; status: 'cancelled' | null; overdue?: boolean; key: string; actor: string; message: string }): Promise<void> {
       await tx(async (em) => {
-        if (input.status) await em.execute('update report_data_requests set status = ?, closed_at = now() where id = ?', [input.status, input.requestId]);
-        if (input.overdue) await em.execute('update report_data_requests set overdue = true where id = ?', [input.requestId]);
+        if (input.status) await closeDataRequestWithStatus(em, input.requestId, input.status);
+        if (input.overdue) await markDataRequestOverdue(em, input.requestId);
         await appendEvent(em, input.reportId, {
           key: input.key,
           type: input.status ? 'data_request_cancelled' : 'data_request_overdue',
@@ -83,16 +94,23 @@ export function createDataRequestActivities({ orm, mailer, templates, mailFrom, 
       await tx(async (em) => {
         if (reply.document) {
           const d = reply.document;
-          await em.execute(
-            `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-             values (?, ?, 'data-reply', ?, ?, ?, ?, ?, 'email', ?, now()) on conflict (id) do nothing`,
-            [d.documentId, input.reportId, `Odpowiedź na prośbę o dane: ${input.recipientName}`.slice(0, 300), d.mediaType, d.size, d.sha256, d.filename, reply.recordedBy],
-          );
+          await insertDataReplyDocumentOnce(em, {
+            id: d.documentId,
+            reportId: input.reportId,
+            title: `Odpowiedź na prośbę o dane: ${input.recipientName}`.slice(0, 300),
+            mediaType: d.mediaType,
+            size: d.size,
+            sha256: d.sha256,
+            filename: d.filename,
+            createdBy: reply.recordedBy,
+          });
         }
-        await em.execute(
-          `update report_data_requests set status = 'answered', answer_text = ?, document_id = ?, answered_by = ?, closed_at = now() where id = ?`,
-          [reply.text, reply.document?.documentId ?? null, reply.recordedBy, input.requestId],
-        );
+        await recordDataRequestAnswer(em, {
+          requestId: input.requestId,
+          text: reply.text,
+          documentId: reply.document?.documentId ?? null,
+          answeredBy: reply.recordedBy,
+        });
         await appendEvent(em, input.reportId, {
           key: input.key,
           type: 'data_reply_received',

@@ -26,3 +26,15 @@ export async function insertDocumentOnce(
     [d.id, d.caseId, d.kind, d.title, d.mediaType, d.size, d.sha256, d.filename, d.source, d.createdBy],
   );
 }
+
+/** Records the file of a reply to a report's data request among the report's documents, once per id. */
+export async function insertDataReplyDocumentOnce(
+  em: EntityManager,
+  d: { id: string; reportId: string; title: string; mediaType: string; size: number; sha256: string; filename: string; createdBy: string },
+): Promise<void> {
+  await em.execute(
+    `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+     values (?, ?, 'data-reply', ?, ?, ?, ?, ?, 'email', ?, now()) on conflict (id) do nothing`,
+    [d.id, d.reportId, d.title, d.mediaType, d.size, d.sha256, d.filename, d.createdBy],
+  );
+}

@@ -2,7 +2,7 @@ import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { bounded } from '../lib/report-starts';
+import { bounded } from '../lib/bounded';
 import { startWorkflow } from '../lib/workflow-types';
 import { caseSearchAttributes, csizsConnectionWorkflowId, type CsizsConnectionInput } from '../workflows/messages';
 import type { CampaignPlan } from '../workflows/rules/csizs-campaign';

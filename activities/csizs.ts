@@ -9,7 +9,7 @@ import { ZIP_MEDIA_TYPE, zipWithPassword } from '../lib/package-zip';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { SecretStore } from '../lib/secret-store';
 import { renderMail, type Templates } from '../lib/templates';
-import type { CsizsNotificationData } from '../workflows/messages';
+import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId, type CsizsNotificationData } from '../workflows/messages';
 import { loginCandidates } from './accounts';
 import { deliver } from './mail';
 import { grantUnitRole } from '../db/queries/accounts';
@@ -31,10 +31,6 @@ export interface CsizsDeps {
   secretKey?: string;
 }
 
-/** Where the package password waits for the phone call: one per connection, read once. */
-export const packagePasswordSecretId = (workflowId: string) => `package-password:${workflowId}`;
-/** How long a package password may wait for its phone call. */
-export const PACKAGE_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** seed 004 pkt 5d–e: the service addresses handed to every unit. */
 export const CSIZS_SERVICE_ADDRESS = 'https://csizs.mpips.gov.pl/uslugi';

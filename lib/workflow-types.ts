@@ -8,6 +8,7 @@ import type {
 } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type * as workflows from '../workflows';
+import { caseSearchAttributes, type ReportInput } from '../workflows/messages';
 
 // Typed workflow starts from outside the sandbox. The API, activities and scripts start workflows by
 // name and never load workflow code (a type-only import of workflows/index.ts, erased when compiled),
@@ -55,4 +56,15 @@ export function scheduledStart<K extends WorkflowName>(
   action: Omit<ScheduleOptionsStartWorkflowAction<WorkflowTypes[K]>, 'type' | 'workflowType' | 'args'> & { args: WorkflowArgs<K> },
 ): ScheduleOptionsStartWorkflowAction<WorkflowTypes[K]> {
   return { ...action, type: 'startWorkflow', workflowType } as ScheduleOptionsStartWorkflowAction<WorkflowTypes[K]>;
+}
+
+/** One report workflow, keyed by form, period and unit; a report already running is left as it is. */
+export async function startReport(temporal: Client, taskQueue: string, input: ReportInput): Promise<void> {
+  await startWorkflow(temporal, 'reportWorkflow', {
+    workflowId: input.reportId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: caseSearchAttributes({ caseType: 'report', unitCode: input.unitCode, voivodeship: input.voivodeship, status: 'not_started' }),
+  });
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { planFor } from '../api/routes/reports';
-import { bounded, startReport } from '../lib/report-starts';
+import { planFor } from '../api/report/routes';
+import { bounded } from '../lib/bounded';
+import { startReport } from '../lib/workflow-types';
 import { reportCampaignWorkflowId, reportWorkflowId, type ReportInput } from '../workflows/messages';
 import { tokenFor } from '../test/support/fixtures';
 import { startSystem } from '../test/support/system';

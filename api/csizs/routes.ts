@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId } from '../../activities/csizs';
 import { getBlob, putBlob } from '../../lib/blobs';
 import { SecretStore } from '../../lib/secret-store';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
+  PACKAGE_PASSWORD_TTL_MS,
   SA,
+  packagePasswordSecretId,
   completeCsizsStep,
   decideCsizsNotification,
   prepareCsizsPackage,

@@ -4,8 +4,9 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { isPolishHoliday } from '../../lib/holidays';
-import { insertCampaignRows } from '../../lib/report-campaigns';
-import { bounded, startReport } from '../../lib/report-starts';
+import { insertCampaignRows } from '../../db/queries/report-campaigns';
+import { bounded } from '../../lib/bounded';
+import { startReport } from '../../lib/workflow-types';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
   REPORTING_AREAS,

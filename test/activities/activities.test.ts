@@ -6,7 +6,7 @@ import { loadTemplates } from '../../lib/templates';
 import { createTestDb, type TestDb } from '../support/db';
 import { getBlob } from '../../lib/blobs';
 import { SecretStore } from '../../lib/secret-store';
-import { packagePasswordSecretId } from '../../activities/csizs';
+import { packagePasswordSecretId } from '../../workflows/messages';
 import { application, pdfText } from '../support/fixtures';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp';
 import { unzipWithPassword } from '../support/zip';

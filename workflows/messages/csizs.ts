@@ -124,3 +124,8 @@ export interface CsizsCampaignInput {
   /** Connection starts in flight at once. */
   batchSize: number;
 }
+
+/** Where the package password waits for the phone call: one per connection, read once. */
+export const packagePasswordSecretId = (workflowId: string) => `package-password:${workflowId}`;
+/** How long a package password may wait for its phone call. */
+export const PACKAGE_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;

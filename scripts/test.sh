@@ -39,8 +39,9 @@ trap cleanup EXIT INT TERM
 users="$OBIEG_DATA/pg-test-users"
 mkdir -p "$users" && touch "$users/$$"
 [ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
-# Test data is thrown away: fsync off makes creating a database per test file cheap.
-PG_FSYNC=off ensure_postgres pg-test 55433 obieg_test
+# Test data is thrown away: fsync off makes creating a database per test file cheap. Another clone
+# testing at the same time needs its own port (OBIEG_TEST_PG_PORT).
+PG_FSYNC=off ensure_postgres pg-test "${OBIEG_TEST_PG_PORT:-55433}" obieg_test
 
 start_temporal_dev "$TEST_TEMPORAL_PORT" off "$run_dir/temporal.db" "$run_dir/temporal.log"
 pids+=("$TEMPORAL_PID")

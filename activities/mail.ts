@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, type Case } from '../db/entities';
+import { insertPendingOutboxMailOnce, markOutboxMailFailed, markOutboxMailSent, storedOutboxMail } from '../db/queries/mail';
 import { getBlob } from '../lib/blobs';
 import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
@@ -55,27 +56,26 @@ export async function deliver(em: EntityManager, mailer: Mailer, from: string, m
   if (existing?.status === 'sent') return false;
   const messageId = messageIdFor(mail.key);
   if (!existing) {
-    await em.execute(
-      `insert into outbox (id, case_id, recipient, subject, template, html, text, redacted, status, attempts, message_id, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, now()) on conflict (id) do nothing`,
-      [mail.key, mail.caseId, mail.to, mail.subject, mail.template, mail.redacted ? null : mail.html,
-        mail.redacted ? null : mail.text, !!mail.redacted, messageId],
-    );
+    await insertPendingOutboxMailOnce(em, {
+      id: mail.key,
+      caseId: mail.caseId,
+      recipient: mail.to,
+      subject: mail.subject,
+      template: mail.template,
+      html: mail.redacted ? null : mail.html,
+      text: mail.redacted ? null : mail.text,
+      redacted: !!mail.redacted,
+      messageId,
+    });
   }
   try {
     await mailer.sendMail({ from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, messageId, attachments: mail.attachments });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    await em.execute(
-      `update outbox set status = 'failed', attempts = attempts + 1, last_error = ? where id = ?`,
-      [reason.slice(0, 1000), mail.key],
-    );
+    await markOutboxMailFailed(em, mail.key, reason.slice(0, 1000));
     throw err;
   }
-  await em.execute(
-    `update outbox set status = 'sent', attempts = attempts + 1, last_error = null, sent_at = now() where id = ?`,
-    [mail.key],
-  );
+  await markOutboxMailSent(em, mail.key);
   return true;
 }
 
@@ -137,19 +137,16 @@ export function createMailResendActivities({ orm, mailer, from }: Pick<MailDeps,
   return {
     async resendOutboxMail(input: { mailId: string }): Promise<void> {
       const em = orm.em.fork();
-      const rows = await em.execute<{ recipient: string; subject: string; html: string | null; text: string | null; redacted: boolean; message_id: string }[]>(
-        'select recipient, subject, html, text, redacted, message_id from outbox where id = ?',
-        [input.mailId],
-      );
+      const rows = await storedOutboxMail(em, input.mailId);
       const m = rows[0];
       if (!m || m.redacted || m.html === null) return;
       try {
         await mailer.sendMail({ from, to: m.recipient, subject: m.subject, html: m.html, text: m.text ?? undefined, messageId: m.message_id });
       } catch (err) {
-        await em.execute("update outbox set status = 'failed', attempts = attempts + 1, last_error = ? where id = ?", [String(err instanceof Error ? err.message : err).slice(0, 1000), input.mailId]);
+        await markOutboxMailFailed(em, input.mailId, String(err instanceof Error ? err.message : err).slice(0, 1000));
         throw err;
       }
-      await em.execute("update outbox set status = 'sent', attempts = attempts + 1, last_error = null, sent_at = now() where id = ?", [input.mailId]);
+      await markOutboxMailSent(em, input.mailId);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rejectionLacksReason } from '../../workflows/rules/decision';
 
 export const taskIdParams = z.object({ taskId: z.string().min(1).max(250) });
 
@@ -8,7 +9,7 @@ export const decisionBody = z
     reason: z.string().trim().max(2000).optional(),
   })
   .strict()
-  .refine((d) => d.decision === 'accept' || (d.reason && d.reason.length >= 3), {
+  .refine((d) => !rejectionLacksReason(d), {
     message: 'Odrzucenie wymaga podania powodu (co najmniej 3 znaki)',
     path: ['reason'],
   });

@@ -9,10 +9,14 @@ export interface Refusal {
   message: string;
 }
 
+/** A rejection must say why: a reason of at least three characters (checked at the API's door too). */
+export const rejectionLacksReason = (d: { decision: 'accept' | 'reject'; reason?: string | null }): boolean =>
+  d.decision === 'reject' && !(d.reason && d.reason.trim().length >= 3);
+
 /** The decision names the open task, and a reject carries a reason of at least three characters. */
 export function taskDecisionRefusal(openTaskId: string | null, decision: RegistrationDecision, reasonMessage = 'Odrzucenie wymaga podania powodu'): Refusal | null {
   if (decision.taskId !== openTaskId) return { type: ErrorTypes.taskMismatch, message: 'To zadanie nie jest już otwarte' };
-  if (decision.decision === 'reject' && !(decision.reason && decision.reason.trim().length >= 3)) {
+  if (rejectionLacksReason(decision)) {
     return { type: ErrorTypes.reasonRequired, message: reasonMessage };
   }
   return null;

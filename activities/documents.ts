@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
 import { CaseDocumentSchema, CaseSchema, UnitSchema } from '../db/entities';
+import { insertRegistrationFormDocumentOnce } from '../db/queries/cases';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf, type BrowserProvider } from '../lib/browser';
 import type { Templates } from '../lib/templates';
@@ -53,12 +54,7 @@ export function createDocumentActivities({ orm, browser, templates }: DocumentDe
           { id: ids.pdfDocumentId, mediaType: 'application/pdf', size: pdf.length, sha256: pdfHash, filename: 'formularz-rejestracyjny.pdf' },
         ];
         for (const r of rows) {
-          await tx.execute(
-            `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-             values (?, ?, 'registration-form', 'Formularz rejestracyjny do podpisu', ?, ?, ?, ?, 'generated', 'system', now())
-             on conflict (id) do nothing`,
-            [r.id, input.caseId, r.mediaType, r.size, r.sha256, r.filename],
-          );
+          await insertRegistrationFormDocumentOnce(tx, { id: r.id, caseId: input.caseId, mediaType: r.mediaType, size: r.size, sha256: r.sha256, filename: r.filename });
         }
         await appendEvent(tx, input.caseId, {
           key: `${base}:generated`,

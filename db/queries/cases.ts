@@ -38,3 +38,16 @@ export async function insertDataReplyDocumentOnce(
     [d.id, d.reportId, d.title, d.mediaType, d.size, d.sha256, d.filename, d.createdBy],
   );
 }
+
+/** Records one file of a generated registration form among the case's documents, once per id. */
+export async function insertRegistrationFormDocumentOnce(
+  em: EntityManager,
+  d: { id: string; caseId: string; mediaType: string; size: number; sha256: string; filename: string },
+): Promise<void> {
+  await em.execute(
+    `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+     values (?, ?, 'registration-form', 'Formularz rejestracyjny do podpisu', ?, ?, ?, ?, 'generated', 'system', now())
+     on conflict (id) do nothing`,
+    [d.id, d.caseId, d.mediaType, d.size, d.sha256, d.filename],
+  );
+}

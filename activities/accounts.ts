@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AccountSchema, CaseSchema, OutboxMailSchema } from '../db/entities';
+import { grantStaffAreaOnce } from '../db/queries/accounts';
 import type { Mailer } from '../lib/mailer';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { renderMail, type Templates } from '../lib/templates';
@@ -67,11 +68,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
           });
           await tx.flush();
           for (const area of application.areas) {
-            await tx.execute(
-              `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
-               values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`,
-              [randomUUID(), id, c.voivodeship, c.unitCode, area],
-            );
+            await grantStaffAreaOnce(tx, { id: randomUUID(), accountId: id, voivodeship: c.voivodeship, unitCode: c.unitCode, area });
           }
           const fresh = await tx.findOneOrFail(CaseSchema, { id: input.caseId });
           fresh.data = { ...fresh.data, accountId: id, accountRunId: input.runId };

@@ -6,7 +6,7 @@ import { renderMail, type Templates } from '../lib/templates';
 import type { PermissionTarget } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
 import { caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
-import { activeHoldersInVoivodeship } from '../db/queries/accounts';
+import { activeHoldersInVoivodeship, grantStaffAreaOnceCounted } from '../db/queries/accounts';
 
 export interface PermissionDeps {
   orm: MikroORM;
@@ -31,14 +31,15 @@ export function createPermissionActivities({ orm, mailer, templates, from, publi
     /** seed 000: on acceptance the permission is granted at once. A second run inserts nothing. */
     async grantPermission(input: GrantPermissionInput): Promise<{ inserted: boolean }> {
       return orm.em.fork().transactional(async (em) => {
-        const res = await em.execute(
-          `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
-           values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`,
-          [randomUUID(), input.accountId, input.voivodeship, input.target.unitCode, input.target.area],
-          'run',
-        );
+        const inserted = await grantStaffAreaOnceCounted(em, {
+          id: randomUUID(),
+          accountId: input.accountId,
+          voivodeship: input.voivodeship,
+          unitCode: input.target.unitCode,
+          area: input.target.area,
+        });
         await appendEvent(em, input.caseId, input.event);
-        return { inserted: ((res as { affectedRows?: number }).affectedRows ?? 0) > 0 };
+        return { inserted: inserted > 0 };
       });
     },
 

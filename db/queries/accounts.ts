@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { roleSql, type Role } from '../../domain/roles';
 
 // Accounts and their role assignments in raw SQL, for activities. Role conditions are built from the
-// role catalogue (roleSql), never typed into the SQL. Each function runs on `em.getConnection()` as the
-// activities did before.
+// role catalogue (roleSql); the staff grants moved here from the activities (issue 13) still carry
+// their literal 'staff', unchanged. Each function runs on the connection the activity
+// used before: `em.getConnection()`, or `em.execute` (which joins the em's transaction).
 
 export interface Recipient {
   id: string;
@@ -40,4 +41,18 @@ export async function grantUnitRole(em: EntityManager, input: { id: string; acco
        (select 1 from role_assignments where account_id = ? and role = ${roleSql(input.role)} and unit_code = ?)`,
     [input.id, input.accountId, input.voivodeship, input.unitCode, input.accountId, input.unitCode],
   );
+}
+
+const insertStaffAssignmentSql = `insert into role_assignments (id, account_id, role, voivodeship, unit_code, area, created_at)
+     values (?, ?, 'staff', ?, ?, ?, now()) on conflict do nothing`;
+
+/** Gives the account the staff role for one area of a unit unless it holds it there already. */
+export async function grantStaffAreaOnce(em: EntityManager, a: { id: string; accountId: string; voivodeship: string; unitCode: string; area: string }): Promise<void> {
+  await em.execute(insertStaffAssignmentSql, [a.id, a.accountId, a.voivodeship, a.unitCode, a.area]);
+}
+
+/** As grantStaffAreaOnce, and tells whether a row was inserted (1) or the role was held already (0). */
+export async function grantStaffAreaOnceCounted(em: EntityManager, a: { id: string; accountId: string; voivodeship: string; unitCode: string; area: string }): Promise<number> {
+  const res = await em.execute(insertStaffAssignmentSql, [a.id, a.accountId, a.voivodeship, a.unitCode, a.area], 'run');
+  return (res as { affectedRows?: number }).affectedRows ?? 0;
 }

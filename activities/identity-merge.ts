@@ -1,5 +1,17 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { AccountSchema, CaseSchema } from '../db/entities';
+import {
+  deleteRoleAssignmentsOf,
+  endSessionsAsMerged,
+  eventDataByKey,
+  lockAccountsForMerge,
+  markAccountMerged,
+  moveCasesOfAccount,
+  moveRoleAssignments,
+  reattributeActorEverywhereExcept,
+  repointMergedAccounts,
+  revokeApiTokensOf,
+} from '../db/queries/accounts';
 import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import { appendEvent } from './cases';
@@ -34,10 +46,6 @@ export type MergeAccountsResult = ({ merged: true } & MergeCounts) | { merged: f
 
 export type IdentityMergeMailInput = AccountCaseMailInput;
 
-// em.execute, not em.getConnection().execute: only the former runs inside the em's transaction.
-const run = async (em: EntityManager, sql: string, params: unknown[]): Promise<number> =>
-  ((await em.execute(sql, params, 'run')) as { affectedRows?: number }).affectedRows ?? 0;
-
 export function createIdentityMergeActivities({ orm, mailer, templates, from, publicUrl }: IdentityMergeDeps) {
   return {
     /**
@@ -49,15 +57,12 @@ export function createIdentityMergeActivities({ orm, mailer, templates, from, pu
     async mergeAccounts(input: MergeAccountsInput): Promise<MergeAccountsResult> {
       const eventKey = `${input.caseId}:${input.runId}:accounts-merged`;
       return orm.em.fork().transactional(async (em) => {
-        const rows = await em.execute<{ id: string; login: string; status: string; merged_into: string | null }[]>(
-          'select id, login, status, merged_into from accounts where id in (?, ?) order by id for update',
-          [input.survivorId, input.otherId],
-        );
+        const rows = await lockAccountsForMerge(em, input.survivorId, input.otherId);
         const survivor = rows.find((r) => r.id === input.survivorId);
         const other = rows.find((r) => r.id === input.otherId);
         if (!survivor || !other) return { merged: false, reason: 'jedno z kont już nie istnieje' };
         if (other.status === 'merged' && other.merged_into === survivor.id) {
-          const [done] = await em.execute<{ data: MergeCounts | string }[]>('select data from case_events where idempotency_key = ?', [eventKey]);
+          const [done] = await eventDataByKey<MergeCounts>(em, eventKey);
           const counts = typeof done?.data === 'string' ? (JSON.parse(done.data) as MergeCounts) : done?.data;
           return { merged: true, ...(counts ?? zeroCounts) };
         }
@@ -65,26 +70,17 @@ export function createIdentityMergeActivities({ orm, mailer, templates, from, pu
           if (a.status !== 'active') return { merged: false, reason: `konto ${a.login} nie jest już aktywne` };
         }
 
-        // role_assignments is unique (nulls not distinct) on account, role, voivodeship, unit and area.
-        const assignmentsMoved = await run(
-          em,
-          `update role_assignments r set account_id = ? where r.account_id = ? and not exists (
-             select 1 from role_assignments s where s.account_id = ? and s.role = r.role
-               and s.voivodeship is not distinct from r.voivodeship and s.unit_code is not distinct from r.unit_code
-               and s.area is not distinct from r.area)`,
-          [survivor.id, other.id, survivor.id],
-        );
-        const assignmentsSkipped = await run(em, 'delete from role_assignments where account_id = ?', [other.id]);
+        const assignmentsMoved = await moveRoleAssignments(em, survivor.id, other.id);
+        const assignmentsSkipped = await deleteRoleAssignmentsOf(em, other.id);
         // Every past action of the person is attributed to the surviving login. This merge case keeps its
         // own history as it happened: it must show that the other account itself confirmed.
-        const eventsMoved = await run(em, 'update case_events set actor = ? where actor = ? and case_id <> ?', [survivor.login, other.login, input.caseId]);
-        const tasksMoved = await run(em, 'update tasks set completed_by = ? where completed_by = ? and case_id <> ?', [survivor.login, other.login, input.caseId]);
-        const casesMoved = await run(em, 'update cases set account_id = ?, updated_at = now() where account_id = ?', [survivor.id, other.id]);
-        const tokensRevoked = await run(em, 'update api_tokens set revoked_at = now() where account_id = ? and revoked_at is null', [other.id]);
-        const sessionsEnded = await run(em, "update sessions set ended_at = now(), end_reason = 'merged' where account_id = ? and ended_at is null", [other.id]);
+        const { events: eventsMoved, tasks: tasksMoved } = await reattributeActorEverywhereExcept(em, survivor.login, other.login, input.caseId);
+        const casesMoved = await moveCasesOfAccount(em, survivor.id, other.id);
+        const tokensRevoked = await revokeApiTokensOf(em, other.id);
+        const sessionsEnded = await endSessionsAsMerged(em, other.id);
         // Accounts merged into the other one earlier now point at the survivor directly.
-        await run(em, 'update accounts set merged_into = ?, updated_at = now() where merged_into = ?', [survivor.id, other.id]);
-        await run(em, "update accounts set status = 'merged', merged_into = ?, updated_at = now() where id = ?", [survivor.id, other.id]);
+        await repointMergedAccounts(em, survivor.id, other.id);
+        await markAccountMerged(em, other.id, survivor.id);
 
         const counts: MergeCounts = { assignmentsMoved, assignmentsSkipped, eventsMoved, tasksMoved, casesMoved, tokensRevoked, sessionsEnded };
         const message =

@@ -56,3 +56,76 @@ export async function grantStaffAreaOnceCounted(em: EntityManager, a: { id: stri
   const res = await em.execute(insertStaffAssignmentSql, [a.id, a.accountId, a.voivodeship, a.unitCode, a.area], 'run');
   return (res as { affectedRows?: number }).affectedRows ?? 0;
 }
+
+// Identity merge (one transaction of the caller's em): em.execute, not em.getConnection().execute,
+// as only the former runs inside the em's transaction. Each returns the number of rows it changed.
+
+const run = async (em: EntityManager, sql: string, params: unknown[]): Promise<number> =>
+  ((await em.execute(sql, params, 'run')) as { affectedRows?: number }).affectedRows ?? 0;
+
+export interface MergeAccountRow {
+  id: string;
+  login: string;
+  status: string;
+  merged_into: string | null;
+}
+
+/** The two accounts of a merge, locked for the rest of the transaction (in id order). */
+export function lockAccountsForMerge(em: EntityManager, survivorId: string, otherId: string): Promise<MergeAccountRow[]> {
+  return em.execute<MergeAccountRow[]>('select id, login, status, merged_into from accounts where id in (?, ?) order by id for update', [survivorId, otherId]);
+}
+
+/** Moves the other account's role assignments to the survivor, except those the survivor holds already. */
+export function moveRoleAssignments(em: EntityManager, survivorId: string, otherId: string): Promise<number> {
+  // role_assignments is unique (nulls not distinct) on account, role, voivodeship, unit and area.
+  return run(
+    em,
+    `update role_assignments r set account_id = ? where r.account_id = ? and not exists (
+       select 1 from role_assignments s where s.account_id = ? and s.role = r.role
+         and s.voivodeship is not distinct from r.voivodeship and s.unit_code is not distinct from r.unit_code
+         and s.area is not distinct from r.area)`,
+    [survivorId, otherId, survivorId],
+  );
+}
+
+/** Deletes the account's (remaining) role assignments. */
+export function deleteRoleAssignmentsOf(em: EntityManager, accountId: string): Promise<number> {
+  return run(em, 'delete from role_assignments where account_id = ?', [accountId]);
+}
+
+/** Revokes the account's API tokens not revoked yet. */
+export function revokeApiTokensOf(em: EntityManager, accountId: string): Promise<number> {
+  return run(em, 'update api_tokens set revoked_at = now() where account_id = ? and revoked_at is null', [accountId]);
+}
+
+/** Ends the account's open sessions as merged. */
+export function endSessionsAsMerged(em: EntityManager, accountId: string): Promise<number> {
+  return run(em, "update sessions set ended_at = now(), end_reason = 'merged' where account_id = ? and ended_at is null", [accountId]);
+}
+
+/** Accounts merged into `fromId` earlier now point at `toId`. */
+export function repointMergedAccounts(em: EntityManager, toId: string, fromId: string): Promise<number> {
+  return run(em, 'update accounts set merged_into = ?, updated_at = now() where merged_into = ?', [toId, fromId]);
+}
+
+/** Marks the account merged into the survivor. */
+export function markAccountMerged(em: EntityManager, accountId: string, survivorId: string): Promise<number> {
+  return run(em, "update accounts set status = 'merged', merged_into = ?, updated_at = now() where id = ?", [survivorId, accountId]);
+}
+
+/** Attributes every past action of `fromLogin` outside the case `exceptCaseId` to `toLogin`. */
+export async function reattributeActorEverywhereExcept(em: EntityManager, toLogin: string, fromLogin: string, exceptCaseId: string): Promise<{ events: number; tasks: number }> {
+  const events = await run(em, 'update case_events set actor = ? where actor = ? and case_id <> ?', [toLogin, fromLogin, exceptCaseId]);
+  const tasks = await run(em, 'update tasks set completed_by = ? where completed_by = ? and case_id <> ?', [toLogin, fromLogin, exceptCaseId]);
+  return { events, tasks };
+}
+
+/** Cases about the account `fromId` are now about `toId`. */
+export function moveCasesOfAccount(em: EntityManager, toId: string, fromId: string): Promise<number> {
+  return run(em, 'update cases set account_id = ?, updated_at = now() where account_id = ?', [toId, fromId]);
+}
+
+/** The data of the case event with the idempotency key (the merge's receipt), if any. */
+export function eventDataByKey<T>(em: EntityManager, key: string): Promise<{ data: T | string }[]> {
+  return em.execute<{ data: T | string }[]>('select data from case_events where idempotency_key = ?', [key]);
+}

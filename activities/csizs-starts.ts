@@ -2,10 +2,10 @@ import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { campaignPlanAndCalendar, campaignUnitsSlice } from '../db/queries/csizs';
 import { bounded } from '../lib/bounded';
 import { startWorkflow } from '../lib/workflow-types';
 import { caseSearchAttributes, csizsConnectionWorkflowId, type CsizsConnectionInput } from '../workflows/messages';
-import type { CampaignPlan } from '../workflows/rules/csizs-campaign';
 
 export interface CsizsStartDeps {
   orm: MikroORM;
@@ -27,12 +27,9 @@ export function createCsizsStartActivities({ orm, temporal }: CsizsStartDeps) {
     async startCsizsConnections(input: { campaignId: string; voivodeship: string | null; offset: number; limit: number; taskQueue: string; concurrency: number }): Promise<number> {
       if (!temporal) throw ApplicationFailure.nonRetryable('The worker was started without a Temporal client', 'NO_TEMPORAL_CLIENT');
       const conn = orm.em.fork().getConnection();
-      const [campaign] = await conn.execute<{ plan: CampaignPlan; calendar: { vendors: string[] } }[]>('select plan, calendar from csizs_campaigns where id = ?', [input.campaignId]);
+      const [campaign] = await campaignPlanAndCalendar(conn, input.campaignId);
       if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'CSIZS_CAMPAIGN_NOT_FOUND');
-      const units = await conn.execute<{ unit_code: string; voivodeship: string }[]>(
-        `select unit_code, voivodeship from csizs_units where campaign_id = ?${input.voivodeship ? ' and voivodeship = ?' : ''} order by unit_code offset ? limit ?`,
-        [input.campaignId, ...(input.voivodeship ? [input.voivodeship] : []), input.offset, input.limit],
-      );
+      const units = await campaignUnitsSlice(conn, { campaignId: input.campaignId, voivodeship: input.voivodeship, offset: input.offset, limit: input.limit });
       let done = 0;
       await bounded(units, input.concurrency, async (u) => {
         const args: CsizsConnectionInput = { campaignId: input.campaignId, unitCode: u.unit_code, voivodeship: u.voivodeship, vendors: campaign.calendar.vendors, plan: campaign.plan };

@@ -13,7 +13,20 @@ import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId, type CsizsNotificatio
 import { loginCandidates } from './accounts';
 import { deliver } from './mail';
 import { grantUnitRole } from '../db/queries/accounts';
-import { openTaskOnce } from '../db/queries/tasks';
+import { completeOpenTaskAsDone, insertUndatedTaskOnce, openTaskOnce } from '../db/queries/tasks';
+import { deleteDocument, documentExists, insertDocumentOnceOnConnection } from '../db/queries/cases';
+import {
+  campaignName,
+  insertCallOnce,
+  recordEscalation,
+  recordPackageSent,
+  recordShardProgress,
+  recountStartedUnits,
+  sentPackageOf,
+  updateUnitProjection,
+  upsertCheckpoint,
+} from '../db/queries/csizs';
+import { outboxMailSent } from '../db/queries/mail';
 
 // seed 004: the CSIZS campaign's read model, the connection notification (Załącznik 2) and the
 // information package (Załącznik 3). Inputs and results hold IDs, steps, times and fingerprints only:
@@ -62,51 +75,53 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
     return new SecretStore(secretKey);
   };
   const insertDocument = (d: { id: string; workflowId: string; kind: string; title: string; mediaType: string; size: number; sha256: string; filename: string; source: string; by: string }) =>
-    conn().execute(
-      `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
-      [d.id, d.workflowId, d.kind, d.title, d.mediaType, d.size, d.sha256, d.filename, d.source, d.by],
-    );
+    insertDocumentOnceOnConnection(conn(), {
+      id: d.id,
+      caseId: d.workflowId,
+      kind: d.kind,
+      title: d.title,
+      mediaType: d.mediaType,
+      size: d.size,
+      sha256: d.sha256,
+      filename: d.filename,
+      source: d.source,
+      createdBy: d.by,
+    });
   return {
     /** A shard's count of started units; the campaign is started when the shards add up to all units. */
     async csizsCampaignProgress(input: { campaignId: string; voivodeship: string | null; started: number }): Promise<void> {
       const shard = input.voivodeship ?? 'all';
-      await conn().execute(
-        `update csizs_campaigns c set shard_progress = c.shard_progress || jsonb_build_object(?::text, greatest(?::int, coalesce((c.shard_progress ->> ?::text)::int, 0)))
-         where id = ?`,
-        [shard, input.started, shard, input.campaignId],
-      );
-      await conn().execute(
-        `update csizs_campaigns c set started_units = s.n,
-           status = case when s.n >= c.total_units then 'started' else 'starting' end,
-           started_at = case when s.n >= c.total_units then coalesce(c.started_at, now()) else c.started_at end
-         from (select coalesce(sum(value::int), 0)::int as n from csizs_campaigns, jsonb_each_text(shard_progress) where id = ?) s
-         where c.id = ?`,
-        [input.campaignId, input.campaignId],
-      );
+      await recordShardProgress(conn(), { campaignId: input.campaignId, shard, started: input.started });
+      await recountStartedUnits(conn(), input.campaignId);
     },
 
     async projectCsizsUnit(p: CsizsUnitProjection): Promise<void> {
-      await conn().execute(
-        `update csizs_units set vendor = ?, current_step = ?, late_step = ?, completed = ?::jsonb, connected = ?,
-           package_password_handed_over_at = coalesce(?, package_password_handed_over_at),
-           notification_status = coalesce(?, notification_status), notification_document_id = coalesce(?, notification_document_id),
-           notification_scan_id = coalesce(?, notification_scan_id), notification_reason = ?,
-           local_admin_account_id = coalesce(?, local_admin_account_id), package_document_id = coalesce(?, package_document_id),
-           package_sent_at = coalesce(?::timestamptz, package_sent_at), password_changed_at = coalesce(?::timestamptz, password_changed_at), updated_at = now()
-         where campaign_id = ? and unit_code = ?`,
-        [p.vendor, p.currentStep, p.lateStep, JSON.stringify(p.completed), p.connected, p.packagePasswordHandedOverAt ?? null,
-          p.notificationStatus ?? null, p.notificationDocumentId ?? null, p.notificationScanId ?? null, p.notificationReason ?? null,
-          p.localAdminAccountId ?? null, p.packageDocumentId ?? null, p.packageSentAt ?? null, p.passwordChangedAt ?? null, p.campaignId, p.unitCode],
-      );
+      await updateUnitProjection(conn(), {
+        campaignId: p.campaignId,
+        unitCode: p.unitCode,
+        vendor: p.vendor,
+        currentStep: p.currentStep,
+        lateStep: p.lateStep,
+        completed: JSON.stringify(p.completed),
+        connected: p.connected,
+        packagePasswordHandedOverAt: p.packagePasswordHandedOverAt ?? null,
+        notificationStatus: p.notificationStatus ?? null,
+        notificationDocumentId: p.notificationDocumentId ?? null,
+        notificationScanId: p.notificationScanId ?? null,
+        notificationReason: p.notificationReason ?? null,
+        localAdminAccountId: p.localAdminAccountId ?? null,
+        packageDocumentId: p.packageDocumentId ?? null,
+        packageSentAt: p.packageSentAt ?? null,
+        passwordChangedAt: p.passwordChangedAt ?? null,
+      });
     },
 
     /** seed 004 pkt 2, Załącznik 2: the connection notification as a PDF for the head to sign. */
     async renderCsizsNotification(input: { workflowId: string; documentId: string; campaignId: string; unitCode: string; data: CsizsNotificationData; by: string }): Promise<void> {
       const em = orm.em.fork();
-      const [exists] = await em.getConnection().execute('select 1 from documents where id = ?', [input.documentId]);
+      const [exists] = await documentExists(em.getConnection(), input.documentId);
       if (exists) return;
-      const [campaign] = await em.getConnection().execute<{ name: string }[]>('select name from csizs_campaigns where id = ?', [input.campaignId]);
+      const [campaign] = await campaignName(em.getConnection(), input.campaignId);
       const units = await em.find(UnitSchema, { code: { $in: [input.unitCode, input.unitCode.slice(0, 2)] } });
       const html = templates.render('documents/csizs-notification', {
         data: input.data,
@@ -151,11 +166,15 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       mail?: { to: string; template: string; vars: Record<string, unknown> };
     }): Promise<void> {
       const em = orm.em.fork();
-      await em.execute(
-        `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, null, 'open', now()) on conflict (id) do nothing`,
-        [input.taskId, input.workflowId, input.kind, input.title, input.role, input.voivodeship, input.unitCode],
-      );
+      await insertUndatedTaskOnce(em, {
+        id: input.taskId,
+        caseId: input.workflowId,
+        kind: input.kind,
+        title: input.title,
+        role: input.role,
+        voivodeship: input.voivodeship,
+        unitCode: input.unitCode,
+      });
       if (input.mail) {
         const content = renderMail(templates, input.mail.template, { case: { id: input.workflowId }, publicUrl, ...input.mail.vars });
         await deliver(em, mailer, mailFrom, { key: `${input.taskId}:mail`, caseId: input.workflowId, to: input.mail.to, template: input.mail.template, ...content });
@@ -163,10 +182,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
     },
 
     async closeCsizsTask(input: { taskId: string; outcome: string; comment: string; by: string }): Promise<void> {
-      await conn().execute(
-        `update tasks set status = 'done', outcome = ?, comment = ?, completed_by = ?, completed_at = now() where id = ? and status = 'open'`,
-        [input.outcome, input.comment.slice(0, 2000), input.by, input.taskId],
-      );
+      await completeOpenTaskAsDone(conn(), { id: input.taskId, outcome: input.outcome, comment: input.comment.slice(0, 2000), completedBy: input.by });
     },
 
     /**
@@ -189,10 +205,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       const em = orm.em.fork();
       const documentId = `${input.workflowId}:pakiet`;
       const mailKey = `${input.workflowId}:pakiet:mail`;
-      const [done] = await em.getConnection().execute<{ local_admin_account_id: string; package_sent_at: Date }[]>(
-        'select local_admin_account_id, package_sent_at from csizs_units where campaign_id = ? and unit_code = ? and package_sent_at is not null',
-        [input.campaignId, input.unitCode],
-      );
+      const [done] = await sentPackageOf(em.getConnection(), input.campaignId, input.unitCode);
       if (done) {
         const a = await em.findOneOrFail(AccountSchema, { id: done.local_admin_account_id });
         return { documentId, accountId: a.id, login: a.login, sentAt: new Date(done.package_sent_at).toISOString() };
@@ -202,14 +215,11 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       const finish = async (accountId: string, login: string) => {
         await secrets.erase(em, input.domainSystems.map((d) => d.certificateSecretId));
         const sentAt = new Date();
-        await em.getConnection().execute(
-          'update csizs_units set local_admin_account_id = ?, package_document_id = ?, package_sent_at = ?, updated_at = now() where campaign_id = ? and unit_code = ?',
-          [accountId, documentId, sentAt, input.campaignId, input.unitCode],
-        );
+        await recordPackageSent(em.getConnection(), { campaignId: input.campaignId, unitCode: input.unitCode, accountId, documentId, sentAt });
         return { documentId, accountId, login, sentAt: sentAt.toISOString() };
       };
       // A retry after the mail went out must not issue another password: the file mailed is the one that counts.
-      const [mailed] = await em.getConnection().execute("select 1 from outbox where id = ? and status = 'sent'", [mailKey]);
+      const [mailed] = await outboxMailSent(em.getConnection(), mailKey);
       if (mailed) {
         const a = await em.findOneOrFail(AccountSchema, { email: input.notification.localAdmin.email });
         return finish(a.id, a.login);
@@ -272,7 +282,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       const file = await zipWithPassword({ name: `pakiet-csizs-${input.unitCode}.pdf`, content: pdf }, packagePassword);
       const hash = await putBlob(em, file);
       const filename = `pakiet-csizs-${input.unitCode}.zip`;
-      await em.getConnection().execute('delete from documents where id = ?', [documentId]);
+      await deleteDocument(em.getConnection(), documentId);
       await insertDocument({
         id: documentId,
         workflowId: input.workflowId,
@@ -314,12 +324,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
 
     /** A checkpoint's call-list entry: opened, or its result. */
     async recordCsizsCheckpoint(input: { campaignId: string; unitCode: string; checkpoint: string; status: string; at: string }): Promise<void> {
-      await conn().execute(
-        `insert into csizs_checkpoints (campaign_id, unit_code, checkpoint, status, opened_at, resolved_at)
-         values (?, ?, ?, ?, ?, case when ? = 'open' then null else ?::timestamptz end)
-         on conflict (campaign_id, unit_code, checkpoint) do update set status = excluded.status, resolved_at = excluded.resolved_at`,
-        [input.campaignId, input.unitCode, input.checkpoint, input.status, input.at, input.status, input.at],
-      );
+      await upsertCheckpoint(conn(), input);
     },
 
     /** One call: its key makes a retry harmless. */
@@ -333,20 +338,12 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       calledBy: string;
       calledAt: string;
     }): Promise<void> {
-      await conn().execute(
-        `insert into csizs_calls (id, campaign_id, unit_code, checkpoint, outcome, reason, called_by, called_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
-        [input.id, input.campaignId, input.unitCode, input.checkpoint, input.outcome, input.reason, input.calledBy, input.calledAt],
-      );
+      await insertCallOnce(conn(), input);
     },
 
     /** seed 004 Uwaga 5: a unit not connected on 30 March: the ministry contacts its mayor for the reasons. */
     async recordCsizsEscalationState(input: { campaignId: string; unitCode: string; reason: string | null; by: string | null; at: string }): Promise<void> {
-      await conn().execute(
-        `update csizs_units set escalated_at = coalesce(escalated_at, ?::timestamptz), escalation_reason = ?, escalation_by = ?, updated_at = now()
-         where campaign_id = ? and unit_code = ?`,
-        [input.at, input.reason, input.by, input.campaignId, input.unitCode],
-      );
+      await recordEscalation(conn(), input);
     },
   };
 }

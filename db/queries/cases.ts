@@ -51,3 +51,27 @@ export async function insertRegistrationFormDocumentOnce(
     [d.id, d.caseId, d.mediaType, d.size, d.sha256, d.filename],
   );
 }
+
+type Connection = ReturnType<EntityManager['getConnection']>;
+
+/** Whether a document with the id is recorded (one row, or none), on a connection outside any transaction. */
+export function documentExists(conn: Connection, id: string): Promise<unknown[]> {
+  return conn.execute('select 1 from documents where id = ?', [id]);
+}
+
+/** Deletes a document's record, on a connection outside any transaction. */
+export async function deleteDocument(conn: Connection, id: string): Promise<void> {
+  await conn.execute('delete from documents where id = ?', [id]);
+}
+
+/** As insertDocumentOnce, on a connection outside any transaction. */
+export function insertDocumentOnceOnConnection(
+  conn: Connection,
+  d: { id: string; caseId: string; kind: string; title: string; mediaType: string; size: number; sha256: string; filename: string; source: string; createdBy: string },
+): Promise<unknown> {
+  return conn.execute(
+    `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
+    [d.id, d.caseId, d.kind, d.title, d.mediaType, d.size, d.sha256, d.filename, d.source, d.createdBy],
+  );
+}

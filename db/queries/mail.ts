@@ -38,3 +38,8 @@ export interface StoredOutboxMail {
 export function storedOutboxMail(em: EntityManager, id: string): Promise<StoredOutboxMail[]> {
   return em.execute<StoredOutboxMail[]>('select recipient, subject, html, text, redacted, message_id from outbox where id = ?', [id]);
 }
+
+/** Whether the mail with the id was sent (one row, or none), on a connection outside any transaction. */
+export function outboxMailSent(conn: ReturnType<EntityManager['getConnection']>, id: string): Promise<unknown[]> {
+  return conn.execute("select 1 from outbox where id = ? and status = 'sent'", [id]);
+}

@@ -26,3 +26,26 @@ export async function insertTaskOnce(
     [t.id, t.caseId, t.kind, t.title, t.role, t.voivodeship, t.unitCode, t.dueAt],
   );
 }
+
+/** Opens a task without a due date offered to `role` (as given) in the scope, once per id. */
+export async function insertUndatedTaskOnce(
+  em: EntityManager,
+  t: { id: string; caseId: string; kind: string; title: string; role: string; voivodeship: string; unitCode: string },
+): Promise<void> {
+  await em.execute(
+    `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, null, 'open', now()) on conflict (id) do nothing`,
+    [t.id, t.caseId, t.kind, t.title, t.role, t.voivodeship, t.unitCode],
+  );
+}
+
+/** Marks an open task done with its outcome (a task no longer open is left as it is), outside any transaction. */
+export async function completeOpenTaskAsDone(
+  conn: ReturnType<EntityManager['getConnection']>,
+  t: { id: string; outcome: string; comment: string; completedBy: string },
+): Promise<void> {
+  await conn.execute(
+    `update tasks set status = 'done', outcome = ?, comment = ?, completed_by = ?, completed_at = now() where id = ? and status = 'open'`,
+    [t.outcome, t.comment, t.completedBy, t.id],
+  );
+}

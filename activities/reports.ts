@@ -16,7 +16,11 @@ import { startReport } from '../lib/workflow-types';
 import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
 import type { ActivityDeps } from './deps';
 import { deliver } from './mail';
-import { activeHoldersInVoivodeship, unitReportRecipients } from '../db/queries/accounts';
+import { activeAccountIdByLogin, activeHoldersInVoivodeship, unitReportRecipients } from '../db/queries/accounts';
+import { documentExistsInEm, insertJsonReceiptDocumentOnce, insertPdfReceiptDocumentOnce, insertReportCaseOnce, updateReportCase } from '../db/queries/cases';
+import { reportForm, campaignCreatedBy, insertReportDraftOnce, insertReportRowOnce, insertReportVersion, reportVersionReceipt, setReportVersions, updateReportState } from '../db/queries/reports';
+import { unitsOfKind } from '../db/queries/reference';
+import { claimOpenTask, insertTaskOnce } from '../db/queries/tasks';
 
 // Process 3: the read model of per-unit reports (the roll-up counts it), drafts, submitted versions with
 // their receipts, and notices to the unit, its head and the voivodeship.
@@ -40,37 +44,8 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
   const tx = <T>(fn: (em: EntityManager) => Promise<T>) => orm.em.fork().transactional(fn);
 
   async function setState(em: EntityManager, input: ReportStateInput): Promise<void> {
-    const sets: string[] = ['updated_at = now()'];
-    const args: unknown[] = [];
-    if (input.status !== undefined) {
-      sets.push('status = ?');
-      args.push(input.status);
-    }
-    if (input.overdue !== undefined) {
-      sets.push('overdue = ?');
-      args.push(input.overdue);
-    }
-    if (input.dueDate !== undefined) {
-      sets.push('due_date = ?');
-      args.push(input.dueDate);
-    }
-    await em.execute(`update reports set ${sets.join(', ')} where id = ?`, [...args, input.reportId]);
-    const csets: string[] = ['updated_at = now()'];
-    const cargs: unknown[] = [];
-    if (input.status !== undefined) {
-      csets.push('status = ?');
-      cargs.push(input.status);
-    }
-    if (input.deadline !== undefined) {
-      csets.push('deadline = ?');
-      cargs.push(input.deadline ? new Date(input.deadline) : null);
-    }
-    if (input.waitingFor !== undefined) {
-      csets.push('waiting_for = ?');
-      cargs.push(input.waitingFor);
-    }
-    if (input.closed) csets.push('closed_at = coalesce(closed_at, now())');
-    await em.execute(`update cases set ${csets.join(', ')} where id = ?`, [...cargs, input.reportId]);
+    await updateReportState(em, input);
+    await updateReportCase(em, input);
     if (input.event) await appendEvent(em, input.reportId, input.event);
   }
 
@@ -82,10 +57,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
      */
     async prepareScheduledCampaign(input: { formCode: string; period: string; policy: ReportPolicy; openedBy: string }): Promise<ReportCampaignInput | null> {
       return tx(async (em) => {
-        const [form] = await em.execute<{ code: string; name: string; area: string; unit_kind: string; period: ReportPeriodKind; due_rule: DueRule; active: boolean }[]>(
-          'select code, name, area, unit_kind, period, due_rule, active from report_forms where code = ?',
-          [input.formCode],
-        );
+        const [form] = await reportForm<ReportPeriodKind, DueRule>(em, input.formCode);
         if (!form || !form.active) return null;
         let due: string;
         try {
@@ -94,14 +66,11 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
           throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'DUE_RULE_INVALID');
         }
         const plan = reportPlan(due, input.policy, isPolishHoliday);
-        const units = await em.execute<{ code: string; name: string; name_extra: string; voivodeship: string }[]>(
-          'select code, name, name_extra, voivodeship from units where kind = ? order by code',
-          [form.unit_kind],
-        );
+        const units = await unitsOfKind(em, form.unit_kind);
         const campaignId = `${form.code}-${input.period}`;
         const created = await insertCampaignRows(em, { campaignId, formCode: form.code, period: input.period, dueDate: due, plan, unitCodes: units.map((u) => u.code), createdBy: input.openedBy });
         if (!created) {
-          const [existing] = await em.execute<{ created_by: string }[]>('select created_by from report_campaigns where id = ?', [campaignId]);
+          const [existing] = await campaignCreatedBy(em, campaignId);
           if (existing?.created_by !== input.openedBy) return null;
         }
         return {
@@ -130,19 +99,25 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
     /** The case and the read-model row; the API inserts the row in bulk for a campaign, a direct start here. */
     async openReport(input: ReportInput & { runId: string; event: CaseEventInput }): Promise<void> {
       await tx(async (em) => {
-        await em.execute(
-          `insert into reports (id, campaign_id, form_code, period, unit_code, voivodeship, status, overdue, due_date, versions, updated_at)
-           values (?, ?, ?, ?, ?, ?, 'not_started', false, ?, 0, now()) on conflict (id) do nothing`,
-          [input.reportId, input.campaignId, input.formCode, input.period, input.unitCode, input.voivodeship, input.plan.dueDate],
-        );
-        await em.execute(
-          `insert into cases (id, type, status, unit_code, voivodeship, title, waiting_for, deadline, data, run_id, created_at, updated_at)
-           values (?, 'report', 'not_started', ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (id) do nothing`,
-          [input.reportId, input.unitCode, input.voivodeship, `Sprawozdanie ${input.formCode} za ${input.period}: ${input.unitName} (${input.unitCode})`.slice(0, 300),
-            'Czeka na sporządzenie i przekazanie sprawozdania przez jednostkę', new Date(input.plan.deadlineAt),
-            JSON.stringify({ campaignId: input.campaignId, formCode: input.formCode, formName: input.formName, period: input.period, area: input.area, dueDate: input.plan.dueDate }),
-            input.runId],
-        );
+        await insertReportRowOnce(em, {
+          id: input.reportId,
+          campaignId: input.campaignId,
+          formCode: input.formCode,
+          period: input.period,
+          unitCode: input.unitCode,
+          voivodeship: input.voivodeship,
+          dueDate: input.plan.dueDate,
+        });
+        await insertReportCaseOnce(em, {
+          id: input.reportId,
+          unitCode: input.unitCode,
+          voivodeship: input.voivodeship,
+          title: `Sprawozdanie ${input.formCode} za ${input.period}: ${input.unitName} (${input.unitCode})`.slice(0, 300),
+          waitingFor: 'Czeka na sporządzenie i przekazanie sprawozdania przez jednostkę',
+          deadline: new Date(input.plan.deadlineAt),
+          data: JSON.stringify({ campaignId: input.campaignId, formCode: input.formCode, formName: input.formName, period: input.period, area: input.area, dueDate: input.plan.dueDate }),
+          runId: input.runId,
+        });
         await appendEvent(em, input.reportId, input.event);
       });
     },
@@ -158,15 +133,17 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
     async assignReportTask(input: { task: OpenTaskInput; assignee: string; event: CaseEventInput }): Promise<void> {
       const t = input.task;
       await tx(async (em) => {
-        await em.execute(
-          `insert into tasks (id, case_id, kind, title, role, voivodeship, unit_code, due_at, status, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, 'open', now()) on conflict (id) do nothing`,
-          [t.taskId, t.caseId, t.kind, t.title, t.role, t.voivodeship ?? null, t.unitCode ?? null, t.dueAt ? new Date(t.dueAt) : null],
-        );
-        await em.execute(
-          `update tasks set claimed_by = ?, claimed_at = now() where id = ? and status = 'open' and claimed_by is distinct from ?`,
-          [input.assignee, t.taskId, input.assignee],
-        );
+        await insertTaskOnce(em, {
+          id: t.taskId,
+          caseId: t.caseId,
+          kind: t.kind,
+          title: t.title,
+          role: t.role,
+          voivodeship: t.voivodeship ?? null,
+          unitCode: t.unitCode ?? null,
+          dueAt: t.dueAt ? new Date(t.dueAt) : null,
+        });
+        await claimOpenTask(em, t.taskId, input.assignee);
         await appendEvent(em, t.caseId, input.event);
       });
     },
@@ -174,11 +151,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
     /** seed 001: every save is kept, so nothing typed is lost; the key makes a retry write one row. */
     async saveReportDraft(input: { reportId: string; key: string; content: Record<string, unknown>; savedBy: string; firstDraft: boolean }): Promise<void> {
       await tx(async (em) => {
-        await em.execute(
-          `insert into report_drafts (report_id, content, saved_at, saved_by, idempotency_key) values (?, ?, now(), ?, ?)
-           on conflict (idempotency_key) do nothing`,
-          [input.reportId, JSON.stringify(input.content), input.savedBy, input.key],
-        );
+        await insertReportDraftOnce(em, { reportId: input.reportId, content: JSON.stringify(input.content), savedBy: input.savedBy, key: input.key });
         await setState(em, {
           reportId: input.reportId,
           ...(input.firstDraft ? { status: 'draft' as const } : {}),
@@ -193,10 +166,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
         throw ApplicationFailure.nonRetryable('Treść sprawozdania musi być obiektem JSON', ReportErrorTypes.invalidContent);
       }
       return tx(async (em) => {
-        const existing = await em.execute<{ receipt_number: string; sha256: string; submitted_at: Date; submitted_by: string }[]>(
-          'select receipt_number, sha256, submitted_at, submitted_by from report_versions where report_id = ? and version = ?',
-          [input.reportId, input.version],
-        );
+        const existing = await reportVersionReceipt(em, input.reportId, input.version);
         if (existing[0]) {
           const r = existing[0];
           return { reportId: input.reportId, version: input.version, receiptNumber: r.receipt_number, sha256: r.sha256, submittedAt: new Date(r.submitted_at).toISOString(), submittedBy: r.submitted_by };
@@ -212,18 +182,26 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
           submittedAt: at.toISOString(),
           submittedBy: input.submittedBy,
         };
-        await em.execute(
-          `insert into report_versions (report_id, version, content, sha256, receipt_number, submitted_at, submitted_by) values (?, ?, ?, ?, ?, ?, ?)`,
-          [input.reportId, input.version, canonical, hash, receipt.receiptNumber, at, input.submittedBy],
-        );
-        await em.execute('update reports set versions = ? where id = ?', [input.version, input.reportId]);
+        await insertReportVersion(em, {
+          reportId: input.reportId,
+          version: input.version,
+          content: canonical,
+          sha256: hash,
+          receiptNumber: receipt.receiptNumber,
+          submittedAt: at,
+          submittedBy: input.submittedBy,
+        });
+        await setReportVersions(em, input.reportId, input.version);
         const json = Buffer.from(JSON.stringify(receipt, null, 2), 'utf8');
         const jsonHash = await putBlob(em, json);
-        await em.execute(
-          `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-           values (?, ?, 'report-receipt', ?, 'application/json', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
-          [`${input.reportId}:v${input.version}:upo.json`, input.reportId, `Urzędowe poświadczenie odbioru ${receipt.receiptNumber}`, json.length, jsonHash, `upo-v${input.version}.json`],
-        );
+        await insertJsonReceiptDocumentOnce(em, {
+          id: `${input.reportId}:v${input.version}:upo.json`,
+          reportId: input.reportId,
+          title: `Urzędowe poświadczenie odbioru ${receipt.receiptNumber}`,
+          size: json.length,
+          sha256: jsonHash,
+          filename: `upo-v${input.version}.json`,
+        });
         await setState(em, {
           reportId: input.reportId,
           status: 'submitted',
@@ -245,7 +223,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
     async renderReportReceipt(input: { reportId: string; receipt: ReportReceipt }): Promise<string> {
       const id = `${input.reportId}:v${input.receipt.version}:upo.pdf`;
       const em = orm.em.fork();
-      if ((await em.execute('select 1 from documents where id = ?', [id])).length) return id;
+      if ((await documentExistsInEm(em, id)).length) return id;
       const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
       const unit = await em.findOne(UnitSchema, { code: c.unitCode });
       const html = templates.render('documents/report-receipt', {
@@ -261,11 +239,14 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
       heartbeat();
       await em.transactional(async (t) => {
         const hash = await putBlob(t, pdf);
-        await t.execute(
-          `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
-           values (?, ?, 'report-receipt', ?, 'application/pdf', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
-          [id, input.reportId, `Urzędowe poświadczenie odbioru ${input.receipt.receiptNumber} (PDF)`, pdf.length, hash, `upo-v${input.receipt.version}.pdf`],
-        );
+        await insertPdfReceiptDocumentOnce(t, {
+          id,
+          reportId: input.reportId,
+          title: `Urzędowe poświadczenie odbioru ${input.receipt.receiptNumber} (PDF)`,
+          size: pdf.length,
+          sha256: hash,
+          filename: `upo-v${input.receipt.version}.pdf`,
+        });
       });
       return id;
     },
@@ -288,7 +269,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
       const c = await em.findOneOrFail(CaseSchema, { id: input.reportId });
       const area = String(c.data.area ?? '');
       const rows = input.to && input.audience === 'unit'
-        ? await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [input.to])
+        ? await activeAccountIdByLogin(em, input.to)
         : input.audience === 'voivodeship_admin'
           ? await activeHoldersInVoivodeship(em, 'voivodeship_admin', c.voivodeship)
           : await unitReportRecipients(em, { unitCode: c.unitCode, audience: input.audience, area });

@@ -129,3 +129,8 @@ export function moveCasesOfAccount(em: EntityManager, toId: string, fromId: stri
 export function eventDataByKey<T>(em: EntityManager, key: string): Promise<{ data: T | string }[]> {
   return em.execute<{ data: T | string }[]>('select data from case_events where idempotency_key = ?', [key]);
 }
+
+/** The active account with the login (empty when there is none). */
+export function activeAccountIdByLogin(em: EntityManager, login: string): Promise<{ id: string }[]> {
+  return em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [login]);
+}

@@ -75,3 +75,61 @@ export function insertDocumentOnceOnConnection(
     [d.id, d.caseId, d.kind, d.title, d.mediaType, d.size, d.sha256, d.filename, d.source, d.createdBy],
   );
 }
+
+/** Sets a report's case status, deadline and waiting-for where given, closes it if asked (always its updated_at). */
+export async function updateReportCase(
+  em: EntityManager,
+  s: { reportId: string; status?: string; deadline?: string | null; waitingFor?: string | null; closed?: boolean },
+): Promise<void> {
+  const csets: string[] = ['updated_at = now()'];
+  const cargs: unknown[] = [];
+  if (s.status !== undefined) {
+    csets.push('status = ?');
+    cargs.push(s.status);
+  }
+  if (s.deadline !== undefined) {
+    csets.push('deadline = ?');
+    cargs.push(s.deadline ? new Date(s.deadline) : null);
+  }
+  if (s.waitingFor !== undefined) {
+    csets.push('waiting_for = ?');
+    cargs.push(s.waitingFor);
+  }
+  if (s.closed) csets.push('closed_at = coalesce(closed_at, now())');
+  await em.execute(`update cases set ${csets.join(', ')} where id = ?`, [...cargs, s.reportId]);
+}
+
+/** A report's case as not started, once per id. */
+export async function insertReportCaseOnce(
+  em: EntityManager,
+  c: { id: string; unitCode: string; voivodeship: string; title: string; waitingFor: string; deadline: Date; data: string; runId: string },
+): Promise<void> {
+  await em.execute(
+    `insert into cases (id, type, status, unit_code, voivodeship, title, waiting_for, deadline, data, run_id, created_at, updated_at)
+     values (?, 'report', 'not_started', ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (id) do nothing`,
+    [c.id, c.unitCode, c.voivodeship, c.title, c.waitingFor, c.deadline, c.data, c.runId],
+  );
+}
+
+/** Records a report's receipt as JSON among its documents, once per id. */
+export async function insertJsonReceiptDocumentOnce(em: EntityManager, d: { id: string; reportId: string; title: string; size: number; sha256: string; filename: string }): Promise<void> {
+  await em.execute(
+    `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+     values (?, ?, 'report-receipt', ?, 'application/json', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
+    [d.id, d.reportId, d.title, d.size, d.sha256, d.filename],
+  );
+}
+
+/** Records a report's receipt as PDF among its documents, once per id. */
+export async function insertPdfReceiptDocumentOnce(em: EntityManager, d: { id: string; reportId: string; title: string; size: number; sha256: string; filename: string }): Promise<void> {
+  await em.execute(
+    `insert into documents (id, case_id, kind, title, media_type, size, sha256, filename, source, created_by, created_at)
+     values (?, ?, 'report-receipt', ?, 'application/pdf', ?, ?, ?, 'generated', 'system', now()) on conflict (id) do nothing`,
+    [d.id, d.reportId, d.title, d.size, d.sha256, d.filename],
+  );
+}
+
+/** Whether a document with the id is recorded (one row, or none), through the em. */
+export function documentExistsInEm(em: EntityManager, id: string): Promise<unknown[]> {
+  return em.execute('select 1 from documents where id = ?', [id]);
+}

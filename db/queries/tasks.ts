@@ -49,3 +49,11 @@ export async function completeOpenTaskAsDone(
     [t.outcome, t.comment, t.completedBy, t.id],
   );
 }
+
+/** Lets `assignee` hold the open task (claimed_by), unless it holds it already. */
+export async function claimOpenTask(em: EntityManager, taskId: string, assignee: string): Promise<void> {
+  await em.execute(
+    `update tasks set claimed_by = ?, claimed_at = now() where id = ? and status = 'open' and claimed_by is distinct from ?`,
+    [assignee, taskId, assignee],
+  );
+}

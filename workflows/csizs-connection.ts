@@ -376,6 +376,10 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
         if (Number.isNaN(Date.parse(h.handedOverAt)) || Date.parse(h.handedOverAt) < Date.parse(state.pkg!.sentAt) - 60_000) {
           refuse(CsizsErrorTypes.reasonRequired, 'Czas przekazania hasła nie może być wcześniejszy niż wysłanie pakietu');
         }
+        // Judged by the case's own clock (a validator runs only when an update arrives, never in replay).
+        if (Date.parse(h.handedOverAt) > Date.now() + 60_000) {
+          refuse(CsizsErrorTypes.reasonRequired, 'Godzina przekazania hasła nie może być w przyszłości');
+        }
       },
     },
   );

@@ -144,6 +144,10 @@ test('notification, package and temporary password through their own paths, with
   expect(extractWith7z(pkgMail.attachments[0].content, 'Zle#Haslo12345678').ok).toBe(false);
   await expect(openPackage(sys.app, CAMPAIGN, UNIT, local, sent.body.package.documentId, 'Zle#Haslo12345678')).rejects.toThrow();
 
+  // A hand-over time in the case's future is refused by name, and the task stays open.
+  const future = await post(adm, '/package-password/handover', { handedOverAt: new Date(Date.now() + 3_600_000).toISOString() }).expect(400);
+  expect(future.body.error).toMatchObject({ code: 'CSIZS_REASON_REQUIRED', message: 'Godzina przekazania hasła nie może być w przyszłości' });
+  expect((await conn.execute("select status from tasks where kind = 'csizs-password-handover'"))[0].status).toBe('open');
   const handedOverAt = new Date().toISOString();
   const handed = await post(adm, '/package-password/handover', { handedOverAt }).expect(200);
   expect(handed.body).toMatchObject({ currentStep: 'package_verified', package: { status: 'handed_over', passwordHandedOverAt: handedOverAt, passwordHandedOverBy: 'adm-paths-26' } });

@@ -47,6 +47,8 @@ async function step(unit: string, s: CsizsStep, extra: Record<string, unknown> =
 /** seed 004 pkt 5 + Uwaga 2: the package mailed, its password read once and handed over by phone. */
 const packagePasswords: Record<string, string> = {};
 async function sendPackage(unit: string, handedOverAt: string) {
+  // The case refuses a hand-over time in its future: the clock first goes to the phone call.
+  await advanceTo(handedOverAt);
   packagePasswords[unit] = await sendPackageAndHandOver(sys.app, CAMPAIGN, unit, admins[VOIV[unit]], iso(handedOverAt));
 }
 

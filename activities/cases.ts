@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CaseSchema, TaskSchema, type Role } from '../db/entities';
+import { CaseSchema, TaskSchema, type CaseDocument, type Role } from '../db/entities';
 import { insertCaseEventOnce, insertDocumentOnce } from '../db/queries/cases';
 import { insertTaskOnce } from '../db/queries/tasks';
 
@@ -60,19 +60,8 @@ export interface CompleteTaskInput {
   event?: CaseEventInput;
 }
 
-export interface RecordDocumentInput {
-  documentId: string;
-  caseId: string;
-  kind: string;
-  title: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  filename: string;
-  source: 'generated' | 'epuap' | 'email';
-  createdBy: string;
-  event?: CaseEventInput;
-}
+/** A document to record on a case: the columns of CaseDocument, keyed by the caller's document id. */
+export type RecordDocumentInput = Omit<CaseDocument, 'id' | 'createdAt'> & { documentId: string; event?: CaseEventInput };
 
 export async function appendEvent(em: EntityManager, caseId: string, e: CaseEventInput): Promise<void> {
   await insertCaseEventOnce(em, {

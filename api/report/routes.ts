@@ -9,7 +9,6 @@ import { bounded } from '../../lib/bounded';
 import { startReport } from '../../lib/workflow-types';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
-  REPORTING_AREAS,
   ReportErrorTypes,
   SA,
   changeReportDeadline,
@@ -32,8 +31,6 @@ import {
   DEFAULT_REPORT_POLICY,
   isScheduledPeriod,
   DueRuleError,
-  REPORT_PERIODS,
-  isCalendarDay,
   nextWorkingDay,
   dueDate as computeDueDate,
   reportPlan,
@@ -51,59 +48,10 @@ import { uploadPolicy } from '../uploads';
 import { reportRollup } from '../monitoring';
 import { mapWorkflowError } from '../temporal-errors';
 import { syncFormSchedule } from './schedules';
-import { reportPeopleView } from './schemas';
+import { campaignParams, code, contentBody, day, reportCampaignBody, reportFormBody, reportFormView, reportParams, reportPeopleView, rollupSchema } from './schemas';
 
 // Process 3: the reporting calendar (forms and due rules), campaigns, drafts, submissions with receipts,
 // deadline changes and the roll-up. Dates are calendar days in Europe/Warsaw.
-
-const day = z.string().refine(isCalendarDay, 'Data w formacie RRRR-MM-DD');
-const code = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'Kod: litery, cyfry i „-”, do 40 znaków');
-
-const dueRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('days-after-period-end'), days: z.number() }).strict(),
-  z.object({ kind: z.literal('fixed-date'), date: z.string() }).strict(),
-]);
-
-export const reportFormBody = z
-  .object({
-    name: z.string().trim().min(1).max(300),
-    area: z.enum(REPORTING_AREAS),
-    unitKind: z.enum(['gmina', 'powiat']),
-    period: z.enum(REPORT_PERIODS),
-    dueRule: dueRuleSchema,
-    /** false: the form stays in the calendar but its schedule is paused. */
-    active: z.boolean().optional(),
-  })
-  .strict();
-
-const reportFormView = reportFormBody.extend({ code: z.string(), active: z.boolean(), scheduleId: z.string().nullable() });
-
-export const reportCampaignBody = z
-  .object({
-    formCode: code,
-    period: code.meta({ description: 'monthly 2026-03, quarterly 2026-Q1, half-yearly 2026-H1, yearly 2026; one-off: any label' }),
-    units: z.union([z.literal('all'), z.array(z.string().regex(/^\d{4}(\d{3})?$/)).min(1).max(3000)]),
-    voivodeship: z.string().regex(/^\d{2}$/).optional(),
-    dueDate: day.optional().meta({ description: 'Overrides the form rule (one-off surveys)' }),
-  })
-  .strict();
-
-const countsSchema = z.record(z.string(), z.number());
-const rollupSchema = z.object({
-  campaignId: z.string(),
-  formCode: z.string(),
-  period: z.string(),
-  dueDate: z.string(),
-  total: z.number(),
-  national: countsSchema,
-  voivodeships: z.array(z.object({ code: z.string(), name: z.string(), total: z.number(), counts: countsSchema })),
-});
-
-const contentBody = z.object({ content: z.record(z.string(), z.unknown()) }).strict();
-const reportParams = z.object({ reportId: z.string().min(1).max(200) });
-const campaignParams = z.object({ campaignId: z.string().min(1).max(120) });
-
-/** The states of the roll-up: a report still open after its deadline counts as overdue. */
 
 function dueRuleError(err: unknown): never {
   if (err instanceof DueRuleError) throw new HttpError(422, 'DUE_RULE_INVALID', err.message, [{ path: `body.${err.path}`, message: err.message }]);

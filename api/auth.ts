@@ -65,9 +65,9 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
     if (!secret) return null;
     const id = hashToken(secret);
     // One round trip per page view, a statement planned once: the session, its account and its roles.
-    const rows = await readRows<AccountRow & { last_seen_at: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] }>(
+    const rows = await readRows<AccountRow & { last_seen_at: Date; db_now: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] }>(
       orm.em.fork(),
-      `select s.account_id, s.last_seen_at, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password,
+      `select s.account_id, s.last_seen_at, now() as db_now, s.ended_at, s.csrf_token, a.login, a.status, a.must_change_password,
          s.last_seen_at < now() - interval '20 seconds' as seen_long_ago,
          (select coalesce(json_agg(json_build_object('role', r.role, 'voivodeship', r.voivodeship, 'unitCode', r.unit_code, 'area', r.area)), '[]')
           from role_assignments r where r.account_id = s.account_id) as assignments
@@ -76,7 +76,8 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
     );
     const s = rows[0];
     if (!s || s.ended_at || s.status !== 'active') throw new HttpError(401, 'SESSION_EXPIRED', SIGN_IN_MESSAGES.sessionEnded);
-    if (sessionIdle(new Date(s.last_seen_at).getTime(), Date.now(), opts.idleMinutes)) {
+    // The database's clock wrote last_seen_at, so it judges idleness too: one clock for a session's life.
+    if (sessionIdle(new Date(s.last_seen_at).getTime(), new Date(s.db_now).getTime(), opts.idleMinutes)) {
       await conn.execute("update sessions set ended_at = now(), end_reason = 'idle' where id = ? and ended_at is null", [id]);
       await audit(orm.em.fork(), { actor: s.login, accountId: s.account_id, action: 'session_expired', outcome: 'ok', ip: req.ip, detail: { reason: 'idle' } });
       throw new HttpError(401, 'SESSION_EXPIRED', SIGN_IN_MESSAGES.sessionEnded);

@@ -51,6 +51,9 @@ export const GRANTS = {
   'edit-report': ['unit_head', 'staff'],
   // seed 002: the head designates the responsible person and the substitute.
   'designate-report-people': ['unit_head'],
+  // seed 004 pkt 2b and 9: the local administrator grants and revokes reporting areas and PIU roles to
+  // the staff of their own unit.
+  'manage-unit-people': ['local_admin'],
   // seed 004, the CSIZS connection campaign (canOnCsizs).
   'csizs:manage-campaign': ['ministry'],
   'csizs:phone': ['ministry'],
@@ -197,6 +200,10 @@ export function canEditReport(p: Principal, r: { unitCode: string; area: string 
 /** seed 002: the unit's head designates the responsible person and the substitute of its reports. */
 export const canDesignateReportPeople = (p: Principal, r: { unitCode: string }): boolean =>
   p.assignments.some((a) => granted(a, 'designate-report-people') && inScope(a, r));
+
+/** seed 004 pkt 2b, 9: the unit's local administrator manages its staff's areas and PIU roles, in that unit only. */
+export const canManageUnitPeople = (p: Principal, unitCode: string): boolean =>
+  p.assignments.some((a) => granted(a, 'manage-unit-people') && inScope(a, { unitCode }));
 
 /** The head, or the responsible person themselves, reports their absence (and their return). */
 export const canMarkReportAbsence = (p: Principal, r: { unitCode: string; responsible: string | null }): boolean =>

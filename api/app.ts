@@ -15,6 +15,7 @@ import { registerRegistrationRoutes } from './registration/routes';
 import { registerPermissionRoutes } from './permission/routes';
 import { registerReportRoutes } from './report/routes';
 import { registerSystemRoutes } from './system/routes';
+import { registerUnitPeopleRoutes } from './unit-people/routes';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -22,6 +23,10 @@ export interface PageTwins {
   csizs: ReturnType<typeof registerCsizsRoutes>;
   tasks: ReturnType<typeof registerCaseRoutes>;
   cases: ReturnType<typeof registerCaseRoutes>;
+  registration: ReturnType<typeof registerRegistrationRoutes>;
+  permission: ReturnType<typeof registerPermissionRoutes>;
+  reports: ReturnType<typeof registerReportRoutes>;
+  unitPeople: ReturnType<typeof registerUnitPeopleRoutes>;
 }
 
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
@@ -36,13 +41,14 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const api = new Api(router, createAuthenticator(deps.orm, { idleMinutes: deps.config.SESSION_IDLE_MINUTES }), (e) => audit(deps.orm.em.fork(), e));
   registerSystemRoutes(api, deps);
   const auth = registerAuthRoutes(api, deps);
-  registerRegistrationRoutes(api, deps);
-  registerPermissionRoutes(api, deps);
+  const registration = registerRegistrationRoutes(api, deps);
+  const permission = registerPermissionRoutes(api, deps);
   registerIdentityMergeRoutes(api, deps);
-  registerReportRoutes(api, deps);
+  const reports = registerReportRoutes(api, deps);
+  const unitPeople = registerUnitPeopleRoutes(api, deps);
   const csizs = registerCsizsRoutes(api, deps);
   const cases = registerCaseRoutes(api, deps);
-  const twins = { auth, csizs, tasks: cases, cases };
+  const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople };
 
   const document = api.openApi({
     title: 'obieg API',

@@ -50,8 +50,10 @@ export interface RegisteredRoute {
  */
 export interface Action<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R> {
   spec: RouteSpec<P, Q, B>;
-  /** The answer's status on success: the one 2xx status the spec declares. */
+  /** The answer's status on success: the one 2xx status the spec declares (or the first, with statusOf). */
   status: number;
+  /** Where the spec declares two 2xx answers (created / already there): which one this result is. */
+  statusOf?: (result: R) => number;
   run: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<R>;
 }
 
@@ -224,20 +226,22 @@ export class Api {
     spec: RouteSpec<P, Q, B>,
     run: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<R>,
     middleware: RequestHandler[] = [],
+    statusOf?: (result: R) => number,
   ): Action<P, Q, B, R> {
     const ok = Object.keys(spec.responses).map(Number).filter((s) => s >= 200 && s < 300);
-    if (ok.length !== 1) throw new Error(`${spec.method} ${spec.path}: an action declares exactly one 2xx response`);
+    if (ok.length !== 1 && !(statusOf && ok.length > 1)) throw new Error(`${spec.method} ${spec.path}: an action declares exactly one 2xx response (or says which with statusOf)`);
     const status = ok[0];
     this.route(
       spec,
       async (ctx) => {
         const result = await run(ctx);
-        if (status === 204 || result === undefined) ctx.res.status(status).end();
-        else ctx.res.status(status).json(result);
+        const s = statusOf ? statusOf(result) : status;
+        if (s === 204 || result === undefined) ctx.res.status(s).end();
+        else ctx.res.status(s).json(result);
       },
       middleware,
     );
-    return { spec, status, run };
+    return { spec, status, statusOf, run };
   }
 
   /**
@@ -257,8 +261,10 @@ export class Api {
         try {
           principal = await this.authenticate(req);
         } catch (err) {
-          if (err instanceof HttpError && err.status === 401) return res.redirect(303, withFlash(`/logowanie?powrot=${enc(back())}`, 'blad', err.message));
-          throw err;
+          // An ended session's cookie does not stand in the way of a public form (signing in again above all).
+          if (err instanceof HttpError && err.status === 401 && spec.auth === 'public') principal = null;
+          else if (err instanceof HttpError && err.status === 401) return res.redirect(303, withFlash(`/logowanie?powrot=${enc(back())}`, 'blad', err.message));
+          else throw err;
         }
         // Pages are for people in a browser: a form needs the session (and its CSRF token), not an API token.
         if (principal && principal.via !== 'session') principal = null;
@@ -281,7 +287,7 @@ export class Api {
           body: parse(spec.body, formToBody(spec.body, req.body ?? {}, f.pageFields), 'body'),
         };
         const result = await twin.run({ ...input, query: undefined, principal, req, res } as Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>);
-        if (spec.audit) await this.record({ principal, action: spec.audit, req, params, outcome: 'ok', status: twin.status });
+        if (spec.audit) await this.record({ principal, action: spec.audit, req, params, outcome: 'ok', status: twin.statusOf ? twin.statusOf(result) : twin.status });
         if (f.redirect) return res.redirect(303, f.redirect(result, req));
         const said = f.ok?.(result, input as { params: z.infer<P>; body: z.infer<B> }) ?? 'Zapisano';
         res.redirect(303, typeof said === 'string' ? withFlash(back(), 'ok', said) : withFlash(back(), 'blad', said.error));

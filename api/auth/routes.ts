@@ -204,7 +204,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  api.route(
+  const reminder = api.action(
     {
       method: 'post',
       path: '/api/auth/password-reminder',
@@ -214,7 +214,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       body: reminderBody,
       responses: { 202: { description: 'Accepted', schema: z.object({ message: z.string() }) } },
     },
-    async ({ body, req, res }) => {
+    async ({ body, req }) => {
       const em = orm.em.fork();
       const rows = await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [body.login]);
       if (rows[0]) {
@@ -225,7 +225,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
         });
       }
       await audit(em, { actor: body.login, accountId: rows[0]?.id ?? null, action: 'password_reminder', outcome: rows[0] ? 'ok' : 'failed', status: 202, ip: req.ip });
-      res.status(202).json({ message: 'Jeśli konto o podanym loginie istnieje, nowe hasło tymczasowe zostało wysłane na adres e-mail podany przy rejestracji.' });
+      return { message: 'Jeśli konto o podanym loginie istnieje, nowe hasło tymczasowe zostało wysłane na adres e-mail podany przy rejestracji.' };
     },
   );
 
@@ -276,5 +276,5 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  return { login, logout, password };
+  return { login, logout, password, reminder };
 }

@@ -16,7 +16,7 @@ type PageReq = Request & { principal?: Principal };
 type Handler = (req: PageReq, res: Response, next: NextFunction) => unknown;
 
 export interface PageKit {
-  render: (req: PageReq, res: Response, page: string, data: Record<string, unknown>) => void;
+  render: (req: PageReq, res: Response, page: string, data: Record<string, unknown>, status?: number) => void;
   requireSession: Handler;
   names: () => Promise<Map<string, string>>;
 }

@@ -13,6 +13,8 @@ import { unitDirectory } from '../system/unit-directory';
 import { caseFilters, casesCsv, countByVoivodeship, listCases } from '../cases/service';
 import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
+import { registerPublicPages } from './public';
+import { registerMyCasesPage, registerUnitPages, registerUnitPeoplePages } from './unit';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
 // (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
@@ -60,6 +62,8 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
             login: p.login,
             roles: [...new Set(p.assignments.map((a) => roleLabel(a.role)))].join(', '),
             watchesCampaigns: p.assignments.some((a) => watchesCampaignsRole(a.role)),
+            unitReports: p.assignments.some((a) => a.role === 'staff' || a.role === 'unit_head'),
+            managedUnits: [...new Set(p.assignments.filter((a) => a.role === 'local_admin' && a.unitCode).map((a) => a.unitCode))],
           },
         }),
       );
@@ -293,6 +297,10 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   api.form(router, twins.cases.resendMail, { path: '/poczta/:mailId/ponow', back: '/poczta', ok: () => 'Wiadomość zostanie wysłana ponownie' });
 
   registerCampaignPages(router, { render, requireSession, names }, deps, api, twins);
+  registerPublicPages(router, { render, requireSession, names }, deps, api, twins);
+  registerUnitPages(router, { render, requireSession, names }, deps, api, twins);
+  registerUnitPeoplePages(router, { render, requireSession, names }, api, twins);
+  registerMyCasesPage(router, { render, requireSession, names }, deps);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

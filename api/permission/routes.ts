@@ -16,8 +16,8 @@ export const permissionRequestBody = z
   })
   .strict();
 
-export function registerPermissionRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
-  api.route(
+export function registerPermissionRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
+  const request = api.action(
     {
       method: 'post',
       path: '/api/permission-requests',
@@ -42,10 +42,7 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
       const caseId = permissionRequestWorkflowId(principal!.accountId, target);
       const url = caseUrl(caseId);
       const open = await openCaseStatus(temporal, caseId, 'awaiting_decision');
-      if (open) {
-        res.status(200).json({ id: caseId, created: false, status: open, url });
-        return;
-      }
+      if (open) return { id: caseId, created: false, status: open, url };
       const input: PermissionRequestInput = {
         caseId,
         accountId: principal!.accountId,
@@ -65,7 +62,11 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
         voivodeship: unit.voivodeship,
         status: 'awaiting_decision',
       });
-      res.status(201).location(url).json({ id: caseId, created: true, status: 'awaiting_decision', url });
+      res.location(url);
+      return { id: caseId, created: true, status: 'awaiting_decision', url };
     },
+    [],
+    (r) => (r.created ? 201 : 200),
   );
+  return { request };
 }

@@ -11,8 +11,8 @@ export function registrationCaseId(terytCode: string, email: string): string {
   return `registration-${terytCode}-${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
 }
 
-export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
-  api.route(
+export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
+  const submit = api.action(
     {
       method: 'post',
       path: '/api/registrations',
@@ -31,10 +31,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
       const caseId = registrationCaseId(body.unit.terytCode, body.applicant.email);
       const url = caseUrl(caseId);
       const open = await openCaseStatus(temporal, caseId, 'open');
-      if (open) {
-        res.status(200).json({ id: caseId, created: false, status: open, url });
-        return;
-      }
+      if (open) return { id: caseId, created: false, status: open, url };
       const input: RegistrationInput = {
         caseId,
         voivodeship: unit.voivodeship,
@@ -51,8 +48,12 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         voivodeship: unit.voivodeship,
         status: 'submitted',
       });
-      res.status(201).location(url).json({ id: caseId, created: true, status: 'submitted', url });
+      res.location(url);
+      return { id: caseId, created: true, status: 'submitted', url };
     },
+    [],
+    (r) => (r.created ? 201 : 200),
   );
+  return { submit };
 }
 

@@ -63,7 +63,7 @@ export const planFor = (due: string, policy: ReportPolicy = DEFAULT_REPORT_POLIC
 /** Campaigns up to this many units start their report workflows directly from the API. */
 export const DIRECT_START_LIMIT = 200;
 
-export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {
+export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const conn = () => orm.em.fork().getConnection();
   const policy: ReportPolicy = {
     ...DEFAULT_REPORT_POLICY,
@@ -280,7 +280,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     }
   };
 
-  api.route(
+  const draft = api.action(
     {
       method: 'put',
       path: '/api/reports/:reportId/draft',
@@ -292,7 +292,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       body: contentBody,
       responses: { 200: { description: 'Saved', schema: z.object({ status: z.string(), drafts: z.number() }) } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await reportFor(params.reportId);
       if (!canEditReport(principal!, { unitCode: r.unit_code, area: r.area })) forbid();
       refuseAccepted(r);
@@ -300,11 +300,11 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .getHandle(r.id)
         .executeUpdate(saveReportDraft, { args: [{ content: body.content, savedBy: principal!.login }] })
         .catch(mapWorkflowError);
-      res.json({ status: view.status, drafts: view.drafts });
+      return { status: view.status, drafts: view.drafts };
     },
   );
 
-  api.route(
+  const submission = api.action(
     {
       method: 'post',
       path: '/api/reports/:reportId/submission',
@@ -321,7 +321,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         },
       },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await reportFor(params.reportId);
       if (!canEditReport(principal!, { unitCode: r.unit_code, area: r.area })) forbid();
       refuseAccepted(r);
@@ -329,7 +329,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .getHandle(r.id)
         .executeUpdate(submitReport, { args: [{ content: body.content, submittedBy: principal!.login }] })
         .catch(mapWorkflowError);
-      res.status(201).json(receipt);
+      return receipt;
     },
   );
 
@@ -356,7 +356,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     assignee: v.assignee,
   });
 
-  api.route(
+  const people = api.action(
     {
       method: 'put',
       path: '/api/reports/:reportId/people',
@@ -368,7 +368,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       body: z.object({ responsible: z.string().trim().min(1).max(100), substitute: z.string().trim().min(1).max(100).nullable().optional() }).strict(),
       responses: { 200: { description: 'Designated', schema: reportPeopleView } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await reportFor(params.reportId);
       if (!canDesignateReportPeople(principal!, { unitCode: r.unit_code })) forbid();
       refuseAccepted(r);
@@ -378,11 +378,11 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .getHandle(r.id)
         .executeUpdate(designateReportPeople, { args: [{ responsible, substitute, designatedBy: principal!.login }] })
         .catch(mapWorkflowError);
-      res.json(peopleOf(view));
+      return peopleOf(view);
     },
   );
 
-  api.route(
+  const absence = api.action(
     {
       method: 'put',
       path: '/api/reports/:reportId/absence',
@@ -394,14 +394,14 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       body: z.object({ absent: z.boolean() }).strict(),
       responses: { 200: { description: 'Recorded', schema: reportPeopleView } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await reportFor(params.reportId);
       const handle = temporal.workflow.getHandle(r.id);
       const live = r.status === 'accepted' ? null : await handle.query(getReportStatus).catch(() => null);
       if (!canMarkReportAbsence(principal!, { unitCode: r.unit_code, responsible: live?.responsible ?? null })) forbid();
       refuseAccepted(r);
       const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login }] }).catch(mapWorkflowError);
-      res.json(peopleOf(view));
+      return peopleOf(view);
     },
   );
 
@@ -426,7 +426,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     return row;
   };
 
-  api.route(
+  const dataRequest = api.action(
     {
       method: 'post',
       path: '/api/reports/:reportId/data-requests',
@@ -444,7 +444,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .strict(),
       responses: { 201: { description: 'Request sent', schema: z.object({ requestId: z.string(), reportStatus: z.string(), dueDate: z.string() }) } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await editableReport(params.reportId, principal!);
       refuseAccepted(r);
       const plan = dataRequestPlan(body.dueDate, Date.now(), isPolishHoliday, { reminderWorkingDaysBefore: 1, notifyHour: policy.notifyHour });
@@ -452,11 +452,11 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .getHandle(r.id)
         .executeUpdate(requestReportData, { args: [{ recipient: body.recipient, subject: body.subject, plan, requestedBy: principal!.login }] })
         .catch(mapWorkflowError);
-      res.status(201).json({ requestId: out.requestId, reportStatus: out.status, dueDate: plan.dueDate });
+      return { requestId: out.requestId, reportStatus: out.status, dueDate: plan.dueDate };
     },
   );
 
-  api.route(
+  const dataReply = api.action(
     {
       method: 'post',
       path: '/api/reports/:reportId/data-requests/:requestId/reply',
@@ -469,7 +469,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       multipart: { file: 'file', fileDescription: 'Optional: the file received with the reply' },
       responses: { 200: { description: 'Recorded; the request is closed', schema: requestView } },
     },
-    async ({ params, body, principal, req, res }) => {
+    async ({ params, body, principal, req }) => {
       const r = await editableReport(params.reportId, principal!);
       await requestOf(r.id, params.requestId);
       let document = null;
@@ -482,12 +482,12 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         .getHandle(params.requestId)
         .executeUpdate(replyToDataRequest, { args: [{ text: body.text, document, recordedBy: principal!.login }] })
         .catch(mapWorkflowError);
-      res.json(view);
+      return view;
     },
     [upload.single],
   );
 
-  api.route(
+  const dataCancel = api.action(
     {
       method: 'post',
       path: '/api/reports/:reportId/data-requests/:requestId/cancel',
@@ -499,16 +499,17 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       body: z.object({ reason: z.string().trim().min(3).max(500) }).strict(),
       responses: { 200: { description: 'Cancelled', schema: requestView } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const r = await editableReport(params.reportId, principal!);
       await requestOf(r.id, params.requestId);
       const view = await temporal.workflow
         .getHandle(params.requestId)
         .executeUpdate(cancelDataRequest, { args: [{ reason: body.reason, by: principal!.login }] })
         .catch(mapWorkflowError);
-      res.json(view);
+      return view;
     },
   );
+  return { draft, submission, people, absence, dataRequest, dataReply, dataCancel };
 }
 
 async function signalAll(temporal: Client, ids: string[], change: ReportDeadlineChange): Promise<void> {

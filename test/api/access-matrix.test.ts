@@ -21,6 +21,7 @@ const ownOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['allow', 'deny'],
 const viewCase: Row = { ...ownOnly, ministry: ['allow', 'allow'] };
 const voivodeshipAdminOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['allow', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['deny', 'deny'], staff: ['deny', 'deny'] };
 const ministryOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['allow', 'allow'], voivodeship_admin: ['deny', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['deny', 'deny'], staff: ['deny', 'deny'] };
+const localAdminOnly: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['deny', 'deny'], unit_head: ['deny', 'deny'], local_admin: ['allow', 'deny'], staff: ['deny', 'deny'] };
 const reportEditors: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'deny'], voivodeship_admin: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['deny', 'deny'], staff: ['allow', 'deny'] };
 
 /** The expected matrix, one row per route. */
@@ -88,6 +89,10 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/reveal': voivodeshipAdminOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/handover': voivodeshipAdminOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/escalation': ministryOnly,
+  // seed 004 pkt 2b, 9: the local administrator manages the areas and PIU roles of their own unit's people only.
+  'GET /api/units/:unitCode/people': localAdminOnly,
+  'POST /api/units/:unitCode/people/:login/grants': localAdminOnly,
+  'POST /api/units/:unitCode/people/:login/revocations': localAdminOnly,
   // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
   'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
 };
@@ -194,6 +199,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace('/:id/', '/macierz-csizs/')
     .replace(/\/:id$/, '/macierz-csizs')
     .replace(':unitCode', where === 'own' ? '2661011' : '1261011')
+    .replace(':login', 'm-staff')
     .replace(':tokenId', where === 'own' ? (spareTokenIds[role] ?? foreignTokenId) : foreignTokenId);
   let req = (request(sys.app) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()](url);
   if (tokens[role]) req = req.set('Authorization', `Bearer ${tokens[role]}`);
@@ -233,6 +239,8 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/reports/:reportId/data-requests': { recipient: { name: 'Dział kadr', email: 'kadry@macierz.example' }, subject: 'Liczba etatów', dueDate: DATA_DUE },
     'POST /api/reports/:reportId/data-requests/:requestId/reply': { text: 'Dane macierzy' },
     'POST /api/reports/:reportId/data-requests/:requestId/cancel': { reason: 'Test macierzy dostępu' },
+    'POST /api/units/:unitCode/people/:login/grants': { piuRole: 'PS' },
+    'POST /api/units/:unitCode/people/:login/revocations': { piuRole: 'PS' },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan') return req.attach('file', SCAN_PDF, 'skan.pdf');

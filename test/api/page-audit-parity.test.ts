@@ -2,7 +2,9 @@ import request from 'supertest';
 import { ensureAccount, issueToken } from '../../db/demo';
 import type { Role } from '../../db/entities';
 import { hashPassword } from '../../lib/passwords';
-import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus } from '../../workflows/messages';
+import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
+import { addCalendarDays, warsawDay } from '../../workflows/rules/reporting-calendar';
+import { currentQuarter } from '../support/calendar';
 import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
 import { certificateFor, csizsUnitUrl, notificationFor } from '../support/csizs';
 import { application, SCAN_PDF } from '../support/fixtures';
@@ -54,7 +56,7 @@ interface Case {
   /** Through the page: the page path's parameters filled in, and the form's fields. */
   page: () => Promise<{ path: string; form: Fields; login?: string; password?: string; anonymous?: boolean }>;
   /** Through the API twin: the twin's path filled in, the JSON body and the token (none: anonymous). */
-  api: () => Promise<{ path: string; body?: unknown; token?: string }>;
+  api: () => Promise<{ path: string; body?: unknown; token?: string; method?: 'post' | 'put' }>;
   /** The resource each call acted on, where a second call cannot act on the same one (a decision is made once). */
   targets?: { page: string; api: string };
 }
@@ -147,7 +149,102 @@ const CASES: Record<string, Case> = {
     page: async () => ({ path: `/poczta/${ids.mail}/ponow`, form: {} }),
     api: async () => ({ path: `/api/mail/${ids.mail}/resend`, token: tokens.adm }),
   },
+  // The public pages: no session, no token.
+  '/rejestracja': {
+    page: async () => ({ path: '/rejestracja', form: registrationForm('parytet-strona@mopr.example'), anonymous: true }),
+    api: async () => ({ path: '/api/registrations', body: application({ email: 'parytet-api@mopr.example' }) }),
+  },
+  '/przypomnij-haslo': {
+    page: async () => ({ path: '/przypomnij-haslo', form: { login: 'p-przypomnienie' }, anonymous: true }),
+    api: async () => ({ path: '/api/auth/password-reminder', body: { login: 'p-przypomnienie' } }),
+  },
+  '/parametry/wniosek': {
+    page: async () => ({ path: '/parametry/wniosek', form: { unitCode: UNITS.page, area: 'FA', justification: 'Parytet' }, login: 'p-head-page' }),
+    api: async () => ({ path: '/api/permission-requests', body: { unitCode: UNITS.api, area: 'FA', justification: 'Parytet' }, token: tokens.headApi }),
+  },
+  // A report of each unit, drafted by its head (a head may draft and submit, and designates the people).
+  '/sprawozdania/:reportId/szkic': {
+    page: async () => ({ path: `/sprawozdania/${enc(ids.reportPage)}/szkic`, form: { 'content.osoby': '12' }, login: 'p-head-page' }),
+    api: async () => ({ path: `/api/reports/${enc(ids.reportApi)}/draft`, body: { content: { osoby: '12' } }, token: tokens.headApi, method: 'put' }),
+    targets: { page: 'reportPage', api: 'reportApi' },
+  },
+  '/sprawozdania/:reportId/osoby': {
+    page: async () => ({ path: `/sprawozdania/${enc(ids.reportPage)}/osoby`, form: { responsible: 'p-head-page', substitute: '' }, login: 'p-head-page' }),
+    api: async () => ({ path: `/api/reports/${enc(ids.reportApi)}/people`, body: { responsible: 'p-head-api' }, token: tokens.headApi, method: 'put' }),
+    targets: { page: 'reportPage', api: 'reportApi' },
+  },
+  '/sprawozdania/:reportId/nieobecnosc': {
+    page: async () => ({ path: `/sprawozdania/${enc(ids.reportPage)}/nieobecnosc`, form: { absent: 'false' }, login: 'p-head-page' }),
+    api: async () => ({ path: `/api/reports/${enc(ids.reportApi)}/absence`, body: { absent: false }, token: tokens.headApi, method: 'put' }),
+    targets: { page: 'reportPage', api: 'reportApi' },
+  },
+  '/sprawozdania/:reportId/prosby': {
+    page: async () => ({ path: `/sprawozdania/${enc(ids.reportPage)}/prosby`, form: dataRequestForm(), login: 'p-head-page' }),
+    api: async () => ({ path: `/api/reports/${enc(ids.reportApi)}/data-requests`, body: dataRequestBody(), token: tokens.headApi }),
+    targets: { page: 'reportPage', api: 'reportApi' },
+  },
+  '/sprawozdania/:reportId/prosby/:requestId/odpowiedz': {
+    page: async () => {
+      const requestId = await askForData(ids.reportPage, await issueToken(sys.db.orm, 'p-head-page', 'parytet'));
+      ids.replyPage = `${ids.reportPage}/${requestId}`;
+      return { path: `/sprawozdania/${enc(ids.reportPage)}/prosby/${enc(requestId)}/odpowiedz`, form: { text: 'Dane z księgowości' }, login: 'p-head-page' };
+    },
+    api: async () => {
+      const requestId = await askForData(ids.reportApi, tokens.headApi);
+      ids.replyApi = `${ids.reportApi}/${requestId}`;
+      return { path: `/api/reports/${enc(ids.reportApi)}/data-requests/${enc(requestId)}/reply`, body: { text: 'Dane z księgowości' }, token: tokens.headApi };
+    },
+    targets: { page: 'replyPage', api: 'replyApi' },
+  },
+  '/sprawozdania/:reportId/zloz': {
+    page: async () => ({ path: `/sprawozdania/${enc(ids.reportPage)}/zloz`, form: { 'content.osoby': '12', 'content.rodziny': '5' }, login: 'p-head-page' }),
+    api: async () => ({ path: `/api/reports/${enc(ids.reportApi)}/submission`, body: { content: { osoby: '12', rodziny: '5' } }, token: tokens.headApi }),
+    targets: { page: 'reportPage', api: 'reportApi' },
+  },
+  // seed 004 pkt 9: each unit's local administrator gives (and takes back) a PIU role to the unit's head.
+  '/jednostka/:unitCode/pracownicy/:login/nadaj': {
+    page: async () => ({ path: `/jednostka/${UNITS.page}/pracownicy/p-head-page/nadaj`, form: { piuRole: 'SR' }, login: `p-local-${UNITS.page}` }),
+    api: async () => ({ path: `/api/units/${UNITS.api}/people/p-head-api/grants`, body: { piuRole: 'SR' }, token: tokens[`local${UNITS.api}`] }),
+    targets: { page: 'peoplePage', api: 'peopleApi' },
+  },
+  '/jednostka/:unitCode/pracownicy/:login/odbierz': {
+    page: async () => ({ path: `/jednostka/${UNITS.page}/pracownicy/p-head-page/odbierz`, form: { piuRole: 'SR' }, login: `p-local-${UNITS.page}` }),
+    api: async () => ({ path: `/api/units/${UNITS.api}/people/p-head-api/revocations`, body: { piuRole: 'SR' }, token: tokens[`local${UNITS.api}`] }),
+    targets: { page: 'peoplePage', api: 'peopleApi' },
+  },
 };
+
+const enc = encodeURIComponent;
+const DATA_DUE = addCalendarDays(warsawDay(Date.now()), 14);
+const dataRequestBody = () => ({ recipient: { name: 'Dział księgowości', email: 'ksiegowosc@parytet.example' }, subject: 'Wydatki za kwartał', dueDate: DATA_DUE });
+const dataRequestForm = () => ({ 'recipient.name': 'Dział księgowości', 'recipient.email': 'ksiegowosc@parytet.example', subject: 'Wydatki za kwartał', dueDate: DATA_DUE });
+async function askForData(reportId: string, token: string): Promise<string> {
+  const r = await request(sys.app).post(`/api/reports/${enc(reportId)}/data-requests`).set('Authorization', `Bearer ${token}`).send(dataRequestBody()).expect(201);
+  await eventually(async () => (await sys.db.orm.em.fork().getConnection().execute('select 1 from report_data_requests where id = ?', [r.body.requestId])).length === 1, 30_000, 'data request recorded');
+  return r.body.requestId;
+}
+
+/** The registration form's fields, as the public page names them. */
+function registrationForm(email: string): Fields {
+  const a = application({ email });
+  return {
+    registerUnit: 'true',
+    'unit.terytCode': a.unit.terytCode,
+    'unit.type': a.unit.type,
+    'unit.name': a.unit.name,
+    'unit.street': a.unit.street,
+    'unit.postalCode': a.unit.postalCode,
+    'unit.city': a.unit.city,
+    'unit.email': a.unit.email,
+    'unit.phone': a.unit.phone,
+    'applicant.firstName': a.applicant.firstName,
+    'applicant.lastName': a.applicant.lastName,
+    'applicant.position': a.applicant.position,
+    'applicant.email': a.applicant.email,
+    'applicant.phone': a.applicant.phone,
+    areas: a.areas[0],
+  };
+}
 
 /** The unit's notification accepted, its steps done and the package sent: the hand-over is the administrator's task. */
 async function packageSent(unit: string) {
@@ -206,6 +303,18 @@ beforeAll(async () => {
     const rows = await sys.db.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*)::int as n from csizs_checkpoints where campaign_id = ? and status = 'open'", [CAMPAIGN]);
     return rows[0].n === 2;
   }, 60_000, 'call list open');
+  ids.peoplePage = `${UNITS.page}/p-head-page`;
+  ids.peopleApi = `${UNITS.api}/p-head-api`;
+  await person('p-przypomnienie', 'voivodeship_admin', '26');
+
+  // A report of each unit in a quarter whose due date lies ahead.
+  await request(sys.app).put('/api/report-forms/PARYTET').set(as(tokens.ministry)).send({ name: 'Parytet sprawozdań', area: 'PS', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } }).expect(200);
+  await request(sys.app).post('/api/report-campaigns').set(as(tokens.ministry)).send({ formCode: 'PARYTET', period: currentQuarter(), units: Object.values(UNITS) }).expect(202);
+  ids.reportPage = reportWorkflowId('PARYTET', currentQuarter(), UNITS.page);
+  ids.reportApi = reportWorkflowId('PARYTET', currentQuarter(), UNITS.api);
+  for (const id of [ids.reportPage, ids.reportApi]) {
+    await eventually(async () => (await sys.client.workflow.getHandle(id).query(getReportStatus).catch(() => null))?.status === 'not_started', 60_000, 'report started');
+  }
 }, 300_000);
 afterAll(async () => {
   await sys?.close();
@@ -247,7 +356,7 @@ test.each(ORDER)('%s writes the audit row of its API twin', async (formPath) => 
 
   const a = await c.api();
   const api = await rowsOf(() => {
-    let r = request(sys.app).post(a.path);
+    let r = request(sys.app)[a.method ?? 'post'](a.path);
     if (a.token) r = r.set('Authorization', `Bearer ${a.token}`);
     return a.body === undefined ? r : r.send(a.body as object);
   }, page.rows.length);

@@ -228,6 +228,7 @@ export function registerUnitPeoplePages(router: Router, kit: PageKit, api: Api, 
       people: people.map((x) => ({
         ...x,
         url: enc(x.login),
+        roleLabels: x.roles.map(roleLabel).join(', '),
         areaLabels: x.areas.map((a) => AREA_LABELS[a] ?? a),
         piuLabels: x.piuRoles.map((r) => PIU_ROLE_LABELS[r] ?? r),
         grantAreas: REPORTING_AREAS.filter((a) => !x.areas.includes(a)).map((a) => ({ value: a, label: AREA_LABELS[a] ?? a })),

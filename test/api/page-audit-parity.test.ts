@@ -51,6 +51,13 @@ async function rowsOf(call: () => Promise<request.Response>, expected = 1): Prom
   return { res, rows: await read() };
 }
 
+/** A preparatory call's audit row is in (it follows the answer), so the next call's rows do not include it. */
+const audited = (action: string) =>
+  eventually(async () => {
+    const [row] = await sys.db.orm.em.fork().getConnection().execute<{ action: string }[]>('select action from audit_log order by id desc limit 1');
+    return row?.action === action;
+  }, 5_000, `audit row ${action}`);
+
 type Fields = Record<string, string>;
 interface Case {
   /** Through the page: the page path's parameters filled in, and the form's fields. */
@@ -104,6 +111,7 @@ const CASES: Record<string, Case> = {
     page: async () => ({ path: `/zadania/${ids.task}/przejmij`, form: {} }),
     api: async () => {
       await request(sys.app).post(`/api/tasks/${ids.task}/release`).set('Authorization', `Bearer ${tokens.adm}`).expect(200);
+      await audited('task_released');
       return { path: `/api/tasks/${ids.task}/claim`, token: tokens.adm };
     },
   },
@@ -111,6 +119,7 @@ const CASES: Record<string, Case> = {
     page: async () => ({ path: `/zadania/${ids.task}/zwolnij`, form: {} }),
     api: async () => {
       await request(sys.app).post(`/api/tasks/${ids.task}/claim`).set('Authorization', `Bearer ${tokens.adm}`).expect(200);
+      await audited('task_claimed');
       return { path: `/api/tasks/${ids.task}/release`, token: tokens.adm };
     },
   },
@@ -142,8 +151,8 @@ const CASES: Record<string, Case> = {
     targets: { page: 'unitPage', api: 'unitApi' },
   },
   '/sprawy/zbiorczo': {
-    page: async () => ({ path: '/sprawy/zbiorczo', form: { action: 'remind', days: '', reason: '', query: 'voivodeship=26&page=1', 'filters.voivodeship': '26' } }),
-    api: async () => ({ path: '/api/cases/bulk', body: { action: 'remind', filters: { voivodeship: '26' } }, token: tokens.adm }),
+    page: async () => ({ path: '/sprawy/zbiorczo', form: { action: 'remind', days: '', reason: '', query: 'voivodeship=26&type=registration&page=1', 'filters.voivodeship': '26', 'filters.type': 'registration' } }),
+    api: async () => ({ path: '/api/cases/bulk', body: { action: 'remind', filters: { voivodeship: '26', type: 'registration' } }, token: tokens.adm }),
   },
   '/poczta/:mailId/ponow': {
     page: async () => ({ path: `/poczta/${ids.mail}/ponow`, form: {} }),

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import { CaseDocumentSchema, CaseSchema, UnitSchema } from '../db/entities';
+import { CaseDocumentSchema, CaseSchema, UnitSchema, VoivodeshipOfficeSchema } from '../db/entities';
 import { insertRegistrationFormDocumentOnce } from '../db/queries/cases';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf, type BrowserProvider } from '../lib/browser';
@@ -40,6 +40,7 @@ export function createDocumentActivities({ orm, browser, templates }: DocumentDe
         gmina: byCode.get(application.unit.terytCode),
         powiat: byCode.get(application.unit.terytCode.slice(0, 4)),
         voivodeship: byCode.get(application.unit.terytCode.slice(0, 2)),
+        office: await em.findOne(VoivodeshipOfficeSchema, { voivodeship: c.voivodeship }),
       });
       heartbeat();
       const pdf = await htmlToPdf(await browser.get(), html);

@@ -9,6 +9,8 @@ import { createIdentityMergeActivities } from './identity-merge';
 import { createMailActivities, createMailResendActivities } from './mail';
 import { createPermissionActivities } from './permissions';
 import { createReportActivities } from './reports';
+import { createReceiptActivities } from './receipts';
+import { createDesignationActivities } from './designations';
 
 export type { ActivityDeps } from './deps';
 
@@ -27,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDataRequestActivities(deps),
     ...createCsizsActivities(deps),
     ...createCsizsStartActivities(deps),
+    ...createReceiptActivities(deps),
+    ...createDesignationActivities(deps),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, type Case } from '../db/entities';
+import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, VoivodeshipOfficeSchema, type Case } from '../db/entities';
 import { insertPendingOutboxMailOnce, markOutboxMailFailed, markOutboxMailSent, storedOutboxMail } from '../db/queries/mail';
 import { getBlob } from '../lib/blobs';
 import type { Mailer } from '../lib/mailer';
@@ -111,7 +111,9 @@ export function createMailActivities({ orm, mailer, templates, from, publicUrl }
     async sendCaseMail(input: CaseMailInput): Promise<void> {
       const em = orm.em.fork();
       const c = await em.findOneOrFail(CaseSchema, { id: input.caseId });
-      const content = renderMail(templates, input.template, { case: c, application: c.data.application, publicUrl, ...input.vars });
+      // seed 000: where the applicant sends the signed scan (the voivodeship office's ePUAP box and mailbox).
+      const office = await em.findOne(VoivodeshipOfficeSchema, { voivodeship: c.voivodeship });
+      const content = renderMail(templates, input.template, { case: c, application: c.data.application, publicUrl, office, ...input.vars });
       const attachments = [];
       for (const id of input.attachDocumentIds ?? []) {
         const doc = await em.findOneOrFail(CaseDocumentSchema, { id });

@@ -45,6 +45,8 @@ export const GRANTS = {
   'upload-scan': ['voivodeship_admin'],
   // seed 001: the ministry sets campaigns, their deadlines and the reporting calendar.
   'manage-reporting': ['ministry'],
+  // seeds 000/004: the register of voivodeship offices (ePUAP box, mailbox, administrators' addresses).
+  'manage-offices': ['ministry'],
   // A voivodeship's roll-up of a campaign (the ministry sees every roll-up through manage-reporting).
   'view-rollup': ['voivodeship_admin'],
   // seed 002: the unit's staff authorised for the report's area, or its head, draft and submit it.
@@ -187,6 +189,7 @@ export function caseVisibilityParts(p: Principal): { voivodeships: string[] | nu
 // ---- Reports (process 3) ----
 
 /** seed 001: the ministry sets campaigns, their deadlines and the reporting calendar. */
+export const canManageOffices = (p: Principal): boolean => p.assignments.some((a) => granted(a, 'manage-offices') && inScope(a, undefined));
 export const canManageReporting = (p: Principal): boolean => p.assignments.some((a) => granted(a, 'manage-reporting') && inScope(a, undefined));
 
 /**

@@ -16,6 +16,8 @@ import { registerPermissionRoutes } from './permission/routes';
 import { registerReportRoutes } from './report/routes';
 import { registerSystemRoutes } from './system/routes';
 import { registerUnitPeopleRoutes } from './unit-people/routes';
+import { registerOfficeRoutes } from './offices/routes';
+import { registerDesignationRoutes } from './report/designations';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -27,6 +29,7 @@ export interface PageTwins {
   permission: ReturnType<typeof registerPermissionRoutes>;
   reports: ReturnType<typeof registerReportRoutes>;
   unitPeople: ReturnType<typeof registerUnitPeopleRoutes>;
+  offices: ReturnType<typeof registerOfficeRoutes>;
 }
 
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
@@ -48,7 +51,9 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const unitPeople = registerUnitPeopleRoutes(api, deps);
   const csizs = registerCsizsRoutes(api, deps);
   const cases = registerCaseRoutes(api, deps);
-  const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople };
+  const offices = registerOfficeRoutes(api, deps);
+  registerDesignationRoutes(api, deps);
+  const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople, offices };
 
   const document = api.openApi({
     title: 'obieg API',

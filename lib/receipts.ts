@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { warsawDay } from '../workflows/rules/warsaw-time';
 
 // seed 003 (UPO): what a receipt is computed from.
 
@@ -12,6 +13,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/**
+ * "UPO/<date of receipt in Warsaw>/<12 hex digits>": the date is the official (Europe/Warsaw) one, so a
+ * submission at 23:30 UTC on 5 December, already 00:30 on 6 December in Poland, is numbered 20261206.
+ * The digits hash the key, so a retry gets the same number.
+ */
+export const upoNumber = (key: string, at: Date): string =>
+  `UPO/${warsawDay(at.getTime()).replace(/-/g, '')}/${createHash('sha256').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
+
 /** Deterministic from report and version, so a retried submission gets the same number. */
-export const receiptNumberFor = (reportId: string, version: number, at: Date): string =>
-  `UPO/${at.toISOString().slice(0, 10).replace(/-/g, '')}/${createHash('sha256').update(`${reportId}:${version}`).digest('hex').slice(0, 12).toUpperCase()}`;
+export const receiptNumberFor = (reportId: string, version: number, at: Date): string => upoNumber(`${reportId}:${version}`, at);

@@ -26,6 +26,13 @@ export function formatDateTime(value: unknown): string {
   return `${w.getUTCDate()} ${MONTHS[w.getUTCMonth()]} ${w.getUTCFullYear()} ${two(w.getUTCHours())}:${two(w.getUTCMinutes())}`;
 }
 
+/** "6 grudnia 2026 00:30:15": a receipt's exact time of receipt, to the second, in Warsaw. */
+export function formatDateTimeSeconds(value: unknown): string {
+  const w = warsawParts(value);
+  if (!w) return '—';
+  return `${formatDateTime(value)}:${two(w.getUTCSeconds())}`;
+}
+
 export function formatDate(value: unknown): string {
   const w = warsawParts(value);
   if (!w) return '—';
@@ -54,6 +61,7 @@ export function loadTemplates(root: string = TEMPLATES_DIR): Templates {
   const hb = Handlebars.create();
   hb.registerHelper('dateTime', (v: unknown) => formatDateTime(v));
   hb.registerHelper('date', (v: unknown) => formatDate(v));
+  hb.registerHelper('dateTimeSeconds', (v: unknown) => formatDateTimeSeconds(v));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   const compiled = new Map<string, HandlebarsTemplateDelegate>();

@@ -3,12 +3,13 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { activities, STEP } from './activity-options';
+import { activities, DOCUMENT, STEP } from './activity-options';
 import {
   SA,
   answerCsizsClarification,
@@ -47,6 +48,7 @@ import {
 } from './rules/csizs-campaign';
 
 const acts = activities(STEP);
+const receipts = activities(DOCUMENT);
 
 /**
  * seed 004: one unit's connection of its domain system to CSIZS, step by step in the seed's order, each
@@ -238,6 +240,10 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     async (scan) => {
       state.notification = { ...state.notification!, status: 'awaiting_review', scanDocumentId: scan.documentId };
       await acts.recordCsizsDocument({ workflowId, id: scan.documentId, kind: 'csizs-notification-scan', title: 'Skan podpisanego zgłoszenia podłączenia (Załącznik 2)', mediaType: scan.mediaType, size: scan.size, sha256: scan.sha256, filename: scan.filename, source: 'upload', by: scan.by });
+      // seed 003: the notification's receipt, with the time the scan was received (issue 16).
+      if (patched('csizs-notification-receipt')) {
+        await receipts.issueReceipt({ key: `${workflowId}:${scan.documentId}:receipt`, caseId: workflowId, kind: 'csizs-notification-scan', subject: 'Skan podpisanego zgłoszenia gotowości do podłączenia JT do CSIZS (Załącznik 2)', receivedAt: new Date(Date.now()).toISOString(), submittedBy: scan.by, unitCode, voivodeship: input.voivodeship, sha256: scan.sha256 });
+      }
       await project();
       return view();
     },

@@ -1,5 +1,5 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { activities, STEP } from './activity-options';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { activities, DOCUMENT, STEP } from './activity-options';
 import { caseStatusSetter } from './case-status';
 import {
   PERMISSION_CLOSED,
@@ -20,6 +20,7 @@ import {
 import { decisionKernel } from './decision';
 
 const acts = activities(STEP);
+const documents = activities(DOCUMENT);
 
 /**
  * seed 000 "Wnioskuj o rozszerzenie uprawnień": a registered user asks for another reporting area of a
@@ -79,6 +80,19 @@ export async function permissionRequestWorkflow(input: PermissionRequestInput): 
         (input.justification ? `. Uzasadnienie: ${input.justification}` : ''),
     },
   });
+  // seed 003: the request's receipt, with the instant the API received it (issue 16).
+  if (patched('permission-receipt')) {
+    await documents.issueReceipt({
+      key: key('receipt'),
+      caseId,
+      kind: 'permission-request',
+      subject: `Wniosek o rozszerzenie uprawnień: obszar ${target.area} w jednostce ${input.unitName} (${target.unitCode})`,
+      receivedAt: workflowInfo().runStartTime.toISOString(),
+      submittedBy: input.requesterLogin,
+      unitCode: target.unitCode,
+      voivodeship: input.voivodeship,
+    });
+  }
   const taskId = key(PERMISSION_DECISION_TASK_KIND);
   await acts.openTask({
     taskId,

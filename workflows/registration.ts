@@ -111,6 +111,20 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
           data: { documentId: scan.documentId, sha256: scan.sha256 },
         },
       });
+      // seed 003: the filed scan gets its receipt with the time it was received (issue 16).
+      if (patched('registration-scan-receipt')) {
+        await documents.issueReceipt({
+          key: key(`scan-${n}:receipt`),
+          caseId,
+          kind: 'registration-scan',
+          subject: `Skan formularza rejestracyjnego podpisanego przez kierownika jednostki (${scan.channel === 'epuap' ? 'przez ePUAP' : 'pocztą e-mail'}), plik ${scan.filename}`,
+          receivedAt: new Date(Date.now()).toISOString(),
+          submittedBy: `${application.applicant.firstName} ${application.applicant.lastName}; przyjął(-ęła) ${scan.receivedBy}`,
+          unitCode: application.unit.terytCode,
+          voivodeship: input.voivodeship,
+          sha256: scan.sha256,
+        });
+      }
       return view();
     },
     {
@@ -201,13 +215,27 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
     data: { application },
     event: { key: key('opened'), type: 'case_opened', actor: 'applicant', message: 'Złożono wniosek rejestracyjny' },
   });
+  // seed 003: the application's receipt, with the instant the API received it (issue 16).
+  const receipt = patched('registration-receipt')
+    ? await documents.issueReceipt({
+        key: key('receipt'),
+        caseId,
+        kind: 'registration',
+        subject: `Wniosek rejestracyjny (${application.registerUnit ? 'jednostka i użytkownik' : 'użytkownik'}): ${application.unit.name}`,
+        receivedAt: workflowInfo().runStartTime.toISOString(),
+        submittedBy: `${application.applicant.firstName} ${application.applicant.lastName}`,
+        unitCode: application.unit.terytCode,
+        voivodeship: input.voivodeship,
+      })
+    : null;
   const form = await documents.renderRegistrationForm({ caseId, runId });
   await acts.sendCaseMail({
     key: key('instructions'),
     caseId,
     template: 'registration-instructions',
     recipient: 'applicant',
-    attachDocumentIds: [form.pdfDocumentId],
+    attachDocumentIds: receipt ? [form.pdfDocumentId, receipt.documentId] : [form.pdfDocumentId],
+    vars: receipt ? { receipt } : undefined,
     event: { type: 'mail_sent', message: 'Wysłano wnioskodawcy formularz i instrukcję przesłania podpisanego skanu' },
   });
 

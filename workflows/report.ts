@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -100,6 +101,8 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     responsible: state.people.responsible?.login ?? null,
     substitute: state.people.substitute?.login ?? null,
     responsibleAbsent: state.people.absent,
+    secondLevel: state.people.secondLevel?.login ?? null,
+    substituteAbsent: !!state.people.substituteAbsent,
     unitTaskId: state.unitTask?.id ?? null,
     assignee: state.unitTask?.holder ?? null,
     dataRequests: state.dataRequests,
@@ -162,11 +165,13 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   setHandler(
     designateReportPeople,
     async (d) => {
-      state.people = { responsible: d.responsible, substitute: d.substitute, absent: false };
+      state.people = { responsible: d.responsible, substitute: d.substitute, absent: false, ...(d.secondLevel ? { secondLevel: d.secondLevel } : {}) };
       return peopleChanged({
         type: 'people_designated',
         actor: d.designatedBy,
-        message: `Wyznaczono osobę odpowiedzialną za sprawozdanie: ${d.responsible.login}; zastępca: ${d.substitute?.login ?? 'brak'}`,
+        message:
+          `Wyznaczono osobę odpowiedzialną za sprawozdanie: ${d.responsible.login}; zastępca: ${d.substitute?.login ?? 'brak'}` +
+          (d.secondLevel ? `; na wypadek nieobecności obojga: ${d.secondLevel.login}` : ''),
       });
     },
     { validator: (d) => refuse(designationRefusal(state.status, d)) },
@@ -174,8 +179,21 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   setHandler(
     setReportAbsence,
     async (a) => {
+      // seed 002 §I.4-5: the substitute's absence too; with both away the second level holds the tasks.
+      if (a.person === 'substitute') {
+        state.people = { ...state.people, substituteAbsent: a.absent };
+        const sub = state.people.substitute!.login;
+        return peopleChanged({
+          type: a.absent ? 'absence_marked' : 'absence_ended',
+          actor: a.by,
+          message: `Zastępca ${sub} jest ${a.absent ? 'nieobecny' : 'znów obecny'}: zadania prowadzi ${taskHolder(state.people)}`,
+        });
+      }
       state.people = { ...state.people, absent: a.absent };
       const who = state.people.responsible!.login;
+      if (state.people.substituteAbsent) {
+        return peopleChanged({ type: a.absent ? 'absence_marked' : 'absence_ended', actor: a.by, message: `Osoba odpowiedzialna ${who} jest ${a.absent ? 'nieobecna' : 'znów obecna'}: zadania prowadzi ${taskHolder(state.people)}` });
+      }
       return peopleChanged({
         type: a.absent ? 'absence_marked' : 'absence_ended',
         actor: a.by,
@@ -228,6 +246,22 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
     { key: SA.status, value: 'not_started' },
     { key: SA.deadline, value: new Date(state.plan.deadlineAt) },
   ]);
+
+  // seed 002 §I.4-5, §II.5: the head's standing designation for the area applies to a new report (issue
+  // 16); a designation for this report made meanwhile wins. Runs started before it go without.
+  if (patched('report-standing-designation')) {
+    const standing = await acts.standingReportPeople({ unitCode: input.unitCode, area: input.area });
+    if (standing && !state.people.responsible) {
+      state.people = { responsible: standing.responsible, substitute: standing.substitute, absent: false, secondLevel: standing.secondLevel };
+      state.peopleChanges.push({
+        type: 'people_designated',
+        actor: standing.designatedBy,
+        message:
+          `Przyjęto stałe wyznaczenie dla obszaru ${input.area}: osoba odpowiedzialna ${standing.responsible.login}; zastępca: ${standing.substitute?.login ?? 'brak'}` +
+          `; na wypadek nieobecności obojga: ${standing.secondLevel?.login ?? 'brak (wyznacza kierownik)'}`,
+      });
+    }
+  }
 
   let cursor = Date.now();
   const editable = () => REPORT_EDITABLE.includes(state.status);

@@ -15,6 +15,7 @@ import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
 import { registerPublicPages } from './public';
 import { registerMyCasesPage, registerUnitPages, registerUnitPeoplePages } from './unit';
+import { registerOfficePages } from './offices';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
 // (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
@@ -301,6 +302,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   registerUnitPages(router, { render, requireSession, names }, deps, api, twins);
   registerUnitPeoplePages(router, { render, requireSession, names }, api, twins);
   registerMyCasesPage(router, { render, requireSession, names }, deps);
+  registerOfficePages(router, { render, requireSession, names }, deps, api, twins);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

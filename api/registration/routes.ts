@@ -5,6 +5,13 @@ import type { Api } from '../http';
 import type { ApiDeps } from '../deps';
 import { caseCreated } from '../cases/schemas';
 import { registrationBody } from './schemas';
+import { officeOf, sendScanTo } from '../offices/service';
+import { z } from 'zod';
+
+/** The answer also says where the signed scan goes (seed 000: that voivodeship's ePUAP box and mailbox). */
+const registrationAnswer = caseCreated.extend({
+  sendScanTo: z.object({ office: z.string().nullable(), epuapBox: z.string().nullable(), email: z.string().nullable(), instructions: z.string() }),
+});
 
 /** The business key: one registration case per unit and applicant e-mail (hashed: ids are not secret). */
 export function registrationCaseId(terytCode: string, email: string): string {
@@ -22,8 +29,8 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
       audit: 'registration_submitted',
       body: registrationBody,
       responses: {
-        201: { description: 'Case created', schema: caseCreated },
-        200: { description: 'An open case already exists for this unit and applicant', schema: caseCreated },
+        201: { description: 'Case created', schema: registrationAnswer },
+        200: { description: 'An open case already exists for this unit and applicant', schema: registrationAnswer },
       },
     },
     async ({ body, res }) => {
@@ -31,7 +38,8 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
       const caseId = registrationCaseId(body.unit.terytCode, body.applicant.email);
       const url = caseUrl(caseId);
       const open = await openCaseStatus(temporal, caseId, 'open');
-      if (open) return { id: caseId, created: false, status: open, url };
+      const scanTo = sendScanTo(await officeOf(orm.em.fork(), unit.voivodeship));
+      if (open) return { id: caseId, created: false, status: open, url, sendScanTo: scanTo };
       const input: RegistrationInput = {
         caseId,
         voivodeship: unit.voivodeship,
@@ -49,7 +57,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         status: 'submitted',
       });
       res.location(url);
-      return { id: caseId, created: true, status: 'submitted', url };
+      return { id: caseId, created: true, status: 'submitted', url, sendScanTo: scanTo };
     },
     [],
     (r) => (r.created ? 201 : 200),

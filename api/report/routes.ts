@@ -347,11 +347,13 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
     }
     return { accountId: account.id, login: account.login };
   };
-  const peopleOf = (v: { status: string; responsible: string | null; substitute: string | null; responsibleAbsent: boolean; unitTaskId: string | null; assignee: string | null }) => ({
+  const peopleOf = (v: { status: string; responsible: string | null; substitute: string | null; responsibleAbsent: boolean; secondLevel?: string | null; substituteAbsent?: boolean; unitTaskId: string | null; assignee: string | null }) => ({
     status: v.status,
     responsible: v.responsible,
     substitute: v.substitute,
     responsibleAbsent: v.responsibleAbsent,
+    secondLevel: v.secondLevel ?? null,
+    substituteAbsent: !!v.substituteAbsent,
     unitTaskId: v.unitTaskId,
     assignee: v.assignee,
   });
@@ -391,16 +393,18 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       auth: 'signed-in',
       audit: 'report_absence_marked',
       params: reportParams,
-      body: z.object({ absent: z.boolean() }).strict(),
+      // seed 002 §I.4-5: the substitute's absence too (with both away, the second level takes over).
+      body: z.object({ absent: z.boolean(), person: z.enum(['responsible', 'substitute']).optional() }).strict(),
       responses: { 200: { description: 'Recorded', schema: reportPeopleView } },
     },
     async ({ params, body, principal }) => {
       const r = await reportFor(params.reportId);
       const handle = temporal.workflow.getHandle(r.id);
       const live = r.status === 'accepted' ? null : await handle.query(getReportStatus).catch(() => null);
-      if (!canMarkReportAbsence(principal!, { unitCode: r.unit_code, responsible: live?.responsible ?? null })) forbid();
+      const whose = body.person === 'substitute' ? (live?.substitute ?? null) : (live?.responsible ?? null);
+      if (!canMarkReportAbsence(principal!, { unitCode: r.unit_code, responsible: whose })) forbid();
       refuseAccepted(r);
-      const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login }] }).catch(mapWorkflowError);
+      const view = await handle.executeUpdate(setReportAbsence, { args: [{ absent: body.absent, by: principal!.login, ...(body.person ? { person: body.person } : {}) }] }).catch(mapWorkflowError);
       return peopleOf(view);
     },
   );

@@ -7,6 +7,8 @@ export const reportPeopleView = z.object({
   responsible: z.string().nullable(),
   substitute: z.string().nullable(),
   responsibleAbsent: z.boolean(),
+  secondLevel: z.string().nullable(),
+  substituteAbsent: z.boolean(),
   unitTaskId: z.string().nullable(),
   assignee: z.string().nullable(),
 });

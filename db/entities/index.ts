@@ -7,6 +7,9 @@ import { BlobSchema, SealedSecretSchema } from './storage';
 import { OutboxMailSchema } from './mail';
 import { ReportCampaignSchema, ReportDataRequestSchema, ReportDraftSchema, ReportFormSchema, ReportSchema, ReportVersionSchema } from './reports';
 import { CsizsCallSchema, CsizsCampaignSchema, CsizsCheckpointSchema, CsizsUnitSchema } from './csizs';
+import { VoivodeshipOfficeSchema } from './offices';
+import { ReceiptSchema } from './receipts';
+import { ReportAreaDesignationSchema } from './designations';
 
 // The read model, one file per aggregate. Workflows own process state; activities project it here for
 // the API and dashboards. `import … from 'db/entities'` keeps giving every entity and type.
@@ -20,6 +23,9 @@ export * from './storage';
 export * from './mail';
 export * from './reports';
 export * from './csizs';
+export * from './offices';
+export * from './receipts';
+export * from './designations';
 
 /** Every entity for the ORM's discovery (db/orm.ts), the abstract base included. */
 export const entities = [
@@ -48,4 +54,7 @@ export const entities = [
   CsizsCheckpointSchema,
   CsizsCallSchema,
   SealedSecretSchema,
+  VoivodeshipOfficeSchema,
+  ReceiptSchema,
+  ReportAreaDesignationSchema,
 ];

@@ -7,3 +7,4 @@ export * from './permission';
 export * from './identity-merge';
 export * from './report';
 export * from './csizs';
+export * from './receipts';

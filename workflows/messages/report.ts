@@ -27,6 +27,16 @@ export interface ReportPerson {
 export interface ReportPeopleDesignation {
   responsible: ReportPerson;
   substitute: ReportPerson | null;
+  /** seed 002 §I.4-5: who takes over when both are absent (from the head's standing designation). */
+  secondLevel?: ReportPerson | null;
+  designatedBy: string;
+}
+
+/** The head's standing designation for the area (seed 002), as a new report takes it up. */
+export interface StandingReportPeople {
+  responsible: ReportPerson;
+  substitute: ReportPerson | null;
+  secondLevel: ReportPerson | null;
   designatedBy: string;
 }
 
@@ -34,6 +44,8 @@ export interface ReportPeopleDesignation {
 export interface ReportAbsence {
   absent: boolean;
   by: string;
+  /** Whose absence: the responsible person's (the default) or the substitute's (seed 002 §I.4-5). */
+  person?: 'responsible' | 'substitute';
 }
 
 export interface ReportInput {
@@ -91,6 +103,9 @@ export interface ReportView {
   responsible: string | null;
   substitute: string | null;
   responsibleAbsent: boolean;
+  /** seed 002 §I.4-5 (issue 16); absent from views of runs before it. */
+  secondLevel?: string | null;
+  substituteAbsent?: boolean;
   /** The unit's open task (preparation or correction) and who holds it now. */
   unitTaskId: string | null;
   assignee: string | null;

@@ -10,6 +10,7 @@ import {
   type ReportStatus,
 } from '../messages';
 import { taskDecisionRefusal } from './decision';
+import { reportHandler } from './substitutes';
 
 // The per-unit report's timetable and allowed transitions (process 3). The plan's instants come from
 // the reporting calendar; this file only orders them and says who may do what when.
@@ -75,12 +76,25 @@ export interface ReportPeople {
   responsible: ReportPerson | null;
   substitute: ReportPerson | null;
   absent: boolean;
+  /** seed 002 §I.4-5: who takes over when the responsible person and the substitute are both away. */
+  secondLevel?: ReportPerson | null;
+  substituteAbsent?: boolean;
 }
 
-/** Who holds the unit's tasks now: the responsible person, or the substitute while they are away. */
+/**
+ * Who holds the unit's tasks now (workflows/rules/substitutes.ts): the responsible person; the substitute
+ * while they are away; the second level while both are. Marking both away needs a second level
+ * (absenceRefusal), so a designated person always holds the task.
+ */
 export function taskHolder(p: ReportPeople): string | null {
   if (!p.responsible) return null;
-  return p.absent && p.substitute ? p.substitute.login : p.responsible.login;
+  const responsible = p.responsible.login;
+  const substitute = p.substitute?.login ?? null;
+  const h = reportHandler(
+    { responsible, substitute, secondLevel: p.secondLevel?.login ?? null },
+    (login) => (login === responsible && p.absent) || (login === substitute && !!p.substituteAbsent),
+  );
+  return h.login ?? responsible;
 }
 
 /** Why a designation is refused, or null (membership of the unit is checked by the API beforehand). */
@@ -97,6 +111,17 @@ export function designationRefusal(status: ReportStatus, d: ReportPeopleDesignat
 /** Why marking the responsible person absent (or back) is refused, or null. */
 export function absenceRefusal(p: ReportPeople, a: ReportAbsence): { type: string; message: string } | null {
   if (!p.responsible) return { type: ReportErrorTypes.noResponsible, message: 'Nie wyznaczono osoby odpowiedzialnej za to sprawozdanie' };
+  if (a.person === 'substitute') {
+    if (!p.substitute) return { type: ReportErrorTypes.noSubstitute, message: 'Nie wyznaczono zastępcy, więc nie można zgłosić jego nieobecności' };
+    // seed 002 §I.4-5: when both are away the second level takes over; without one nobody would hold the tasks.
+    if (a.absent && p.absent && !p.secondLevel) {
+      return { type: ReportErrorTypes.noSubstitute, message: `Osoba odpowiedzialna ${p.responsible.login} jest już nieobecna, a nie wyznaczono osoby na wypadek nieobecności obojga: kierownik wyznacza ją najpierw (zarządzenie, § II ust. 5)` };
+    }
+    return null;
+  }
+  if (a.absent && p.substituteAbsent && !p.secondLevel) {
+    return { type: ReportErrorTypes.noSubstitute, message: `Zastępca ${p.substitute?.login ?? ''} jest nieobecny, a nie wyznaczono osoby na wypadek nieobecności obojga: kierownik wyznacza ją najpierw (zarządzenie, § II ust. 5)` };
+  }
   if (a.absent && !p.substitute) {
     return { type: ReportErrorTypes.noSubstitute, message: `Nie wyznaczono zastępcy: nieobecności ${p.responsible.login} nie można zgłosić, bo zadań nie ma kto przejąć` };
   }

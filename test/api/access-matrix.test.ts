@@ -93,6 +93,12 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/units/:unitCode/people': localAdminOnly,
   'POST /api/units/:unitCode/people/:login/grants': localAdminOnly,
   'POST /api/units/:unitCode/people/:login/revocations': localAdminOnly,
+  // seeds 000/004: everyone may read where to send a signed scan; the ministry keeps the register.
+  'GET /api/voivodeship-offices': everyone,
+  'PUT /api/voivodeship-offices/:voivodeship': ministryOnly,
+  // seed 002: the head's standing designation per area; the unit's report editors read it.
+  'GET /api/units/:unitCode/report-designations': reportEditors,
+  'PUT /api/units/:unitCode/report-designations/:area': { ...reportEditors, staff: ['deny', 'deny'] },
   // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
   'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
 };
@@ -200,6 +206,8 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(/\/:id$/, '/macierz-csizs')
     .replace(':unitCode', where === 'own' ? '2661011' : '1261011')
     .replace(':login', 'm-staff')
+    .replace(':voivodeship', where === 'own' ? '26' : '12')
+    .replace(':area', 'PS')
     .replace(':tokenId', where === 'own' ? (spareTokenIds[role] ?? foreignTokenId) : foreignTokenId);
   let req = (request(sys.app) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()](url);
   if (tokens[role]) req = req.set('Authorization', `Bearer ${tokens[role]}`);
@@ -236,6 +244,8 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/reports/:reportId/submission': { content: { macierz: 1 } },
     'PUT /api/reports/:reportId/people': { responsible: 'm-staff' },
     'PUT /api/reports/:reportId/absence': { absent: false },
+    'PUT /api/voivodeship-offices/:voivodeship': { name: 'Urząd Wojewódzki (test macierzy)', epuapBox: '/UWMacierz/Skrytka', socialPolicyEmail: 'macierz@uw.example' },
+    'PUT /api/units/:unitCode/report-designations/:area': { responsible: 'm-staff' },
     'POST /api/reports/:reportId/data-requests': { recipient: { name: 'Dział kadr', email: 'kadry@macierz.example' }, subject: 'Liczba etatów', dueDate: DATA_DUE },
     'POST /api/reports/:reportId/data-requests/:requestId/reply': { text: 'Dane macierzy' },
     'POST /api/reports/:reportId/data-requests/:requestId/cancel': { reason: 'Test macierzy dostępu' },

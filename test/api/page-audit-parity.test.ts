@@ -220,6 +220,20 @@ const CASES: Record<string, Case> = {
     page: async () => ({ path: `/jednostka/${UNITS.page}/pracownicy/p-head-page/odbierz`, form: { piuRole: 'SR' }, login: `p-local-${UNITS.page}` }),
     api: async () => ({ path: `/api/units/${UNITS.api}/people/p-head-api/revocations`, body: { piuRole: 'SR' }, token: tokens[`local${UNITS.api}`] }),
     targets: { page: 'peoplePage', api: 'peopleApi' },
+    },
+  // seeds 000/004: the ministry keeps the voivodeship offices' register.
+  '/urzedy-wojewodzkie/:voivodeship': {
+    page: async () => ({
+      path: '/urzedy-wojewodzkie/26',
+      form: { name: 'Świętokrzyski Urząd Wojewódzki w Kielcach', epuapBox: '/SUWKielce/SkrytkaESP', socialPolicyEmail: 'wps00@kielce.uw.gov.pl', administratorEmails: 'csizs@kielce.uw.gov.pl' },
+      login: 'p-ministry',
+    }),
+    api: async () => ({
+      path: '/api/voivodeship-offices/26',
+      method: 'put',
+      body: { name: 'Świętokrzyski Urząd Wojewódzki w Kielcach', epuapBox: '/SUWKielce/SkrytkaESP', socialPolicyEmail: 'wps00@kielce.uw.gov.pl', administratorEmails: ['csizs@kielce.uw.gov.pl'] },
+      token: tokens.ministry,
+    }),
   },
 };
 

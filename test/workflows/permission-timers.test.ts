@@ -94,7 +94,7 @@ test('undecided: the administrators of 26 are reminded after 3 and 7 days; after
   expect(row.closed_at).not.toBeNull();
   const [task] = await conn().execute('select id, status from tasks where case_id = ?', [id]);
   expect(task.status).toBe('cancelled');
-  expect(await eventTypes(id)).toEqual(['case_opened', 'task_opened', 'reminder_sent', 'reminder_sent', 'mail_sent', 'request_expired']);
+  expect(await eventTypes(id)).toEqual(['case_opened', 'receipt_issued', 'task_opened', 'reminder_sent', 'reminder_sent', 'mail_sent', 'request_expired']);
   const roles = await conn().execute("select area from role_assignments where account_id = ? and role = 'staff'", [staffId]);
   expect(roles).toEqual([{ area: 'PS' }]);
 
@@ -119,7 +119,7 @@ test('a decision on day 5 stops the reminders and the expiry', async () => {
   expect(reminders(id).every((m) => (m.text ?? '').includes('przypomnienie nr 1'))).toBe(true);
   await sys.smtp.waitFor((m) => m.subject === 'Rozszerzenie uprawnień przyznane: obszar FA — Kielce (gmina miejska)');
   expect(sys.smtp.messages.filter((m) => (m.subject ?? '').startsWith('Wniosek o rozszerzenie uprawnień wygasł'))).toHaveLength(1);
-  expect(await eventTypes(id)).toEqual(['case_opened', 'task_opened', 'reminder_sent', 'request_accepted', 'permission_granted', 'case_closed', 'mail_sent']);
+  expect(await eventTypes(id)).toEqual(['case_opened', 'receipt_issued', 'task_opened', 'reminder_sent', 'request_accepted', 'permission_granted', 'case_closed', 'mail_sent']);
   const roles = await conn().execute("select area from role_assignments where account_id = ? and role = 'staff' order by area", [staffId]);
   expect(roles).toEqual([{ area: 'FA' }, { area: 'PS' }]);
 });

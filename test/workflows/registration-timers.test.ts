@@ -62,7 +62,7 @@ test('without a scan the applicant is reminded after 7 and 14 days and the appli
     const row = await caseRow(id);
     expect(row.status).toBe('expired');
     expect(row.closed_at).not.toBeNull();
-    expect(await eventTypes(id)).toEqual(['case_opened', 'document_generated', 'mail_sent', 'reminder_sent', 'reminder_sent', 'mail_sent', 'application_expired']);
+    expect(await eventTypes(id)).toEqual(['case_opened', 'receipt_issued', 'document_generated', 'mail_sent', 'reminder_sent', 'reminder_sent', 'mail_sent', 'application_expired']);
 });
 
 test('a scan arriving on day 10 stops the reminders and the expiry; the case waits for the decision', async () => {

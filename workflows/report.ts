@@ -40,6 +40,7 @@ import {
   editRefusal,
   nextMilestone,
   taskHolder,
+  overdueAtOpening,
   verificationRefusal,
   type Milestone,
   type ReportPeople,
@@ -264,6 +265,11 @@ export async function reportWorkflow(input: ReportInput): Promise<ReportView> {
   }
 
   let cursor = Date.now();
+  // A campaign opened after the due date: overdue at once (issue 16, optional point). Runs before it never were.
+  if (patched('report-overdue-at-opening')) {
+    const missed = overdueAtOpening(state.plan, cursor);
+    if (missed) await fire(missed);
+  }
   const editable = () => REPORT_EDITABLE.includes(state.status);
   const submittedUnverified = () => state.status === 'submitted' && state.openTaskId === null;
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { getPermissionRequestStatus, getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
-import { currentQuarter } from '../support/calendar';
+import { currentQuarter, previousQuarter } from '../support/calendar';
 import { application, pdfText, SCAN_PDF, tokenFor, unitPersonToken } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -87,6 +87,21 @@ test('seed 002 §I.4-5, §II.5: a new report takes up the standing designation; 
   expect((await request(sys.app).put(absence).set(auth(tok.head)).send({ absent: false }).expect(200)).body).toMatchObject({ assignee: 'sr-1' });
 });
 
+test('a report whose campaign opens after its due date is overdue at once, without late reminders', async () => {
+  // Two quarters back: that quarter ended more than 85 days ago, so its due date has passed.
+  const period = previousQuarter(previousQuarter(currentQuarter(await sys.env.currentTimeMs())));
+  await request(sys.app).put('/api/report-forms/SR-P').set(auth(tok.ministry)).send({ name: 'Sprawozdanie zaległe', area: 'SR', unitKind: 'gmina', period: 'quarterly', dueRule: { kind: 'days-after-period-end', days: 85 } }).expect(200);
+  await request(sys.app).post('/api/report-campaigns').set(auth(tok.ministry)).send({ formCode: 'SR-P', period, units: [KIELCE] }).expect(202);
+  const handle = sys.client.workflow.getHandle(reportWorkflowId('SR-P', period, KIELCE));
+  const v = await eventually(async () => {
+    const s = await handle.query(getReportStatus).catch(() => null);
+    return s?.overdue ? s : null;
+  }, 30_000, 'overdue');
+  expect(v.remindersSent).toBe(0);
+  const [row] = await conn().execute('select overdue from reports where id = ?', [reportWorkflowId('SR-P', period, KIELCE)]);
+  expect(row).toEqual({ overdue: true });
+});
+
 test('seed 003 + 000: receipts for a registration, its scan filed near midnight UTC (Warsaw date printed) and a permission request', async () => {
   const res = await request(sys.app).post('/api/registrations').send(application({ email: 'upo@mopr.kielce.example' })).expect(201);
   expect(res.body.sendScanTo).toMatchObject({ epuapBox: '/SUWKielce/SkrytkaESP', email: 'wps00@kielce.uw.gov.pl', office: 'Świętokrzyski Urząd Wojewódzki w Kielcach' });
@@ -98,8 +113,10 @@ test('seed 003 + 000: receipts for a registration, its scan filed near midnight 
   // The application's receipt: received when the workflow started, sent to the applicant with the form.
   const [submitted] = await receiptsOf(caseId);
   expect(submitted.kind).toBe('registration');
-  // The workflow's start, to the millisecond (the server keeps nanoseconds; they round either way).
-  expect(Math.abs(new Date(submitted.received_at).getTime() - (await handle.describe()).startTime.getTime())).toBeLessThanOrEqual(1);
+  // Received when the workflow started (its first history event), not when the receipt was rendered.
+  const started = (await handle.fetchHistory()).events![0].eventTime!;
+  const startedMs = Number(started.seconds) * 1000 + Math.floor((started.nanos ?? 0) / 1e6);
+  expect(Math.abs(new Date(submitted.received_at).getTime() - startedMs)).toBeLessThanOrEqual(1000);
   const mail = await sys.smtp.waitFor((m) => (m.subject ?? '').startsWith('Formularz rejestracyjny do podpisu') && (m.text ?? '').includes('Łucja'));
   expect(mail.text).toContain('/SUWKielce/SkrytkaESP');
   expect(mail.text).toContain('wps00@kielce.uw.gov.pl');

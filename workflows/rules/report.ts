@@ -38,6 +38,14 @@ export function reportMilestones(plan: ReportPlan): Milestone[] {
 /** The next milestone strictly after `after`. */
 export const nextMilestone = (plan: ReportPlan, after: number): Milestone | null => reportMilestones(plan).find((m) => m.at > after) ?? null;
 
+/**
+ * A report opened after its deadline (a campaign opened late) is overdue from the start: the overdue
+ * milestone already passed, so the main loop, which waits for milestones after the opening, would never
+ * flag it. Past reminders and notices are not sent late; only the overdue flag is owed. Null otherwise.
+ */
+export const overdueAtOpening = (plan: ReportPlan, openedAt: number): Milestone | null =>
+  reportMilestones(plan).find((m) => m.kind === 'overdue' && m.at <= openedAt) ?? null;
+
 export interface ReportEditState {
   status: ReportStatus;
   /** A submission is being recorded. */

@@ -77,6 +77,9 @@ test('notification, package and temporary password through their own paths, with
 
   await scan(head, SCAN_PDF, 'zgloszenie.pdf').expect(201);
   expect((await status()).notification?.status).toBe('awaiting_review');
+  // seed 003 (003_ac9166c2b11efdcf.txt, pkt 12): the notification's scan gets its receipt (UPO) as it is received.
+  const upos = await sys.db.orm.em.fork().getConnection().execute('select kind, number from receipts where case_id = ?', [csizsConnectionWorkflowId(CAMPAIGN, UNIT)]);
+  expect(upos).toEqual([{ kind: 'csizs-notification-scan', number: expect.stringMatching(/^UPO\/\d{8}\/[0-9A-F]{12}$/) }]);
 
   // The voivodeship doubts the data and asks the head: a task and a mail to the head; the head answers.
   expect((await post(adm, '/notification/decision', { decision: 'clarify' }).expect(400)).body.error.code).toBe('CSIZS_REASON_REQUIRED');

@@ -114,7 +114,7 @@ test('another area of the own unit: request, decision task for the voivodeship, 
   expect(done.waitingFor).toBeNull();
   expect(done.deadlines).toEqual([]);
   expect(done.tasks.map((t: { outcome: string; completedBy: string }) => [t.outcome, t.completedBy])).toEqual([['accepted', 'adm-woj-26']]);
-  expect(done.history.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'task_opened', 'request_accepted', 'permission_granted', 'case_closed', 'mail_sent']);
+  expect(done.history.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'receipt_issued', 'task_opened', 'request_accepted', 'permission_granted', 'case_closed', 'mail_sent']);
   expect(done.history.find((e: { type: string }) => e.type === 'request_accepted').actor).toBe('adm-woj-26');
   expect((await sys.client.workflow.getHandle(caseId).result()).status).toBe('granted');
 
@@ -149,7 +149,7 @@ test('another unit, rejected with a reason: the requester is told why and gets n
   expect((await sys.client.workflow.getHandle(caseId).result()).status).toBe('rejected');
   const done = (await request(sys.app).get(`/api/cases/${caseId}`).set(auth(admin12)).expect(200)).body;
   expect(done).toMatchObject({ status: 'rejected', statusLabel: 'Odrzucony', waitingFor: null, voivodeship: '12' });
-  expect(done.history.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'task_opened', 'request_rejected', 'case_closed', 'mail_sent']);
+  expect(done.history.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'receipt_issued', 'task_opened', 'request_rejected', 'case_closed', 'mail_sent']);
   expect(done.history.find((e: { type: string }) => e.type === 'request_rejected').message).toContain(reason);
   expect((await roles(staffId)).map((r) => r.area)).toEqual(['PS', 'SR']);
   expect((await sys.client.workflow.getHandle(caseId).query(getPermissionRequestStatus)).status).toBe('rejected');

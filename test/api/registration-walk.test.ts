@@ -112,12 +112,16 @@ test('from application to account: form, scan, rejection, corrected scan, accept
     expect(done.documents.filter((d: { kind: string }) => d.kind === 'signed-scan').map((d: { source: string }) => d.source)).toEqual(['epuap', 'email']);
     expect(done.history.map((e: { type: string }) => e.type)).toEqual([
       'case_opened',
+      // seed 003: a receipt (UPO) for the application and for each scan as it is received.
+      'receipt_issued',
       'document_generated',
       'mail_sent',
       'scan_received',
+      'receipt_issued',
       'application_rejected',
       'mail_sent',
       'scan_received',
+      'receipt_issued',
       'application_accepted',
       'account_created',
       'mail_sent',

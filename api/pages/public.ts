@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { UnitSchema } from '../../db/entities/index';
 import { getBlob } from '../../lib/blobs';
-import { AREA_LABELS, UNIT_TYPE_LABELS, VOIVODESHIP_OFFICES } from '../../domain/offices';
+import { AREA_LABELS, UNIT_TYPE_LABELS } from '../../domain/offices';
+import { officeOf } from '../offices/service';
 import { REPORTING_AREAS, UNIT_TYPES } from '../../workflows/messages';
 import type { Principal } from '../access';
 import type { ApiDeps } from '../deps';
@@ -58,7 +59,7 @@ export function registerPublicPages(router: Router, kit: PageKit, { orm, config 
         searched: q.length >= 2,
         tooShort: q.length === 1,
         found: found.map((u) => ({ code: u.code, label: `${u.name} (${u.nameExtra})`, url: `/rejestracja?teryt=${enc(u.code)}` })),
-        unit: unit && { code: unit.code, label: `${unit.name} (${unit.nameExtra})`, office: VOIVODESHIP_OFFICES[unit.voivodeship]?.name },
+        unit: unit && { code: unit.code, label: `${unit.name} (${unit.nameExtra})`, office: (await officeOf(orm.em.fork(), unit.voivodeship))?.name },
         unknownTeryt: !!teryt && !unit,
         f: {
           registerUnitTrue: registerUnit === 'true',
@@ -120,6 +121,8 @@ export function registerPublicPages(router: Router, kit: PageKit, { orm, config 
       : [];
     const unit = await em.findOne(UnitSchema, { code: c?.unit_code ?? caseId.split('-')[1] ?? '' });
     const voivodeship = c?.voivodeship ?? unit?.voivodeship ?? '';
+    // The register of voivodeship offices (data the ministry keeps, /urzedy-wojewodzkie).
+    const o = voivodeship ? await officeOf(em, voivodeship) : null;
     kit.render(req, res, 'register-done', {
       caseId,
       existing: req.query.istniejaca === '1',
@@ -128,7 +131,7 @@ export function registerPublicPages(router: Router, kit: PageKit, { orm, config 
       selfUrl: `/rejestracja/sprawa/${enc(caseId)}?k=${k}`,
       email: c?.data?.application?.applicant?.email,
       unitName: c?.data?.application?.unit?.name ?? unit?.name,
-      office: VOIVODESHIP_OFFICES[voivodeship] ?? null,
+      office: o && { name: o.name ?? `urząd wojewódzki (województwo ${o.voivodeshipName ?? o.voivodeship})`, epuap: o.epuapBox, email: o.socialPolicyEmail },
       reminderDays: config.REGISTRATION_REMINDER_DAYS.join(' i '),
       expiryDays: config.REGISTRATION_EXPIRY_DAYS,
     });

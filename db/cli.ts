@@ -4,6 +4,7 @@ import { importTerc } from './reference';
 import { demoAccounts, ensureAccount, issueToken, tokenIsValid } from './demo';
 import { isRole, ROLES, roleScope } from '../domain/roles';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
+import { secretFromEnv } from '../lib/config';
 
 // Operator commands. create-account bootstraps the first ministry account: its temporary password is
 // printed once to the terminal (never logged or stored in plain text) and must be changed at sign-in.
@@ -17,8 +18,8 @@ const usage = [
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL must be set');
+  const url = secretFromEnv('DATABASE_URL');
+  if (!url) throw new Error('DATABASE_URL (or DATABASE_URL_FILE) must be set');
   const orm = await openOrm(url, 2);
   try {
     switch (command) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 // Every setting the processes read, parsed once from the environment. Nothing else reads process.env.
@@ -15,6 +16,15 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('obieg'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  // A managed or TLS-terminated Temporal (lib/temporal-connection.ts). TLS is on when any of the files or an
+  // API key is set (the operating system's CAs verify the server unless TEMPORAL_TLS_CA_FILE names one);
+  // TEMPORAL_TLS=false forces plain gRPC, TEMPORAL_TLS=true TLS with nothing else set.
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   PAYLOAD_KEY: z
     .string()
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)'),
@@ -49,12 +59,46 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+/** Every variable the processes read (without the `_FILE` forms of the secrets). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export type Config = Readonly<z.infer<typeof schema>>;
 
 export class ConfigError extends Error {}
 
+/**
+ * Secrets may come from files (Docker/Kubernetes secrets): `<NAME>_FILE` names a file whose content, without a
+ * trailing line break, is the value. Setting both a variable and its `_FILE` is refused.
+ */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'PAYLOAD_KEY', 'SMTP_PASSWORD', 'TEMPORAL_API_KEY'] as const;
+
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  const problems: string[] = [];
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`  ${name}_FILE: set together with ${name}; set only one of them`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      problems.push(`  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return out;
+}
+
+/** One secret for an entry point that needs only it (the operator commands' DATABASE_URL): the variable or its _FILE. */
+export function secretFromEnv(name: (typeof SECRET_VARIABLES)[number], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return withSecretFiles({ [name]: env[name], [`${name}_FILE`]: env[`${name}_FILE`] })[name] || undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -69,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.PASSWORD_EXPIRY_REMINDER_DAYS.some((d) => d >= parsed.data.PASSWORD_MAX_AGE_DAYS)) {
     throw new ConfigError('Invalid configuration:\n  PASSWORD_EXPIRY_REMINDER_DAYS: reminders are days before PASSWORD_MAX_AGE_DAYS and must be fewer');
+  }
+  if (!parsed.data.TEMPORAL_TLS_CERT_FILE !== !parsed.data.TEMPORAL_TLS_KEY_FILE) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE: the client certificate and TEMPORAL_TLS_KEY_FILE go together; set both or neither');
   }
   return Object.freeze(parsed.data);
 }

@@ -16,6 +16,7 @@ import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { connectClient } from '../lib/temporal';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { loadTemplates } from '../lib/templates';
 import { startWorkflow } from '../lib/workflow-types';
 import { createObiegWorker } from '../worker/create-worker';
@@ -39,7 +40,7 @@ async function main() {
   const orm = await openOrm(url, 20);
   await migrate(orm);
   await importTerc(orm);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const temporal = await connectClient(config);
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);

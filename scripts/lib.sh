@@ -140,3 +140,28 @@ start_temporal_dev() {
   TEMPORAL_PID=$!
   wait_port 127.0.0.1 "$port" 120 "Temporal dev server"
 }
+
+# Temporal server (the production server, all services in one process) and its SQL schema tool, built
+# once from the server's Go module into the cache, for the topology part of the tests (test/topology).
+# Sets TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL and TEMPORAL_SCHEMA_DIR (schema/postgresql/v12 of the module).
+TEMPORAL_SERVER_VERSION="v1.29.1"
+ensure_temporal_server() {
+  local dir="$OBIEG_CACHE/bin/temporal-server-$TEMPORAL_SERVER_VERSION"
+  TEMPORAL_SERVER_BIN="$dir/server"
+  TEMPORAL_SQL_TOOL="$dir/sql"
+  if [ ! -x "$TEMPORAL_SERVER_BIN" ] || [ ! -x "$TEMPORAL_SQL_TOOL" ]; then
+    command -v go >/dev/null 2>&1 || die "Go is needed to build the Temporal server"
+    # Another run may be building the CLI (same module cache): two Go builds at once only slow each other.
+    for _ in $(seq 1 120); do pgrep -f "go install github.com/temporalio/cli" >/dev/null || break; sleep 5; done
+    log "building the Temporal server $TEMPORAL_SERVER_VERSION from its Go module (first time only, about 3 minutes)"
+    mkdir -p "$dir"
+    GOBIN="$dir" go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+      "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" >&2 \
+      || die "go install of the Temporal server failed"
+  fi
+  TEMPORAL_SCHEMA_DIR="$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+  if [ ! -d "$TEMPORAL_SCHEMA_DIR" ]; then
+    go mod download "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" >&2 || die "could not fetch the Temporal server module's schema"
+  fi
+  export TEMPORAL_SERVER_BIN TEMPORAL_SQL_TOOL TEMPORAL_SCHEMA_DIR
+}

@@ -51,11 +51,26 @@ export TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEST_TEMPORAL_PORT"
 export TEMPORAL_TEST_SERVER
 export OBIEG_TEST_RUN_DIR="$run_dir"
 export OBIEG_TEST_TEMPLATE_DB="obieg_tpl_$$"
-log "running jest"
 status=0
 reports=()
-npx jest --json --outputFile="$run_dir/jest.json" "$@" || status=$?
-reports+=("$run_dir/jest.json")
+if [ "${OBIEG_TOPOLOGY:-}" != only ]; then
+  log "running jest"
+  npx jest --json --outputFile="$run_dir/jest.json" "$@" || status=$?
+  reports+=("$run_dir/jest.json")
+fi
+
+# The production topology (test/topology, jest.topology.config.js): the Temporal server built from its Go
+# module (ensure_temporal_server) on PostgreSQL with TLS, obieg built with `npm run build` and run from dist
+# as two workers and two APIs; a registration and a CSIZS campaign with a worker killed. On by default for
+# a whole run; OBIEG_TOPOLOGY=0 skips it, =1 forces it, =only runs nothing else.
+if [ "${OBIEG_TOPOLOGY:-$([ $# -eq 0 ] && echo 1 || echo 0)}" != 0 ]; then
+  ensure_temporal_server
+  log "topology: building obieg (npm run build)"
+  npm run build >&2 || die "npm run build failed"
+  log "topology: two workers and two APIs on the Temporal server $TEMPORAL_SERVER_VERSION"
+  npx jest -c jest.topology.config.js --json --outputFile="$run_dir/jest-topology.json" || status=$?
+  reports+=("$run_dir/jest-topology.json")
+fi
 
 # The shifted-clock check: the unit tests and the workflow tests on the time-skipping server again, with
 # the clock moved to dates where calendars go wrong: a month and quarter end whose Warsaw date is already

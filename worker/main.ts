@@ -6,6 +6,7 @@ import { createBrowserProvider } from '../lib/browser';
 import { createMailer } from '../lib/mailer';
 import { loadTemplates } from '../lib/templates';
 import { connectClient } from '../lib/temporal';
+import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { createObiegWorker } from './create-worker';
 
 // The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // Report campaigns start their workflows from an activity (workflows/report-campaign.ts).
   const client = await connectClient(config);
   try {

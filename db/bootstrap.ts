@@ -56,7 +56,9 @@ export async function bootstrapMinistryAccount(orm: MikroORM, a: FirstAccount): 
   const hash = await hashPassword(a.password);
   const em = orm.em.fork();
   return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
+    // Every statement on the transaction's own connection, so the lock holds until it commits.
+    const ctx = tx.getTransactionContext();
+    const conn = { execute: <T extends Record<string, unknown>[] = Record<string, unknown>[]>(sql: string, params: unknown[] = []) => tx.getConnection().execute<T>(sql, params, 'all', ctx) };
     await conn.execute("select pg_advisory_xact_lock(hashtext('obieg-bootstrap'))");
     const ministry = await conn.execute<{ login: string }[]>("select a.login from accounts a join role_assignments r on r.account_id = a.id where r.role = 'ministry' limit 1");
     if (ministry.length > 0) return 'exists';

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { REPORT_STATUSES } from '../workflows/messages';
+import { gminaExecutive } from '../domain/gmina-executive';
 import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../workflows/rules/csizs-campaign';
 import { HttpError, notFound } from './errors';
 
@@ -66,10 +67,14 @@ export async function csizsMonitoring(orm: MikroORM, id: string, scope: string[]
         .map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, status: r.status, calls: r.calls, lastOutcome: r.last_outcome, lastCalledAt: r.last_called_at })),
     ]),
   );
-  const escalations = await c.execute<{ unit_code: string; voivodeship: string; escalated_at: string; escalation_reason: string | null; escalation_by: string | null }[]>(
-    `select unit_code, voivodeship, escalated_at, escalation_reason, escalation_by from csizs_units where campaign_id = ? and escalated_at is not null${inScope('voivodeship', scope)} order by unit_code`,
+  const escalations = await c.execute<{ unit_code: string; voivodeship: string; escalated_at: string; escalation_reason: string | null; escalation_by: string | null; name: string | null; rodz: string | null }[]>(
+    `select cu.unit_code, cu.voivodeship, cu.escalated_at, cu.escalation_reason, cu.escalation_by, u.name, u.rodz
+     from csizs_units cu left join units u on u.code = cu.unit_code
+     where cu.campaign_id = ? and cu.escalated_at is not null${inScope('cu.voivodeship', scope)} order by cu.unit_code`,
     scoped([id], scope),
   );
+  // seed 004 Uwaga 5: each escalation names the gmina's wójt, burmistrz or prezydent miasta (from TERC).
+  const addresseeOf = (r: { unit_code: string; name: string | null; rodz: string | null }) => (r.name && r.rodz ? gminaExecutive({ code: r.unit_code, rodz: r.rodz, name: r.name }) : null);
   return {
     campaign,
     perStep,
@@ -77,7 +82,10 @@ export async function csizsMonitoring(orm: MikroORM, id: string, scope: string[]
     perVoivodeship,
     lateUnits: lateUnits.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, lateStep: r.late_step })),
     callLists,
-    escalations: escalations.map((r) => ({ unitCode: r.unit_code, voivodeship: r.voivodeship, escalatedAt: r.escalated_at, reason: r.escalation_reason, recordedBy: r.escalation_by })),
+    escalations: escalations.map((r) => {
+      const executive = addresseeOf(r);
+      return { unitCode: r.unit_code, voivodeship: r.voivodeship, escalatedAt: r.escalated_at, reason: r.escalation_reason, recordedBy: r.escalation_by, office: executive?.office ?? null, addressee: executive?.addressee ?? null };
+    }),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Config } from '../../lib/config';
 import { signalWithStartWorkflow, startWorkflow } from '../../lib/workflow-types';
 import { csizsPasswordChanged, passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
 import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
-import { afterFailedSignIn, isLocked, passwordTooOld, SIGN_IN_MESSAGES } from '../../workflows/rules/accounts';
+import { afterFailedSignIn, isLocked, passwordTooOld, signInRefusedForTemporaryPassword, SIGN_IN_MESSAGES, type TemporaryPasswordRule } from '../../workflows/rules/accounts';
 import { hashToken, newApiToken, newSessionSecret, SESSION_COOKIE, setSessionCookie } from '../auth';
 import type { Principal } from '../access';
 import type { ApiDeps } from '../deps';
@@ -27,6 +27,15 @@ const timingDummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('
 
 const loginBody = z.object({ login: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }).strict();
 const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }).strict();
+const REPEAT_DIFFERS = 'Powtórzone hasło różni się od nowego hasła';
+const temporaryPasswordBody = z
+  .object({
+    login: z.string().trim().min(1).max(100),
+    currentPassword: z.string().min(1).max(200).meta({ description: 'The temporary password ("Stare hasło")' }),
+    newPassword: z.string().min(1).max(200),
+    repeatPassword: z.string().min(1).max(200).optional().meta({ description: '"Powtórz hasło"; when given it must equal newPassword' }),
+  })
+  .strict();
 const reminderBody = z.object({ login: z.string().trim().min(1).max(100) }).strict();
 const tokenBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 const meView = z.object({
@@ -83,16 +92,19 @@ export async function signIn(orm: MikroORM, config: Config, body: { login: strin
     await record(account.id, 'sign_in_while_locked', 'denied', 423);
     throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
   }
-  if (!(await verifyPassword(account.password_hash, body.password))) {
+  const fail = async (action: string): Promise<never> => {
     const next = afterFailedSignIn(account.failed_logins, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }, now);
     await conn.execute('update accounts set failed_logins = ?, locked_until = ? where id = ?', [next.failedLogins, next.lockedUntil ? new Date(next.lockedUntil) : null, account.id]);
     if (next.lockedUntil) {
       await record(account.id, 'account_locked', 'denied', 423);
       throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
     }
-    await record(account.id, 'sign_in', 'failed', 401);
+    await record(account.id, action, 'failed', 401);
     throw new HttpError(401, 'BAD_CREDENTIALS', SIGN_IN_MESSAGES.badCredentials);
-  }
+  };
+  if (!(await verifyPassword(account.password_hash, body.password))) await fail('sign_in');
+  // seed 004 pkt 6b: a CSIZS (PI-MZT) temporary password signs nobody in; it counts as a failed attempt.
+  if (signInRefusedForTemporaryPassword(await temporaryPasswordRule(conn, account.id), account.must_change_password)) await fail('sign_in_temporary_password');
   const mustChange = account.must_change_password || passwordTooOld(ms(account.password_changed_at), now, config.PASSWORD_MAX_AGE_DAYS);
   const secret = newSessionSecret();
   const csrfToken = randomBytes(24).toString('base64url');
@@ -102,8 +114,67 @@ export async function signIn(orm: MikroORM, config: Config, body: { login: strin
   return { login: account.login, mustChangePassword: mustChange, csrfToken, secret };
 }
 
+/**
+ * Whose rule a temporary password follows: PI-MZT for the CSIZS local administrator whose package's
+ * temporary password is not changed yet (seed 004 pkt 5b, 6b), CAS otherwise.
+ */
+async function temporaryPasswordRule(conn: ReturnType<MikroORM['em']['getConnection']>, accountId: string): Promise<TemporaryPasswordRule> {
+  const rows = await conn.execute<{ n: number }[]>('select count(*)::int as n from csizs_units where local_admin_account_id = ? and password_changed_at is null', [accountId]);
+  return rows[0].n > 0 ? 'pi-mzt' : 'cas';
+}
+
+/**
+ * PI-MZT's "Zmiana hasła" on the sign-in screen (seed 004 pkt 6b): login, the temporary password as
+ * "Stare hasło", the new one twice; no session. A wrong old password answers "Stare hasło nie jest
+ * poprawne" and counts as a failed attempt (the 5th locks), as a sign-in would.
+ */
+export async function changeTemporaryPassword(
+  orm: MikroORM,
+  temporal: Client,
+  config: Config,
+  body: { login: string; currentPassword: string; newPassword: string; repeatPassword?: string },
+  ip: string | undefined,
+): Promise<{ accountId: string }> {
+  const em = orm.em.fork();
+  const conn = em.getConnection();
+  const now = Date.now();
+  const record = (accountId: string | null, action: string, outcome: 'ok' | 'denied' | 'failed', status: number) => audit(em, { actor: body.login, accountId, action, outcome, status, ip });
+  const oldWrong = () => new HttpError(400, 'OLD_PASSWORD_INVALID', SIGN_IN_MESSAGES.oldPasswordWrong, [{ path: 'body.currentPassword', message: SIGN_IN_MESSAGES.oldPasswordWrong }]);
+  const rows = await conn.execute<{ id: string; status: string; password_hash: string | null; failed_logins: number; locked_until: string | null }[]>(
+    'select id, status, password_hash, failed_logins, locked_until from accounts where login = ?',
+    [body.login],
+  );
+  const account = rows[0];
+  if (!account || account.status !== 'active' || !account.password_hash) {
+    await verifyPassword(await timingDummy(), body.currentPassword);
+    await record(account?.id ?? null, 'temporary_password_change', 'failed', 400);
+    throw oldWrong();
+  }
+  if (isLocked(ms(account.locked_until), now)) {
+    await record(account.id, 'temporary_password_change_while_locked', 'denied', 423);
+    throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+  }
+  if (!(await verifyPassword(account.password_hash, body.currentPassword))) {
+    const next = afterFailedSignIn(account.failed_logins, { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES }, now);
+    await conn.execute('update accounts set failed_logins = ?, locked_until = ? where id = ?', [next.failedLogins, next.lockedUntil ? new Date(next.lockedUntil) : null, account.id]);
+    if (next.lockedUntil) {
+      await record(account.id, 'account_locked', 'denied', 423);
+      throw new HttpError(423, 'ACCOUNT_LOCKED', SIGN_IN_MESSAGES.locked);
+    }
+    await record(account.id, 'temporary_password_change', 'failed', 400);
+    throw oldWrong();
+  }
+  if (body.repeatPassword !== undefined && body.repeatPassword !== body.newPassword) {
+    throw new HttpError(400, 'PASSWORD_REPEAT_DIFFERS', REPEAT_DIFFERS, [{ path: 'body.repeatPassword', message: REPEAT_DIFFERS }]);
+  }
+  await changePassword(orm, temporal, config, { accountId: account.id }, { currentPassword: body.currentPassword, newPassword: body.newPassword });
+  await conn.execute('update accounts set failed_logins = 0, locked_until = null where id = ?', [account.id]);
+  await record(account.id, 'temporary_password_changed', 'ok', 204);
+  return { accountId: account.id };
+}
+
 /** Changes a password under the policy, with the seed's messages, and restarts the 30-day cycle. */
-export async function changePassword(orm: MikroORM, temporal: Client, config: Config, principal: Principal, body: { currentPassword: string; newPassword: string }) {
+export async function changePassword(orm: MikroORM, temporal: Client, config: Config, principal: Pick<Principal, 'accountId'>, body: { currentPassword: string; newPassword: string }) {
   const conn = orm.em.fork().getConnection();
   const [a] = await conn.execute<{ password_hash: string | null }[]>('select password_hash from accounts where id = ?', [principal.accountId]);
   if (!a.password_hash || !(await verifyPassword(a.password_hash, body.currentPassword))) {
@@ -204,6 +275,21 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
+  const temporaryPassword = api.action(
+    {
+      method: 'post',
+      path: '/api/auth/temporary-password',
+      summary: 'Change a temporary password without signing in: login, old (temporary) and new password (PI-MZT "Zmiana hasła", seed 004 pkt 6b)',
+      tag: 'auth',
+      auth: 'public',
+      body: temporaryPasswordBody,
+      responses: { 204: { description: 'Changed' } },
+    },
+    async ({ body, req }) => {
+      await changeTemporaryPassword(orm, temporal, config, body, req.ip);
+    },
+  );
+
   const reminder = api.action(
     {
       method: 'post',
@@ -276,5 +362,5 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  return { login, logout, password, reminder };
+  return { login, logout, password, reminder, temporaryPassword };
 }

@@ -102,6 +102,15 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
 
   api.form(router, twins.auth.logout, { path: '/wyloguj', back: '/zadania', redirect: () => '/logowanie?ok=Wylogowano' });
 
+  // seed 004 pkt 6b: PI-MZT's "Zmiana hasła" on the sign-in screen, for a temporary password that signs nobody in.
+  router.get('/zmiana-hasla', (req: PageReq, res) => render(req, res, 'temporary-password', {}));
+  api.form(router, twins.auth.temporaryPassword, {
+    path: '/zmiana-hasla',
+    back: '/zmiana-hasla',
+    redirect: () => '/logowanie?ok=Hasło zostało zmienione. Zaloguj się nowym hasłem.',
+    onError: (err, req, res) => render(req, res, 'temporary-password', { login: String(req.body?.login ?? ''), error: err.message, details: err.details?.map((d) => d.message) }, err.status),
+  });
+
   router.get('/haslo', requireSession, (req: PageReq, res) => render(req, res, 'password', {}));
   api.form(router, twins.auth.password, {
     path: '/haslo',

@@ -107,6 +107,11 @@ const CASES: Record<string, Case> = {
     page: async () => ({ path: '/haslo', form: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, login: 'p-haslo-1' }),
     api: async () => ({ path: '/api/auth/password', body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, token: tokens.haslo2 }),
   },
+  // seed 004 pkt 6b: PI-MZT's "Zmiana hasła" on the sign-in screen, without a session.
+  '/zmiana-hasla': {
+    page: async () => ({ path: '/zmiana-hasla', form: { login: 'p-tymczasowe-1', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }, anonymous: true }),
+    api: async () => ({ path: '/api/auth/temporary-password', body: { login: 'p-tymczasowe-2', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD } }),
+  },
   '/zadania/:taskId/przejmij': {
     page: async () => ({ path: `/zadania/${ids.task}/przejmij`, form: {} }),
     api: async () => {
@@ -274,7 +279,6 @@ async function packageSent(unit: string) {
   const base = csizsUnitUrl(CAMPAIGN, unit);
   const as = (t: string) => ({ Authorization: `Bearer ${t}` });
   await request(sys.app).post(`${base}/notification/decision`).set(as(tokens.adm)).send({ decision: 'accept' }).expect(200);
-  for (const step of ['infrastructure', 'installation']) await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step }).expect(200);
   await request(sys.app).post(`${base}/package`).set(as(tokens.adm)).send({ domainSystems: ['SW'], certificates: { SW: certificateFor(unit, 'SW') } }).expect(200);
 }
 
@@ -284,6 +288,8 @@ beforeAll(async () => {
   tokens.ministry = await person('p-ministry', 'ministry', null);
   await person('p-haslo-1', 'voivodeship_admin', '26');
   tokens.haslo2 = await person('p-haslo-2', 'voivodeship_admin', '26');
+  await person('p-tymczasowe-1', 'voivodeship_admin', '26');
+  await person('p-tymczasowe-2', 'voivodeship_admin', '26');
   await person('p-head-page', 'unit_head', '26', UNITS.page);
   tokens.headApi = await person('p-head-api', 'unit_head', '26', UNITS.api);
   for (const unit of Object.values(UNITS)) tokens[`local${unit}`] = await person(`p-local-${unit}`, 'local_admin', '26', unit);
@@ -318,6 +324,8 @@ beforeAll(async () => {
     const base = csizsUnitUrl(CAMPAIGN, unit);
     const head = unit === UNITS.api ? tokens.headApi : await issueToken(sys.db.orm, 'p-head-page', 'parytet');
     await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+    // seed 004 pkt 2–4: the notification follows the installation.
+    for (const step of ['local_admin', 'infrastructure', 'installation']) await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step }).expect(200);
     await request(sys.app).post(`${base}/notification`).set(as(head)).send(notificationFor(unit)).expect(200);
     await request(sys.app).post(`${base}/notification/scan`).set(as(head)).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
     await request(sys.app).post(`${base}/notification/decision`).set(as(tokens.adm)).send({ decision: 'clarify', reason: 'Czy administrator obsługuje też SR?' }).expect(200);

@@ -36,6 +36,18 @@ export function passwordExpiryPlan(changedAt: number, maxAgeDays: number, remind
   return { reminders: days.map((d) => ({ daysLeft: d, at: addDays(expiresAt, -d) })), expiresAt };
 }
 
+/**
+ * What signing in with the right, still temporary password does. CAS (seeds 000, 001): the sign-in
+ * succeeds and the person must change the password first. PI-MZT, the CSIZS user management (seed 004
+ * pkt 6b): "W przypadku, gdy użytkownik podejmie próbę logowania bez zmiany hasła tymczasowego, pojawi się
+ * komunikat »Błędny login lub hasło«. Piąta próba logowania się do systemu bez zmiany hasła tymczasowego
+ * spowoduje czasową blokadę użytkownika." The password is changed first, on the change screen, with the
+ * login and the temporary password as the old one.
+ */
+export type TemporaryPasswordRule = 'cas' | 'pi-mzt';
+export const signInRefusedForTemporaryPassword = (rule: TemporaryPasswordRule, temporaryPasswordUnchanged: boolean): boolean =>
+  rule === 'pi-mzt' && temporaryPasswordUnchanged;
+
 export const SIGN_IN_MESSAGES = {
   // seed 004 step 6 (the seed's own words)
   badCredentials: 'Błędny login lub hasło',

@@ -16,6 +16,7 @@ const statusFor: Record<string, number> = {
   [CsizsErrorTypes.ownPath]: 409,
   [CsizsErrorTypes.notificationState]: 409,
   [CsizsErrorTypes.packageState]: 409,
+  [CsizsErrorTypes.registrationInvalid]: 422,
   CSIZS_CERTIFICATE_EXPIRED: 409,
   [ErrorTypes.notAwaitingScan]: 409,
   [ErrorTypes.notAwaitingDecision]: 409,

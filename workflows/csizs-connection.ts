@@ -32,18 +32,22 @@ import {
   type CsizsPackageView,
 } from './messages';
 import {
-  CSIZS_OWN_PATH_STEPS,
-  CSIZS_STEPS,
   CSIZS_STEP_TITLES,
   CsizsErrorTypes,
   callRefusal,
   lateStepAt,
-  nextStep,
+  nextStep as nextStepIn,
+  notificationStep,
+  ownPathOf,
+  piuRolesRefusal,
+  registrationRefusal,
   stepDeadline,
+  stepOrder,
   stepRefusal,
   unitTimeline,
   type CsizsCheckpoint,
   type CsizsStep,
+  type DomainRegistration,
   type StepCompletion,
 } from './rules/csizs-campaign';
 
@@ -58,10 +62,15 @@ const receipts = activities(DOCUMENT);
  */
 export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Promise<CsizsConnectionView> {
   const { campaignId, unitCode, plan } = input;
+  // The plan carries its procedure's order: version 2 (issue 16) notifies after the installation;
+  // plans of cases started before it keep the notification in `local_admin`, before the infrastructure.
+  const order = stepOrder(plan);
+  const noticeStep = notificationStep(plan);
+  const nextStep = (completed: readonly CsizsStep[]) => nextStepIn(order, completed);
   const state = {
     vendor: null as string | null,
     completed: [] as CsizsStep[],
-    completedAt: {} as Record<string, { at: string; by: string }>,
+    completedAt: {} as Record<string, { at: string; by: string; registration?: DomainRegistration; piuRoles?: string[] }>,
     lateAt: [] as CsizsStep[],
     checkpoints: { checkpoint_1: 'pending', checkpoint_2: 'pending' } as Record<CsizsCheckpoint, CsizsCheckpointStatus>,
     calls: 0,
@@ -74,13 +83,17 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     packageBuilding: false,
     localAdminAccountId: null as string | null,
     passwordChangedAt: null as string | null,
+    /** Version 2: when the notification's scan first reached the voivodeship (the unit's deadline is met). */
+    notificationSentAt: null as string | null,
   };
   const workflowId = workflowInfo().workflowId;
   const refuse = (type: string, message: string): never => {
     throw ApplicationFailure.nonRetryable(message, type);
   };
   const connected = () => state.connectedByCall || state.completed.includes('domain_registration');
-  const lateStep = () => lateStepAt(plan, state.vendor, state.completed, Date.now());
+  // Steps whose deadline the unit met: those done and, under version 2, the notification once sent.
+  const met = (): CsizsStep[] => (plan.version === 2 && state.notificationSentAt && !state.completed.includes('notification') ? [...state.completed, 'notification'] : state.completed);
+  const lateStep = () => lateStepAt(plan, state.vendor, met(), Date.now());
   const view = (): CsizsConnectionView => ({
     campaignId,
     unitCode,
@@ -89,13 +102,15 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     currentStep: nextStep(state.completed),
     lateStep: lateStep(),
     lateAt: [...state.lateAt],
-    deadlines: Object.fromEntries(CSIZS_STEPS.map((s) => [s, new Date(stepDeadline(plan, s, state.vendor)).toISOString()])),
+    deadlines: Object.fromEntries(order.map((s) => [s, new Date(stepDeadline(plan, s, state.vendor)).toISOString()])),
     checkpoints: { ...state.checkpoints },
     escalation: state.escalation ? { ...state.escalation } : null,
     connected: connected(),
     notification: state.notification ? { ...state.notification } : null,
     package: state.pkg ? { ...state.pkg } : null,
     passwordChangedAt: state.passwordChangedAt,
+    registration: state.completedAt.domain_registration?.registration ?? null,
+    piuRoles: state.completedAt.staff_accounts?.piuRoles ?? null,
   });
 
   // Read model and search attributes move together, so the Temporal UI and the monitoring agree.
@@ -140,6 +155,9 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     completeCsizsStep,
     async (c) => {
       markDone(c.step, c.by);
+      // seed 004 pkt 7 and 9: what was configured and granted is recorded with the step (the certificate as its SHA-256).
+      if (c.step === 'domain_registration' && c.registration) state.completedAt[c.step].registration = { ...c.registration };
+      if (c.step === 'staff_accounts' && c.piuRoles) state.completedAt[c.step].piuRoles = [...c.piuRoles];
       if (c.step === 'cas_report' && c.vendor) state.vendor = input.vendors.find((v) => v.toLowerCase() === c.vendor!.toLowerCase()) ?? c.vendor;
       if (passwordStepDue()) markDone('password_changed', state.pkg?.localAdminLogin ?? 'administrator lokalny');
       await project();
@@ -147,10 +165,18 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     },
     {
       validator: (c: StepCompletion) => {
-        const own = CSIZS_OWN_PATH_STEPS[c.step];
+        const own = ownPathOf(plan, c.step);
         if (own && !state.completed.includes(c.step)) refuse(CsizsErrorTypes.ownPath, own);
-        const refusal = stepRefusal({ completed: state.completed }, c, input.vendors);
+        const refusal = stepRefusal({ order, completed: state.completed }, c, input.vendors);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
+        // Version 2 requires the step's data (pkt 7a–c, pkt 9); earlier plans check it only when given.
+        const detail =
+          c.step === 'domain_registration' && (plan.version === 2 || c.registration)
+            ? registrationRefusal(c.registration, state.pkg?.certificateSha256 ?? [])
+            : c.step === 'staff_accounts' && (plan.version === 2 || c.piuRoles)
+              ? piuRolesRefusal(c.piuRoles)
+              : null;
+        if (detail) throw ApplicationFailure.nonRetryable(detail.message, detail.type);
       },
     },
   );
@@ -226,9 +252,11 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     },
     {
       validator: (_data) => {
-        if (state.completed.includes('local_admin')) refuse(CsizsErrorTypes.alreadyDone, `Krok „${CSIZS_STEP_TITLES.local_admin}” jest już zakończony`);
-        if (nextStep(state.completed) !== 'local_admin') {
-          refuse(CsizsErrorTypes.outOfOrder, `Zgłoszenie podłączenia składa się po kroku „${CSIZS_STEP_TITLES.cas_report}”`);
+        if (state.completed.includes(noticeStep)) refuse(CsizsErrorTypes.alreadyDone, `Krok „${CSIZS_STEP_TITLES[noticeStep]}” jest już zakończony`);
+        if (nextStep(state.completed) !== noticeStep) {
+          // seed 004 pkt 2: "Niezwłocznie po dokonaniu instalacji" (version 2); before it, after the CAS report.
+          const before = order[order.indexOf(noticeStep) - 1];
+          refuse(CsizsErrorTypes.outOfOrder, `Zgłoszenie podłączenia składa się po kroku „${CSIZS_STEP_TITLES[before]}”`);
         }
         if (state.notification && !notificationIs('awaiting_scan', 'rejected')) notificationRefusal('Zgłoszenie jest już u administratora wojewódzkiego');
       },
@@ -239,6 +267,7 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
     submitCsizsNotificationScan,
     async (scan) => {
       state.notification = { ...state.notification!, status: 'awaiting_review', scanDocumentId: scan.documentId };
+      if (plan.version === 2) state.notificationSentAt ??= new Date(Date.now()).toISOString();
       await acts.recordCsizsDocument({ workflowId, id: scan.documentId, kind: 'csizs-notification-scan', title: 'Skan podpisanego zgłoszenia podłączenia (Załącznik 2)', mediaType: scan.mediaType, size: scan.size, sha256: scan.sha256, filename: scan.filename, source: 'upload', by: scan.by });
       // seed 003: the notification's receipt, with the time the scan was received (issue 16).
       if (patched('csizs-notification-receipt')) {
@@ -260,7 +289,7 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
       const n = state.notification!;
       if (d.decision === 'accept') {
         state.notification = { ...n, status: 'accepted' };
-        markDone('local_admin', d.by);
+        markDone(noticeStep, d.by);
       } else if (d.decision === 'reject') {
         state.notification = { ...n, status: 'rejected', rejectionReason: d.reason! };
       } else {
@@ -350,10 +379,10 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
         if (state.pkg || state.packageBuilding) refuse(CsizsErrorTypes.packageState, 'Pakiet informacji dla tej jednostki został już przygotowany i wysłany');
         const next = nextStep(state.completed);
         if (next !== 'package_sent') {
-          refuse(CsizsErrorTypes.outOfOrder, `Pakiet informacji przygotowuje się po kroku „${CSIZS_STEP_TITLES.installation}” (teraz: „${next ? CSIZS_STEP_TITLES[next] : '—'}”)`);
+          refuse(CsizsErrorTypes.outOfOrder, `Pakiet informacji przygotowuje się po kroku „${CSIZS_STEP_TITLES[order[order.indexOf('package_sent') - 1]]}” (teraz: „${next ? CSIZS_STEP_TITLES[next] : '—'}”)`);
         }
         const refusal = stepRefusal(
-          { completed: state.completed },
+          { order, completed: state.completed },
           { step: 'package_sent', by: p.by, domainSystems: p.domainSystems.map((d) => d.name), certificateSha256: p.domainSystems.map((d) => d.certificateSha256), passwordHandedOverAt: 'pending' },
           input.vendors,
         );
@@ -408,12 +437,12 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
   // Deadlines: the next undone step's timer; a vendor chosen meanwhile may move it (Otago).
   const watchDeadlines = async () => {
     for (;;) {
-      const pending = unitTimeline(plan, state.vendor).filter((t) => !state.completed.includes(t.step) && !state.lateAt.includes(t.step));
+      const pending = unitTimeline(plan, state.vendor).filter((t) => !met().includes(t.step) && !state.lateAt.includes(t.step));
       if (pending.length === 0) return;
       const { step, deadline } = pending[0];
       const vendor = state.vendor;
-      await condition(() => state.completed.includes(step) || state.vendor !== vendor, Math.max(0, deadline - Date.now()));
-      if (!state.completed.includes(step) && Date.now() >= stepDeadline(plan, step, state.vendor)) {
+      await condition(() => met().includes(step) || state.vendor !== vendor, Math.max(0, deadline - Date.now()));
+      if (!met().includes(step) && Date.now() >= stepDeadline(plan, step, state.vendor)) {
         state.lateAt.push(step);
         await project();
       }

@@ -170,7 +170,14 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, body, principal, res }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, CSIZS_VOIVODESHIP_STEPS.includes(body.step) ? 'voivodeship-step' : 'unit-step', unit)) forbid();
-      res.json(await updateUnit(params, completeCsizsStep, { ...body, by: principal!.login }));
+      const { registration, ...rest } = body;
+      // pkt 7c: only the certificate's SHA-256 enters the workflow (histories hold no certificate).
+      const recorded = registration && {
+        ntpServer: registration.ntpServer,
+        empatiaAddress: registration.empatiaAddress,
+        empatiaCertificateSha256: createHash('sha256').update(registration.empatiaCertificate.trim()).digest('hex'),
+      };
+      res.json(await updateUnit(params, completeCsizsStep, { ...rest, ...(recorded ? { registration: recorded } : {}), by: principal!.login }));
     },
   );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../../workflows/rules/csizs-campaign';
+import { CSIZS_CHECKPOINTS, CSIZS_REGISTRATION_MESSAGES, CSIZS_STEPS, PIU_READER_ROLES, isEmpatiaAddress, isNtpSource } from '../../workflows/rules/csizs-campaign';
 
 // The CSIZS connection campaign's requests and answers (seed 004), validated at the door and published in /openapi.json.
 
@@ -12,7 +12,10 @@ export const calendarSchema = z
     name: z.string().trim().min(3).max(200),
     area: z.string().trim().min(1).max(16),
     vendors: z.array(z.string().trim().min(1).max(100)).min(1),
-    steps: z.object(Object.fromEntries(CSIZS_STEPS.map((s) => [s, localDate])) as Record<(typeof CSIZS_STEPS)[number], typeof localDate>).strict(),
+    steps: z
+      .object({ ...(Object.fromEntries(CSIZS_STEPS.map((s) => [s, localDate])) as Record<(typeof CSIZS_STEPS)[number], typeof localDate>), notification: localDate.optional(), dictionaries: localDate.optional() })
+      .strict()
+      .meta({ description: 'notification (seed 004 pkt 2, right after the installation): when left out, due with the installation; dictionaries (pkt 8): with the registration' }),
     vendorExceptions: z.array(z.object({ vendor: z.string().min(1), step, by: localDate }).strict()),
     checkpoints: z.array(z.object({ id: z.enum(CSIZS_CHECKPOINTS), opensAt: localTime, closesAt: localTime, confirms: step }).strict()).length(2),
   })
@@ -33,6 +36,20 @@ export const csizsStepBody = z
   .object({
     step,
     vendor: z.string().trim().min(1).max(100).optional(),
+    registration: z
+      .object({
+        ntpServer: z.string().trim().max(253).refine(isNtpSource, CSIZS_REGISTRATION_MESSAGES.ntp),
+        empatiaAddress: z.string().trim().max(500).refine(isEmpatiaAddress, CSIZS_REGISTRATION_MESSAGES.empatia),
+        empatiaCertificate: z.string().min(32, 'Certyfikat Emp@tia (PEM lub Base64)').max(20_000),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'domain_registration (seed 004 pkt 7a–c): the NTP time source, the Emp@tia server address and certificate; only the certificate\'s SHA-256 is kept, and it must be one of the package\'s' }),
+    piuRoles: z
+      .array(z.enum(PIU_READER_ROLES))
+      .min(1, CSIZS_REGISTRATION_MESSAGES.piuRoles)
+      .optional()
+      .meta({ description: 'staff_accounts (seed 004 pkt 9): the PIU reader roles granted to the unit\'s staff' }),
   })
   .strict();
 

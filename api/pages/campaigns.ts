@@ -1,5 +1,8 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, type CsizsCheckpoint } from '../../workflows/rules/csizs-campaign';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, PIU_READER_ROLE_TITLES, stepDeadline, stepOrder, type CampaignPlan, type CsizsCheckpoint, type CsizsStep, type DomainRegistration, type PiuReaderRole } from '../../workflows/rules/csizs-campaign';
+import { gminaExecutive } from '../../domain/gmina-executive';
+import { csizsUnit } from '../csizs/service';
+import { HttpError } from '../errors';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
 import { canOnCsizs, rollupVoivodeships, type Principal } from '../access';
 import type { ApiDeps } from '../deps';
@@ -72,7 +75,7 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pic
       total: Object.values(m.perVoivodeship).reduce((a, v) => a + v.total, 0),
       connected: m.perStep.connected,
       steps: [...CSIZS_STEPS.map((s) => ({ title: CSIZS_STEP_TITLES[s], n: m.perStep[s], late: m.latePerStep[s] })), { title: 'Podłączone', n: m.perStep.connected, late: 0 }],
-      late: { n: m.lateUnits.length, shown: Math.min(m.lateUnits.length, LIST_LIMIT), rows: m.lateUnits.slice(0, LIST_LIMIT).map((u) => ({ ...u, name: nameOf(u.unitCode), step: CSIZS_STEP_TITLES[u.lateStep as keyof typeof CSIZS_STEP_TITLES] ?? u.lateStep })) },
+      late: { n: m.lateUnits.length, shown: Math.min(m.lateUnits.length, LIST_LIMIT), rows: m.lateUnits.slice(0, LIST_LIMIT).map((u) => ({ ...u, name: nameOf(u.unitCode), url: `/kampanie/csizs/${enc(m.campaign.id)}/jednostki/${u.unitCode}`, step: CSIZS_STEP_TITLES[u.lateStep as keyof typeof CSIZS_STEP_TITLES] ?? u.lateStep })) },
       checkpoints: CSIZS_CHECKPOINTS.map((k) => {
         const rows = m.callLists[k] as { unitCode: string; voivodeship: string; status: string; calls: number; lastOutcome: string | null; lastCalledAt: string | null }[];
         // Still to call first: that is the list the person at the phone works through.
@@ -92,7 +95,41 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pic
           })),
         };
       }),
-      escalations: m.escalations.map((e) => ({ ...e, name: nameOf(e.unitCode) })),
+      escalations: m.escalations.map((e) => ({ ...e, name: nameOf(e.unitCode), url: `/kampanie/csizs/${enc(m.campaign.id)}/jednostki/${e.unitCode}` })),
+    });
+  });
+
+  // One unit's connection, from the read model: its steps in the plan's order with deadlines, who did each
+  // and when, and what the step recorded (seed 004 pkt 7: NTP, Emp@tia address and certificate; pkt 9: PIU roles).
+  router.get('/kampanie/csizs/:id/jednostki/:unitCode', requireSession, async (req: PageReq, res) => {
+    const unit = await csizsUnit(orm, String(req.params.id), String(req.params.unitCode));
+    if (!canOnCsizs(req.principal!, 'view-unit', unit)) throw new HttpError(403, 'FORBIDDEN', 'Ta jednostka jest poza Twoim zakresem');
+    const conn = orm.em.fork().getConnection();
+    const [row] = await conn.execute<{ vendor: string | null; current_step: string | null; late_step: string | null; completed: Record<string, { at: string; by: string; registration?: DomainRegistration; piuRoles?: PiuReaderRole[] }> | string; connected: boolean; escalated_at: string | null; escalation_reason: string | null; notification_status: string | null; plan: CampaignPlan; name: string; campaign_name: string; rodz: string | null }[]>(
+      `select cu.vendor, cu.current_step, cu.late_step, cu.completed, cu.connected, cu.escalated_at, cu.escalation_reason, cu.notification_status, c.plan, c.name as campaign_name, u.name, u.rodz
+       from csizs_units cu join csizs_campaigns c on c.id = cu.campaign_id join units u on u.code = cu.unit_code where cu.campaign_id = ? and cu.unit_code = ?`,
+      [unit.campaignId, unit.unitCode],
+    );
+    const completed = typeof row.completed === 'string' ? JSON.parse(row.completed) : row.completed;
+    const executive = row.rodz ? gminaExecutive({ code: unit.unitCode, rodz: row.rodz, name: row.name }) : null;
+    render(req, res, 'csizs-unit', {
+      campaign: { id: unit.campaignId, name: row.campaign_name, url: `/kampanie/csizs/${enc(unit.campaignId)}` },
+      unit: { code: unit.unitCode, name: row.name, vendor: row.vendor, connected: row.connected },
+      steps: stepOrder(row.plan).map((s: CsizsStep) => {
+        const done = completed[s];
+        return {
+          title: CSIZS_STEP_TITLES[s],
+          due: new Date(stepDeadline(row.plan, s, row.vendor)).toISOString(),
+          doneAt: done?.at ?? null,
+          by: done?.by ?? null,
+          current: row.current_step === s,
+          late: row.late_step === s,
+          registration: done?.registration ?? null,
+          piuRoles: done?.piuRoles?.map((r: PiuReaderRole) => PIU_READER_ROLE_TITLES[r] ?? r) ?? null,
+        };
+      }),
+      escalation: row.escalated_at ? { at: row.escalated_at, reason: row.escalation_reason, addressee: executive?.addressee ?? 'wójt/burmistrz/prezydent miasta' } : null,
+      executive,
     });
   });
 

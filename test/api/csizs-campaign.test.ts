@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { csizsConnectionWorkflowId, getCsizsStatus } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
-import { notifyAndAccept } from '../support/csizs';
 import { tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 
@@ -64,15 +63,15 @@ test('starting the campaign for every participating gmina, completing steps for 
   const { count } = await sys.client.workflow.count(`ObiegCaseType = 'csizs' AND WorkflowId STARTS_WITH 'csizs-${CAMPAIGN}-'`);
   expect(count).toBe(total);
 
-  // Kielce reports its first steps; the voivodeship accepts its notification in between.
+  // Kielce reports its first steps (seed 004 pkt 1–4); the notification follows the installation (pkt 2).
   const step = (token: string, body: Record<string, unknown>) =>
     request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/units/2661011/steps`).set('Authorization', `Bearer ${token}`).send(body);
   await step(local, { step: 'cas_report', vendor: 'Otago' }).expect(200);
-  expect((await step(local, { step: 'local_admin' })).body.error.code).toBe('FORBIDDEN');
-  // The voivodeship cannot just tick the step off: it completes by accepting the notification (Załącznik 2).
-  expect((await step(adm26, { step: 'local_admin' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
-  await notifyAndAccept(sys.app, CAMPAIGN, '2661011', { unit: local, voivodeship: adm26 });
+  await step(local, { step: 'local_admin' }).expect(200);
   await step(local, { step: 'infrastructure' }).expect(200);
+  expect((await step(local, { step: 'notification' })).body.error.code).toBe('FORBIDDEN');
+  // The voivodeship cannot just tick the step off: it completes by accepting the notification (Załącznik 2).
+  expect((await step(adm26, { step: 'notification' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
   const out = await step(local, { step: 'package_verified' }).expect(409);
   expect(out.body.error.code).toBe('CSIZS_STEP_OUT_OF_ORDER');
   const view = await sys.client.workflow.getHandle(csizsConnectionWorkflowId(CAMPAIGN, '2661011')).query(getCsizsStatus);

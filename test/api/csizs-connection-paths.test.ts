@@ -48,6 +48,8 @@ test('notification, package and temporary password through their own paths, with
   await request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/start`).set('Authorization', `Bearer ${ministry}`).expect(202);
   await eventually(async () => (await status().catch(() => null))?.currentStep === 'cas_report', 60_000, 'connection started');
   await post(local, '/steps', { step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+  // seed 004 pkt 2–4: the local administrator designated and the infrastructure ready by 23 March, installation; then the notification.
+  for (const step of ['local_admin', 'infrastructure', 'installation']) await post(local, '/steps', { step }).expect(200);
 
   // ---- Załącznik 2 ----
   const data = notificationFor(UNIT);
@@ -70,7 +72,7 @@ test('notification, package and temporary password through their own paths, with
   expect(txt.body.error.code).toBe('UNSUPPORTED_FILE_TYPE');
   expect(txt.body.error.message).toContain('zgloszenie.pdf');
   expect((await status()).notification).toMatchObject({ status: 'awaiting_scan', scanDocumentId: null });
-  expect((await post(adm, '/steps', { step: 'local_admin' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
+  expect((await post(adm, '/steps', { step: 'notification' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
   // Another voivodeship's administrator may not look at it.
   const adm12 = await tokenFor(sys.db.orm, 'adm-paths-12', 'voivodeship_admin', '12');
   await post(adm12, '/notification/decision', { decision: 'accept' }).expect(403);
@@ -101,9 +103,7 @@ test('notification, package and temporary password through their own paths, with
   expect((await status()).notification).toMatchObject({ status: 'rejected', rejectionReason: 'Brak podpisu kierownika' });
   await scan(head, SCAN_PDF, 'zgloszenie-podpisane.pdf').expect(201);
   const accepted = await post(adm, '/notification/decision', { decision: 'accept' }).expect(200);
-  expect(accepted.body).toMatchObject({ currentStep: 'infrastructure', notification: { status: 'accepted' } });
-  await post(local, '/steps', { step: 'infrastructure' }).expect(200);
-  await post(local, '/steps', { step: 'installation' }).expect(200);
+  expect(accepted.body).toMatchObject({ currentStep: 'package_sent', notification: { status: 'accepted' } });
 
   // ---- Załącznik 3 ----
   const missing = await post(adm, '/package', { domainSystems: ['SW', 'SR'], certificates: { SW: certificateFor(UNIT, 'SW') } }).expect(422);
@@ -157,17 +157,32 @@ test('notification, package and temporary password through their own paths, with
   expect((await conn.execute("select status from tasks where kind = 'csizs-password-handover'"))[0].status).toBe('done');
   await post(local, '/steps', { step: 'package_verified' }).expect(200);
 
-  // ---- pkt 6b: the temporary password ----
+  // ---- seed 004 pkt 6b: the temporary password, by PI-MZT's rule ----
   expect((await post(local, '/steps', { step: 'password_changed' }).expect(409)).body.error.code).toBe('CSIZS_STEP_HAS_OWN_PATH');
-  const { signIn, change } = await changeTemporaryPassword(sys.app, opened.login, opened.temporaryPassword, 'Nowe#Haslo2016');
-  expect(signIn.body.mustChangePassword).toBe(true);
+  const signInTemporary = () => request(sys.app).post('/api/auth/login').send({ login: opened.login, password: opened.temporaryPassword });
+  // Signing in without changing the temporary password: "Błędny login lub hasło", and no session.
+  for (let i = 1; i <= 2; i++) {
+    const refused = await signInTemporary().expect(401);
+    expect(refused.body.error).toMatchObject({ code: 'BAD_CREDENTIALS', message: 'Błędny login lub hasło' });
+    expect(refused.headers['set-cookie']).toBeUndefined();
+  }
+  const { change } = await changeTemporaryPassword(sys.app, opened.login, opened.temporaryPassword, 'Nowe#Haslo2016');
   const weak = await change(opened.temporaryPassword, 'slabe').expect(400);
   expect(weak.body.error.message).toBe('Hasło nie spełnia reguł polityki bezpieczeństwa');
+  const repeated = await change(opened.temporaryPassword, 'Nowe#Haslo2016', 'Nowe#Haslo2017').expect(400);
+  expect(repeated.body.error.message).toBe('Powtórzone hasło różni się od nowego hasła');
   const wrongOld = await change('Niepoprawne#1', 'Nowe#Haslo2016').expect(400);
   expect(wrongOld.body.error.message).toBe('Stare hasło nie jest poprawne');
+  // The 4th failed attempt is refused as before; the 5th locks the user for a while, even the change screen.
+  expect((await signInTemporary().expect(401)).body.error.message).toBe('Błędny login lub hasło');
+  expect((await signInTemporary().expect(423)).body.error.code).toBe('ACCOUNT_LOCKED');
+  expect((await change(opened.temporaryPassword, 'Nowe#Haslo2016').expect(423)).body.error.code).toBe('ACCOUNT_LOCKED');
   expect((await status()).passwordChangedAt).toBeNull();
   expect((await status()).currentStep).toBe('password_changed');
+  // LOGIN_LOCK_MINUTES later (the lock's end moved to now: the dev server keeps the machine's clock).
+  await conn.execute('update accounts set locked_until = now() - interval \'1 second\' where login = ?', [opened.login]);
   await change(opened.temporaryPassword, 'Nowe#Haslo2016').expect(204);
+  expect((await request(sys.app).post('/api/auth/login').send({ login: opened.login, password: 'Nowe#Haslo2016' }).expect(200)).body.mustChangePassword).toBe(false);
   await eventually(async () => (await status()).currentStep === 'domain_registration', 20_000, 'password step done');
   const row = async () => (await conn.execute('select * from csizs_units where campaign_id = ? and unit_code = ?', [CAMPAIGN, UNIT]))[0];
   await eventually(async () => (await row()).password_changed_at !== null, 20_000, 'read model: password changed');

@@ -337,6 +337,8 @@ test('CSIZS tasks done through their forms on "Moje zadania": the head explains 
   const adm26 = await tokenFor(sys.db.orm, 'api-adm-26', 'voivodeship_admin', '26');
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   await request(sys.app).post(`${unit}/steps`).set(as(localToken)).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+  // seed 004 pkt 2–4: the notification follows the installation.
+  for (const step of ['local_admin', 'infrastructure', 'installation']) await request(sys.app).post(`${unit}/steps`).set(as(localToken)).send({ step }).expect(200);
   await request(sys.app).post(`${unit}/notification`).set(as(headToken)).send(notificationFor('2661011')).expect(200);
   await request(sys.app).post(`${unit}/notification/scan`).set(as(headToken)).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
   await request(sys.app).post(`${unit}/notification/decision`).set(as(adm26)).send({ decision: 'clarify', reason: 'Czy administrator obsługuje też obszar SR?' }).expect(200);
@@ -360,9 +362,8 @@ test('CSIZS tasks done through their forms on "Moje zadania": the head explains 
   expect(await head.$(form)).toBeNull();
   expect((await status()).notification).toMatchObject({ status: 'awaiting_review', answer: 'Tak, administrator obsługuje SW i SR' });
 
-  // Accepted; the unit's steps; the package sent: the hand-over call is the administrator's task.
+  // Accepted; the package sent: the hand-over call is the administrator's task.
   await request(sys.app).post(`${unit}/notification/decision`).set(as(adm26)).send({ decision: 'accept' }).expect(200);
-  for (const step of ['infrastructure', 'installation']) await request(sys.app).post(`${unit}/steps`).set(as(localToken)).send({ step }).expect(200);
   await request(sys.app).post(`${unit}/package`).set(as(adm26)).send({ domainSystems: ['SW'], certificates: { SW: certificateFor('2661011', 'SW') } }).expect(200);
 
   // Another voivodeship's administrator has no such task; Świętokrzyskie's records the call's time.

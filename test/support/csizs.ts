@@ -20,13 +20,25 @@ export const notificationFor = (unit: string) => ({
 export const certificateFor = (unit: string, system: string) =>
   `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUcertyfikat${system}${unit}SEKRET0\n-----END CERTIFICATE-----`;
 
+/** The unit files the notification and its signed scan (seed 004 pkt 2: right after the installation). Returns the answer. */
+export async function notify(app: Express, campaign: string, unit: string, unitToken: string, expectStatus = 200) {
+  const base = csizsUnitUrl(campaign, unit);
+  const filed = await request(app).post(`${base}/notification`).set('Authorization', `Bearer ${unitToken}`).send(notificationFor(unit)).expect(expectStatus);
+  if (expectStatus !== 200) return filed.body;
+  await request(app).post(`${base}/notification/scan`).set('Authorization', `Bearer ${unitToken}`).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
+  return filed.body;
+}
+
+/** The voivodeship accepts the unit's notification. */
+export async function acceptNotification(app: Express, campaign: string, unit: string, voivodeshipToken: string) {
+  const r = await request(app).post(`${csizsUnitUrl(campaign, unit)}/notification/decision`).set('Authorization', `Bearer ${voivodeshipToken}`).send({ decision: 'accept' }).expect(200);
+  return r.body;
+}
+
 /** The unit files the notification and its signed scan; the voivodeship accepts it. */
 export async function notifyAndAccept(app: Express, campaign: string, unit: string, tokens: { unit: string; voivodeship: string }) {
-  const base = csizsUnitUrl(campaign, unit);
-  await request(app).post(`${base}/notification`).set('Authorization', `Bearer ${tokens.unit}`).send(notificationFor(unit)).expect(200);
-  await request(app).post(`${base}/notification/scan`).set('Authorization', `Bearer ${tokens.unit}`).attach('file', SCAN_PDF, 'skan.pdf').expect(201);
-  const r = await request(app).post(`${base}/notification/decision`).set('Authorization', `Bearer ${tokens.voivodeship}`).send({ decision: 'accept' }).expect(200);
-  return r.body;
+  await notify(app, campaign, unit, tokens.unit);
+  return acceptNotification(app, campaign, unit, tokens.voivodeship);
 }
 
 /** The voivodeship sends the package, reads its password once and records the phone hand-over. Returns the password. */
@@ -59,11 +71,12 @@ export async function openPackage(app: Express, campaign: string, unit: string, 
   return { text, login, temporaryPassword: temporary, file: file.body as Buffer, entryName: entries[0].name };
 }
 
-/** Signs in with the temporary password and changes it: the step's own path. */
+/**
+ * seed 004 pkt 6b: PI-MZT's "Zmiana hasła" on the sign-in screen: login, the temporary password as the old
+ * one, the new one twice; no sign-in first (a temporary password signs nobody in). The step's own path.
+ */
 export async function changeTemporaryPassword(app: Express, login: string, temporaryPassword: string, newPassword: string) {
-  const signIn = await request(app).post('/api/auth/login').send({ login, password: temporaryPassword }).expect(200);
-  const cookie = signIn.headers['set-cookie']?.[0]?.split(';')[0];
-  const change = (currentPassword: string, next: string) =>
-    request(app).post('/api/auth/password').set('Cookie', cookie!).set('X-CSRF-Token', signIn.body.csrfToken).send({ currentPassword, newPassword: next });
-  return { signIn, change, done: () => change(temporaryPassword, newPassword).expect(204) };
+  const change = (currentPassword: string, next: string, repeat = next) =>
+    request(app).post('/api/auth/temporary-password').send({ login, currentPassword, newPassword: next, repeatPassword: repeat });
+  return { change, done: () => change(temporaryPassword, newPassword).expect(204) };
 }

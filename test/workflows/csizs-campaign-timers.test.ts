@@ -3,7 +3,7 @@ import request from 'supertest';
 import { startWorkflow } from '../../lib/workflow-types';
 import { SA, csizsConnectionWorkflowId, getCsizsStatus, type CsizsConnectionView } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, addLocalDays, resolveCalendar, shiftCalendarDays, warsawToInstant, type CsizsStep } from '../../workflows/rules/csizs-campaign';
-import { certificateFor, changeTemporaryPassword, csizsUnitUrl, notifyAndAccept, openPackage, sendPackageAndHandOver } from '../support/csizs';
+import { acceptNotification, certificateFor, changeTemporaryPassword, csizsUnitUrl, notify, notifyAndAccept, openPackage, sendPackageAndHandOver } from '../support/csizs';
 import { tokenFor } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 import { unsealedHistory } from '../support/history';
@@ -37,7 +37,7 @@ const handle = (unit: string) => sys.client.workflow.getHandle(csizsConnectionWo
 const status = (unit: string): Promise<CsizsConnectionView> => handle(unit).query(getCsizsStatus);
 
 async function step(unit: string, s: CsizsStep, extra: Record<string, unknown> = {}, expectStatus = 200) {
-  const voivodeshipStep = s === 'local_admin' || s === 'package_sent';
+  const voivodeshipStep = s === 'notification' || s === 'package_sent';
   const token = voivodeshipStep ? admins[VOIV[unit]] : locals[unit];
   const res = await request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/units/${unit}/steps`).set('Authorization', `Bearer ${token}`).send({ step: s, ...extra });
   expect({ status: res.status, body: res.body }).toMatchObject({ status: expectStatus });
@@ -54,12 +54,22 @@ async function sendPackage(unit: string, handedOverAt: string) {
 
 /** pkt 6b: the local administrator opens the package and changes the temporary password in it. */
 const temporaryPasswords: Record<string, string> = {};
+const localLogins: Record<string, string> = {};
 async function changePassword(unit: string) {
   const view = await status(unit);
   const pkg = await openPackage(sys.app, CAMPAIGN, unit, locals[unit], view.package!.documentId, packagePasswords[unit]);
   temporaryPasswords[unit] = pkg.temporaryPassword;
+  localLogins[unit] = pkg.login;
   await (await changeTemporaryPassword(sys.app, pkg.login, pkg.temporaryPassword, `Nowe#Haslo${unit}`)).done();
   await eventually(async () => (await status(unit)).completed.includes('password_changed'), 20_000, `${unit} password changed`);
+}
+
+/** seed 004 pkt 7a–c: what the local administrator configured (the certificate from the unit's package). */
+const registrationOf = (unit: string) => ({ registration: { ntpServer: 'tempus1.gum.gov.pl', empatiaAddress: 'https://empatia.example.gov.pl/csizs', empatiaCertificate: certificateFor(unit, 'SW') } });
+/** pkt 7 registration, then pkt 8 (Uwaga 3) the dictionaries first. */
+async function register(unit: string) {
+  await step(unit, 'domain_registration', registrationOf(unit));
+  await step(unit, 'dictionaries');
 }
 
 async function call(unit: string, checkpoint: string, outcome: string, reason?: string, expectStatus = 200) {
@@ -101,7 +111,7 @@ afterAll(async () => {
   await sys?.close();
 });
 
-test('the 2016 calendar for four units: on time, Otago, late at installation, escalated at checkpoint 2', async () => {
+test('seed 004 Rozdział 1 pkt 2–9, the 2016 calendar for four units: on time (notifying right after the installation of 24 March), Otago, late at installation, escalated at checkpoint 2', async () => {
   const calendar = shiftCalendarDays(CAMPAIGN_500_PLUS_2016, shiftDays);
   const created = await request(sys.app)
     .post('/api/csizs-campaigns')
@@ -123,7 +133,7 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   for (const unit of Object.values(UNITS)) await eventually(async () => (await status(unit)).currentStep === 'cas_report', 20_000, `${unit} running`);
 
   const first = await status(UNITS.onTime);
-  expect(first.deadlines).toMatchObject({ cas_report: iso('2016-03-24'), installation: iso('2016-03-25'), package_sent: iso('2016-03-26'), domain_registration: iso('2016-03-30') });
+  expect(first.deadlines).toMatchObject({ cas_report: iso('2016-03-24'), local_admin: iso('2016-03-24'), installation: iso('2016-03-25'), notification: iso('2016-03-25'), package_sent: iso('2016-03-26'), domain_registration: iso('2016-03-30') });
 
   // Out of order: refused with a 409 that names it, nothing changes.
   const bad = await step(UNITS.onTime, 'installation', {}, 409);
@@ -137,15 +147,24 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   await advanceTo('2016-03-22T10:00');
   for (const [unit, vendor] of [[UNITS.onTime, 'Sygnity'], [UNITS.otago, 'Otago'], [UNITS.late, 'Comarch'], [UNITS.unreachable, 'Sygnity']] as const) {
     await step(unit, 'cas_report', { vendor });
-    await notifyAndAccept(sys.app, CAMPAIGN, unit, { unit: locals[unit], voivodeship: admins[VOIV[unit]] });
+    // seed 004 pkt 2: by 23 March the local administrator is designated; the notification waits for the installation.
+    await step(unit, 'local_admin');
     await step(unit, 'infrastructure');
   }
+  const early = await request(sys.app).post(`${csizsUnitUrl(CAMPAIGN, UNITS.onTime)}/notification`).set('Authorization', `Bearer ${locals[UNITS.onTime]}`).send({});
+  expect(early.status).toBe(400);
+  const notYet = await notify(sys.app, CAMPAIGN, UNITS.onTime, locals[UNITS.onTime], 409);
+  expect(notYet.error).toMatchObject({ code: 'CSIZS_STEP_OUT_OF_ORDER', message: 'Zgłoszenie podłączenia składa się po kroku „Instalacja systemu dziedzinowego”' });
+  expect((await status(UNITS.onTime)).notification).toBeNull();
   const otagoView = await status(UNITS.otago);
   expect(otagoView.deadlines).toMatchObject({ installation: iso('2016-03-30'), package_sent: iso('2016-03-30'), cas_report: iso('2016-03-24') });
 
+  // 24 March: Kielce installs and right after sends the notification (Załącznik 2); the voivodeship checks it the next morning.
   await advanceTo('2016-03-24T10:00');
   await step(UNITS.onTime, 'installation');
+  await notify(sys.app, CAMPAIGN, UNITS.onTime, locals[UNITS.onTime]);
   await step(UNITS.unreachable, 'installation');
+  await notifyAndAccept(sys.app, CAMPAIGN, UNITS.unreachable, { unit: locals[UNITS.unreachable], voivodeship: admins[VOIV[UNITS.unreachable]] });
 
   // Uwaga 1: from 12:00 the ministry phones every unit.
   await advanceTo('2016-03-24T12:30');
@@ -164,13 +183,26 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   expect((await status(UNITS.late)).checkpoints.checkpoint_1).toBe('unreachable');
   expect((await status(UNITS.otago)).lateStep).toBeNull();
   expect(await lateSA(UNITS.otago)).toBeNull();
-  expect((await status(UNITS.onTime)).lateStep).toBeNull();
+  // Kielce followed the seed: installed on 24 March, notified right after; not late though not yet accepted.
+  const kielce = await status(UNITS.onTime);
+  expect(kielce).toMatchObject({ currentStep: 'notification', lateStep: null, lateAt: [], notification: { status: 'awaiting_review' } });
+  expect((await unitRow(UNITS.onTime)).late_step).toBeNull();
+  expect(await lateSA(UNITS.onTime)).toBeNull();
+  // Warszawa neither installed nor notified by 24 March.
+  await eventually(async () => (await status(UNITS.late)).lateAt.length === 2, 20_000, 'Warszawa late twice');
+  expect((await status(UNITS.late)).lateAt).toEqual(['installation', 'notification']);
+
+  await advanceTo('2016-03-25T09:00');
+  await acceptNotification(sys.app, CAMPAIGN, UNITS.onTime, admins['26']);
+  expect(await status(UNITS.onTime)).toMatchObject({ currentStep: 'package_sent', lateStep: null, lateAt: [] });
 
   await advanceTo('2016-03-25T10:00');
   await step(UNITS.late, 'installation');
+  expect((await unitRow(UNITS.late)).late_step).toBe('notification');
+  await notifyAndAccept(sys.app, CAMPAIGN, UNITS.late, { unit: locals[UNITS.late], voivodeship: admins[VOIV[UNITS.late]] });
   expect((await unitRow(UNITS.late)).late_step).toBeNull();
   expect(await lateSA(UNITS.late)).toBeNull();
-  expect((await status(UNITS.late)).lateAt).toEqual(['installation']);
+  expect((await status(UNITS.late)).lateAt).toEqual(['installation', 'notification']);
 
   // The package needs a certificate for each domain system; only its fingerprint is kept.
   const noSR = await request(sys.app)
@@ -187,24 +219,45 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   for (const unit of [UNITS.onTime, UNITS.late]) {
     await step(unit, 'package_verified');
     await changePassword(unit);
-    await step(unit, 'domain_registration');
+  }
+  // pkt 7: the registration needs its data; a certificate not from the unit's package is refused by name.
+  const bare = await step(UNITS.onTime, 'domain_registration', {}, 422);
+  expect(bare.error).toMatchObject({ code: 'CSIZS_STEP_DATA_INVALID', message: expect.stringContaining('źródło czasu NTP') });
+  const foreign = await step(UNITS.onTime, 'domain_registration', { registration: { ...registrationOf(UNITS.onTime).registration, empatiaCertificate: certificateFor(UNITS.late, 'SW') } }, 422);
+  expect(foreign.error.message).toBe('Certyfikat Emp@tia nie pochodzi z pakietu informacji (Załącznik 3) przekazanego jednostce');
+  const http = await step(UNITS.onTime, 'domain_registration', { registration: { ...registrationOf(UNITS.onTime).registration, empatiaAddress: 'http://empatia.example.gov.pl' } }, 400);
+  expect(JSON.stringify(http.error)).toContain('adres https://');
+  expect((await status(UNITS.onTime)).currentStep).toBe('domain_registration');
+  for (const unit of [UNITS.onTime, UNITS.late]) await register(unit);
+  const fingerprint = createHash('sha256').update(certificateFor(UNITS.onTime, 'SW')).digest('hex');
+  expect((await status(UNITS.onTime)).registration).toEqual({ ntpServer: 'tempus1.gum.gov.pl', empatiaAddress: 'https://empatia.example.gov.pl/csizs', empatiaCertificateSha256: fingerprint });
+  // The unit's page shows what was recorded, to its local administrator (signed in with the changed password).
+  const signedIn = await request(sys.app).post('/api/auth/login').send({ login: localLogins[UNITS.onTime], password: `Nowe#Haslo${UNITS.onTime}` }).expect(200);
+  const page = await request(sys.app).get(`/kampanie/csizs/${CAMPAIGN}/jednostki/${UNITS.onTime}`).set('Cookie', signedIn.headers['set-cookie']![0].split(';')[0]).expect(200);
+  for (const part of ['źródło czasu NTP: <span class="mono">tempus1.gum.gov.pl</span>', 'https://empatia.example.gov.pl/csizs', fingerprint, 'Aktualizacja słowników w pierwszej kolejności po podłączeniu', 'Prezydent Miasta Kielce']) {
+    expect(page.text).toContain(part);
   }
   // Kraków still inside its Otago dates on 28 March.
   expect((await status(UNITS.otago)).lateStep).toBeNull();
 
   await advanceTo('2016-03-29T09:00');
   await step(UNITS.otago, 'installation');
+  await notifyAndAccept(sys.app, CAMPAIGN, UNITS.otago, { unit: locals[UNITS.otago], voivodeship: admins[VOIV[UNITS.otago]] });
   await sendPackage(UNITS.otago, '2016-03-29T09:30');
   await step(UNITS.otago, 'package_verified');
   await changePassword(UNITS.otago);
-  await step(UNITS.otago, 'domain_registration');
-  await step(UNITS.onTime, 'staff_accounts');
-  await step(UNITS.late, 'staff_accounts');
+  await register(UNITS.otago);
+  // pkt 9: the staff accounts' PIU reader roles, from the eight of the seed.
+  expect((await step(UNITS.onTime, 'staff_accounts', {}, 422)).error.code).toBe('CSIZS_STEP_DATA_INVALID');
+  expect((await step(UNITS.onTime, 'staff_accounts', { piuRoles: ['SW'] }, 400)).error.code).toBe('VALIDATION_FAILED');
+  await step(UNITS.onTime, 'staff_accounts', { piuRoles: ['SR', 'FA'] });
+  expect((await status(UNITS.onTime)).piuRoles).toEqual(['SR', 'FA']);
+  await step(UNITS.late, 'staff_accounts', { piuRoles: ['SR'] });
 
   // Past 29 March: Wrocław never registered its domain system.
   await advanceTo('2016-03-30T00:30');
-  await eventually(async () => (await status(UNITS.unreachable)).lateAt.length === 3, 20_000, 'Wrocław late');
-  expect((await status(UNITS.unreachable)).lateAt).toEqual(['package_verified', 'password_changed', 'domain_registration']);
+  await eventually(async () => (await status(UNITS.unreachable)).lateAt.length === 4, 20_000, 'Wrocław late');
+  expect((await status(UNITS.unreachable)).lateAt).toEqual(['package_verified', 'password_changed', 'domain_registration', 'dictionaries']);
   expect((await unitRow(UNITS.unreachable)).late_step).toBe('package_verified');
   expect(await lateSA(UNITS.unreachable)).toBe('package_verified');
 
@@ -215,7 +268,7 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   await call(UNITS.late, 'checkpoint_2', 'confirmed');
   await call(UNITS.otago, 'checkpoint_2', 'confirmed');
   await call(UNITS.unreachable, 'checkpoint_2', 'no_answer');
-  await step(UNITS.otago, 'staff_accounts');
+  await step(UNITS.otago, 'staff_accounts', { piuRoles: ['SR', 'UE'] });
 
   await advanceTo('2016-03-31T00:30');
   await eventually(async () => (await status(UNITS.unreachable)).escalation?.status === 'open', 20_000, 'escalation');
@@ -224,9 +277,9 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   const esc = await request(sys.app)
     .post(`/api/csizs-campaigns/${CAMPAIGN}/units/${UNITS.unreachable}/escalation`)
     .set('Authorization', `Bearer ${ministry}`)
-    .send({ reason: 'Burmistrz: awaria serwera, podłączenie do 4 kwietnia' })
+    .send({ reason: 'Prezydent miasta: awaria serwera, podłączenie do 4 kwietnia' })
     .expect(200);
-  expect(esc.body.escalation).toEqual({ status: 'recorded', reason: 'Burmistrz: awaria serwera, podłączenie do 4 kwietnia' });
+  expect(esc.body.escalation).toEqual({ status: 'recorded', reason: 'Prezydent miasta: awaria serwera, podłączenie do 4 kwietnia' });
 
   // The three connected units have finished; Wrocław carries on, late.
   for (const unit of [UNITS.onTime, UNITS.otago, UNITS.late]) {
@@ -244,7 +297,8 @@ test('the 2016 calendar for four units: on time, Otago, late at installation, es
   expect(m.body.lateUnits).toEqual([{ unitCode: UNITS.unreachable, voivodeship: '02', lateStep: 'package_verified' }]);
   expect(m.body.callLists.checkpoint_1.find((c: { unitCode: string }) => c.unitCode === UNITS.late)).toMatchObject({ status: 'unreachable', calls: 1, lastOutcome: 'no_answer' });
   expect(m.body.callLists.checkpoint_1.find((c: { unitCode: string }) => c.unitCode === UNITS.otago)).toMatchObject({ status: 'not_confirmed', calls: 1 });
-  expect(m.body.escalations).toEqual([expect.objectContaining({ unitCode: UNITS.unreachable, reason: 'Burmistrz: awaria serwera, podłączenie do 4 kwietnia', recordedBy: 'mrpips-csizs' })]);
+  // seed 004 Uwaga 5: Wrocław is a city with powiat rights: its prezydent miasta is the one to ask.
+  expect(m.body.escalations).toEqual([expect.objectContaining({ unitCode: UNITS.unreachable, reason: 'Prezydent miasta: awaria serwera, podłączenie do 4 kwietnia', recordedBy: 'mrpips-csizs', office: 'prezydent', addressee: 'Prezydent Miasta Wrocław' })]);
 
   // No certificate or password in any history, even with the payloads unsealed: only the SHA-256 went in.
   for (const unit of [UNITS.onTime, UNITS.otago, UNITS.late, UNITS.unreachable]) {

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CallRecord, CampaignPlan, CsizsCheckpoint, CsizsStep, StepCompletion } from '../rules/csizs-campaign';
+import type { CallRecord, CampaignPlan, CsizsCheckpoint, CsizsStep, DomainRegistration, StepCompletion } from '../rules/csizs-campaign';
 
 // ---- CSIZS connection campaign (seed 004) ----
 
@@ -30,6 +30,10 @@ export interface CsizsConnectionView {
   package: CsizsPackageView | null;
   /** When the local administrator changed the temporary password (never the password). */
   passwordChangedAt: string | null;
+  /** seed 004 pkt 7a–c: NTP source, Emp@tia address, the Emp@tia certificate's SHA-256 (absent in views of older cases). */
+  registration?: DomainRegistration | null;
+  /** seed 004 pkt 9: the PIU reader roles granted to the unit's staff. */
+  piuRoles?: string[] | null;
 }
 
 /** seed 004 pkt 2, Załącznik 2: the unit's data and its local administrator, sent by the head. */

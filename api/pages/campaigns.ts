@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, PIU_READER_ROLE_TITLES, stepDeadline, stepOrder, type CampaignPlan, type CsizsCheckpoint, type CsizsStep, type DomainRegistration, type PiuReaderRole } from '../../workflows/rules/csizs-campaign';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, PIU_READER_ROLE_TITLES, stepDeadline, stepOrder, stepTitle, type CampaignPlan, type CsizsCheckpoint, type CsizsStep, type DomainRegistration, type PiuReaderRole } from '../../workflows/rules/csizs-campaign';
 import { gminaExecutive } from '../../domain/gmina-executive';
 import { csizsUnit } from '../csizs/service';
 import { HttpError } from '../errors';
@@ -118,7 +118,7 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pic
       steps: stepOrder(row.plan).map((s: CsizsStep) => {
         const done = completed[s];
         return {
-          title: CSIZS_STEP_TITLES[s],
+          title: stepTitle(row.plan, s),
           due: new Date(stepDeadline(row.plan, s, row.vendor)).toISOString(),
           doneAt: done?.at ?? null,
           by: done?.by ?? null,

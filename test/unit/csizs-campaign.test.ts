@@ -19,6 +19,7 @@ import {
   stepDeadline,
   stepOrder,
   stepRefusal,
+  stepTitle,
   unitTimeline,
   warsawToInstant,
   type CampaignPlan,
@@ -122,6 +123,8 @@ describe('seed 004 Rozdział 1 pkt 2 and 4: the notification (Załącznik 2) fol
     expect(ownPathOf(v1, 'local_admin')).toMatch(/akceptacją zgłoszenia/);
     expect(nextStep(stepOrder(v1), ['cas_report', 'local_admin', 'infrastructure', 'installation'])).toBe('package_sent');
     expect(lateSteps(v1, null, [], at('2016-03-24T00:00'))).toEqual(['cas_report', 'local_admin', 'infrastructure']);
+    expect(stepTitle(v1, 'local_admin')).toContain('zgłoszenie podłączenia');
+    expect(stepTitle(plan, 'local_admin')).toBe('Wyznaczenie administratora lokalnego CSIZS');
   });
 });
 

@@ -179,6 +179,13 @@ export const stepOrder = (plan: CampaignPlan): readonly CsizsStep[] => (plan.ver
 /** The step the voivodeship's acceptance of the notification (Załącznik 2) completes under a plan. */
 export const notificationStep = (plan: CampaignPlan): CsizsStep => (plan.version === 2 ? 'notification' : 'local_admin');
 
+/** A step's title under a plan: before version 2, `local_admin` held the notification and `domain_registration` the dictionaries. */
+export function stepTitle(plan: CampaignPlan, step: CsizsStep): string {
+  if (plan.version !== 2 && step === 'local_admin') return 'Wyznaczenie administratora lokalnego i zgłoszenie podłączenia (Załącznik 2)';
+  if (plan.version !== 2 && step === 'domain_registration') return 'Rejestracja systemu dziedzinowego w CSIZS i aktualizacja słowników';
+  return CSIZS_STEP_TITLES[step];
+}
+
 /** The next step to complete, in the plan's order; null when all are done. */
 export function nextStep(order: readonly CsizsStep[], completed: readonly CsizsStep[]): CsizsStep | null {
   return order.find((s) => !completed.includes(s)) ?? null;

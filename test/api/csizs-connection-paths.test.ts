@@ -42,7 +42,7 @@ afterAll(async () => {
   await sys?.close();
 });
 
-test('notification, package and temporary password through their own paths, with no secret left in plain text', async () => {
+test('seed 004 pkt 2, 5 and 6b: notification, package and temporary password (PI-MZT sign-in rule) through their own paths, with no secret left in plain text', async () => {
   const calendar = shiftCalendarDays(CAMPAIGN_500_PLUS_2016, Math.ceil((Date.now() - Date.UTC(2016, 2, 16)) / 86_400_000) + 365);
   await request(sys.app).post('/api/csizs-campaigns').set('Authorization', `Bearer ${ministry}`).send({ id: CAMPAIGN, calendar, unitCodes: [UNIT] }).expect(201);
   await request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN}/start`).set('Authorization', `Bearer ${ministry}`).expect(202);

@@ -1,7 +1,8 @@
 import { getBlob, putBlob } from '../../lib/blobs';
 import { getRegistrationStatus, submitScan } from '../../workflows/messages';
 import { bulkBody, runBulkAction } from './bulk';
-import { claimTask, completeDecisionTask, openTasksFor, reassignTask } from '../tasks/service';
+import { claimTask, completeDecisionTask, reassignTask } from '../tasks/service';
+import { registerListRoutes } from './list-routes';
 import { canOnCase, forbid } from '../access';
 import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
@@ -9,7 +10,7 @@ import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { uploadPolicy } from '../uploads';
 import { caseIdParams, caseView, mailIdParams, scanFields } from './schemas';
-import { decisionBody, taskIdParams, taskView } from '../tasks/schemas';
+import { decisionBody, taskIdParams } from '../tasks/schemas';
 import { resendOutboxMail } from './mail';
 import { mapWorkflowError } from '../temporal-errors';
 import { z } from 'zod';
@@ -108,37 +109,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     [upload.single],
   );
 
-  api.route(
-    {
-      method: 'get',
-      path: '/api/tasks',
-      summary: 'Open tasks the caller may act on, earliest due first',
-      tag: 'tasks',
-      auth: 'signed-in',
-      responses: { 200: { description: 'Tasks', schema: z.array(taskView) } },
-    },
-    async ({ principal, res }) => {
-      res.json(
-        (await openTasksFor(orm.em.fork(), principal!))
-          .map((t) => ({
-            id: t.id,
-            caseId: t.caseId,
-            unitCode: t.unitCode ?? null,
-            kind: t.kind,
-            title: t.title,
-            status: t.status,
-            role: t.role,
-            voivodeship: t.voivodeship ?? null,
-            dueAt: t.dueAt?.toISOString() ?? null,
-            outcome: null,
-            comment: null,
-            completedBy: null,
-            completedAt: null,
-            claimedBy: t.claimedBy ?? null,
-          })),
-      );
-    },
-  );
+  registerListRoutes(api, { orm, temporal });
 
   const complete = api.action(
     {

@@ -37,6 +37,45 @@ export interface CaseRow {
   updated_at: number;
   closed_at: number | null;
   open_tasks: number;
+  /** The sort key exactly as stored (text), for a keyset cursor. */
+  sort_key: string | null;
+}
+
+/** Where a keyset page starts: after the row with this sort key and id, in this sort and direction. */
+export interface CaseCursor {
+  sort: CaseFilters['sort'];
+  dir: CaseFilters['dir'];
+  key: string | null;
+  id: string;
+}
+
+export const encodeCaseCursor = (c: CaseCursor): string => Buffer.from(JSON.stringify([c.sort, c.dir, c.key, c.id])).toString('base64url');
+
+/** The cursor, or null when it is not one this list gave out. */
+export function decodeCaseCursor(raw: string): CaseCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 4) return null;
+    const [sort, dir, key, id] = v as unknown[];
+    if (!(typeof sort === 'string' && sort in ORDER) || (dir !== 'asc' && dir !== 'desc') || typeof id !== 'string' || (key !== null && typeof key !== 'string')) return null;
+    if (sort !== 'unit' && key !== null && Number.isNaN(Date.parse(key))) return null;
+    return { sort: sort as CaseCursor['sort'], dir, key, id };
+  } catch {
+    return null;
+  }
+}
+
+/** Rows after the cursor in the list's order (`order by <key> <dir> [nulls last], id <dir>`). */
+function keysetSql(c: CaseCursor): Sql {
+  const col = `c.${ORDER[c.sort]}`;
+  const cmp = c.dir === 'asc' ? '>' : '<';
+  const key = c.sort === 'unit' ? '?' : '?::timestamptz';
+  if (c.sort === 'deadline') {
+    return c.key === null
+      ? { sql: `(${col} is null and c.id ${cmp} ?)`, params: [c.id] }
+      : { sql: `(${col} is null or (${col}, c.id) ${cmp} (${key}, ?))`, params: [c.key, c.id] };
+  }
+  return { sql: `(${col}, c.id) ${cmp} (${key}, ?)`, params: [c.key, c.id] };
 }
 
 /** The filters as SQL over `cases c`, without the visibility rule. */
@@ -94,8 +133,8 @@ const ORDER: Record<CaseFilters['sort'], string> = { updated: 'updated_at', dead
 const LISTED = 'c.id, c.type, c.status, c.title, c.unit_code, c.voivodeship, c.waiting_for, c.deadline, c.created_at, c.updated_at, c.closed_at, c.open_tasks';
 const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 /** What the list answers with (a CaseRow), from rows of LISTED under alias `a`. */
-const shown = (a: string) =>
-  `${a}.id, ${a}.type, ${a}.status, ${a}.title, ${a}.unit_code, ${a}.voivodeship, ${a}.waiting_for, ${a}.open_tasks,
+const shown = (a: string, sort: CaseFilters['sort'] = 'updated') =>
+  `${a}.${ORDER[sort]}::text as sort_key, ${a}.id, ${a}.type, ${a}.status, ${a}.title, ${a}.unit_code, ${a}.voivodeship, ${a}.waiting_for, ${a}.open_tasks,
    ${epochMs(`${a}.deadline`)} as deadline, ${epochMs(`${a}.updated_at`)} as updated_at, ${epochMs(`${a}.closed_at`)} as closed_at`;
 
 /** Above this many cases a list filtered beyond case_counts says "ponad 1 000" instead of counting every case. */
@@ -189,10 +228,15 @@ const SMALL_SELECTION = 5000;
 const readSelectionWhole = (upTo: number) =>
   `n.exact and n.total <= ${SMALL_SELECTION} and (n.total = 0 or ${upTo}::bigint * n.cases > n.total::bigint * n.total)`;
 
-export async function listCases(em: EntityManager, p: Principal, f: CaseFilters, opts: { all?: boolean } = {}): Promise<CaseList> {
+/**
+ * One page of the list (the dashboard's page `f.page`), or with `after` the page after that row (the
+ * API's keyset cursor, same filters, visibility and order); `all` for the CSV export.
+ */
+export async function listCases(em: EntityManager, p: Principal, f: CaseFilters, opts: { all?: boolean; after?: CaseCursor } = {}): Promise<CaseList> {
   const units = await unitDirectory(em);
   const namedUnits = f.q && !/^\d+$/.test(f.q) ? units.codesNamed(f.q) : null;
-  const sel = selections(p, f, namedUnits);
+  const keyset = opts.after ? keysetSql(opts.after) : null;
+  const sel = selections(p, f, namedUnits).map((s) => (keyset ? { sql: `${s.sql} and ${keyset.sql}`, params: [...s.params, ...keyset.params] } : s));
   const selParams = sel.flatMap((s) => s.params);
   // Only the deadline can be empty; other sort keys keep plain order so their indexes serve it.
   const dir = f.dir === 'asc' ? 'asc' : 'desc';
@@ -217,17 +261,17 @@ export async function listCases(em: EntityManager, p: Principal, f: CaseFilters,
     return rows;
   };
   if (opts.all) {
-    const rows = named(await readRows<CaseRow>(em, rowsSql(null, '', false, shown('c')), selParams));
+    const rows = named(await readRows<CaseRow>(em, rowsSql(null, '', false, shown('c', f.sort)), selParams));
     return { rows, total: rows.length, exact: true, more: false };
   }
   // One statement: the count, then the page read one of two ways, chosen by the count. The way not
   // chosen sits behind a one-time filter and is never executed.
   const count = countSql(p, f, namedUnits);
-  const offset = (f.page - 1) * f.perPage;
+  const offset = opts.after ? 0 : (f.page - 1) * f.perPage;
   const upTo = offset + f.perPage + 1; // one row past the page tells whether a next page exists
   const page = ` limit ${f.perPage + 1} offset ${offset}`;
   const sql = `with n as materialized (${count.sql}), how as materialized (select ${readSelectionWhole(upTo)} as whole from n)
-    select n.total, n.exact, ${shown('r')} from n left join (
+    select n.total, n.exact, ${shown('r', f.sort)} from n left join (
       select * from (${rowsSql(upTo, page, true)}) w where (select whole from how)
       union all
       select * from (${rowsSql(upTo, page, false)}) k where not (select whole from how)

@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps';
 import type { Api } from '../http';
 import type { PageTwins } from '../app';
 import { unitDirectory } from '../system/unit-directory';
+import { CSIZS_CAMPAIGN_STATUS_LABELS } from '../cases/figures';
 import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from '../monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
@@ -50,7 +51,7 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pic
     scopeOf(req);
     const { csizs, reports } = await listCampaigns(orm);
     render(req, res, 'campaigns', {
-      csizs: csizs.map((c) => ({ ...c, url: `/kampanie/csizs/${enc(c.id)}`, statusLabel: c.status === 'started' ? 'uruchomiona' : c.status === 'starting' ? 'uruchamianie' : 'utworzona' })),
+      csizs: csizs.map((c) => ({ ...c, url: `/kampanie/csizs/${enc(c.id)}`, statusLabel: CSIZS_CAMPAIGN_STATUS_LABELS[c.status] ?? c.status })),
       reports: reports.map((r) => ({ ...r, url: `/kampanie/raporty/${enc(r.id)}` })),
     });
   });

@@ -40,6 +40,13 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/tokens': signedIn,
   'DELETE /api/tokens/:tokenId': ownOnly,
   'GET /api/tasks': signedIn,
+  // Lists and figures of the pages, each within the caller's scope (GET /api/cases is the case list page).
+  'GET /api/cases': signedIn,
+  'GET /api/overview': signedIn,
+  'GET /api/mail': signedIn,
+  'GET /api/campaigns': { ...ministryOnly, voivodeship_admin: ['allow', 'allow'] },
+  // A report is read by its editors and the unit head, the voivodeship of its unit and the ministry.
+  'GET /api/reports/:reportId': { ...reportEditors, ministry: ['allow', 'allow'], voivodeship_admin: ['allow', 'deny'] },
   'GET /api/cases/:caseId': viewCase,
   'GET /api/cases/:caseId/documents/:documentId': viewCase,
   // A message of a case the caller sees may be sent again (the outbox page's form is its twin).

@@ -1,21 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CaseDocumentSchema, CaseEventSchema, CaseSchema, OutboxMailSchema, TaskSchema, UnitSchema, type Case } from '../db/entities';
-import { REGISTRATION_STATUS_LABELS } from '../workflows/rules/registration';
-import { PERMISSION_STATUS_LABELS } from '../workflows/rules/permission';
-import type { PermissionStatus } from '../workflows/messages';
-import { IDENTITY_MERGE_STATUS_LABELS } from '../workflows/rules/identity-merge';
-import type { IdentityMergeStatus } from '../workflows/messages';
-import type { RegistrationStatus } from '../workflows/messages';
+import { caseStatusLabel } from './labels';
 import type { z } from 'zod';
 import type { caseView } from './cases/schemas';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function statusLabel(c: Pick<Case, 'type' | 'status'>): string {
-  if (c.type === 'registration') return REGISTRATION_STATUS_LABELS[c.status as RegistrationStatus] ?? c.status;
-  if (c.type === 'permission') return PERMISSION_STATUS_LABELS[c.status as PermissionStatus] ?? c.status;
-  if (c.type === 'identity-merge') return IDENTITY_MERGE_STATUS_LABELS[c.status as IdentityMergeStatus] ?? c.status;
-  return c.status;
+  return caseStatusLabel(c.type, c.status);
 }
 
 export async function findCase(em: EntityManager, id: string): Promise<Case | null> {

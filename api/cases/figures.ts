@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { caseVisibilitySql, visibleVoivodeships, type Principal } from '../access';
-import { statusLabel } from '../case-view';
+import { caseStatusLabel } from '../labels';
 import { countByVoivodeship } from './service';
 
 // The figures the overview and the outbox pages show, computed once for the page and its API twin
@@ -43,7 +43,7 @@ export async function overviewFigures(em: EntityManager, p: Principal, voivodesh
     scope,
     voivodeships,
     total: { ...sum, percent: pct(sum.closed, sum.n) },
-    statuses: [...byStatus].map(([status, n]) => ({ status, label: statusLabel({ type: type ?? 'registration', status }), n })),
+    statuses: [...byStatus].map(([status, n]) => ({ status, label: caseStatusLabel(type ?? null, status), n })),
   };
 }
 

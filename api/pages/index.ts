@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { CaseSchema, TaskSchema, type Task } from '../../db/entities';
 import { isAdministratorRole, roleLabel, watchesCampaignsRole } from '../../domain/roles';
 import { warsawLocalMinute, type Templates } from '../../lib/templates';
-import { canOnCase, canOnCsizs, caseVisibilitySql, visibleVoivodeships, type Principal } from '../access';
+import { canOnCase, canOnCsizs, type Principal } from '../access';
 import { buildCaseView, findCase, statusLabel } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -10,7 +10,9 @@ import type { Api } from '../http';
 import type { PageTwins } from '../app';
 import { csizsUnitOfWorkflow } from '../csizs/service';
 import { unitDirectory } from '../system/unit-directory';
-import { caseFilters, casesCsv, countByVoivodeship, listCases } from '../cases/service';
+import { caseFilters, casesCsv, listCases } from '../cases/service';
+import { CASE_TYPE_LABELS, outboxFigures, overviewFigures } from '../cases/figures';
+import { CASE_STATUS_LABELS, documentSourceLabel, formatSize } from '../labels';
 import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
 import { registerPublicPages } from './public';
@@ -21,13 +23,7 @@ import { registerOfficePages } from './offices';
 // (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
 // the same authentication, CSRF check, zod schema, handler and audit row; it answers with a redirect.
 
-const TYPE_LABELS: Record<string, string> = {
-  registration: 'Rejestracja',
-  permission: 'Rozszerzenie uprawnień',
-  'identity-merge': 'Scalenie kont',
-  report: 'Sprawozdanie',
-  'csizs-connection': 'Podłączenie do CSIZS',
-};
+const TYPE_LABELS = CASE_TYPE_LABELS;
 
 /** How a task without a decision form is completed, said to the person holding it. */
 const CLOSES_WITH: Record<string, string> = {
@@ -205,6 +201,10 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       prev: f.page > 1 ? qs({ page: f.page - 1 }) : null,
       next: more ? qs({ page: f.page + 1 }) : null,
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
+      // The status filter as a choice, per case type (a status code may be shared by several types).
+      statusGroups: Object.entries(CASE_STATUS_LABELS)
+        .filter(([type]) => !f.type || f.type === type)
+        .map(([type, labels]) => ({ label: TYPE_LABELS[type] ?? type, options: Object.entries(labels).map(([value, label]) => ({ value, label, selected: f.status === value })) })),
       voivodeships: [...voivs].map(([code, name]) => ({ code, name, selected: f.voivodeship === code })),
       sorts: [['updated', 'ostatnia zmiana'], ['deadline', 'termin'], ['created', 'data założenia'], ['unit', 'kod TERYT']].map(([value, label]) => ({ value, label, selected: f.sort === value })),
       rows: rows.map((r) => ({
@@ -256,6 +256,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       ...view,
       history: view.history.map((e) => ({ ...e, actor: ACTORS[e.actor] ?? e.actor })),
       mail: view.mail.map((m) => ({ ...m, status: MAIL_STATUS[m.status] ?? m.status })),
+      documents: view.documents.map((d) => ({ ...d, sourceLabel: documentSourceLabel(d.source), sizeText: formatSize(d.size) })),
     };
     render(req, res, 'case', { c: shown, sentence, openTasks: view.tasks.filter((t) => t.status === 'open').map((t) => ({ ...t, role: roleLabel(t.role) })), voivodeshipName: (await names()).get(view.voivodeship) ?? view.voivodeship });
   });
@@ -263,45 +264,24 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   router.get('/przeglad', requireSession, async (req: PageReq, res) => {
     const p = req.principal!;
     const type = typeof req.query.type === 'string' && req.query.type in TYPE_LABELS ? req.query.type : undefined;
-    const counts = await countByVoivodeship(orm.em.fork(), p, type);
     const voivs = await names();
-    const scope = visibleVoivodeships(p);
-    const codes = scope ?? [...voivs.keys()];
-    const byVoiv = new Map(codes.map((c) => [c, { n: 0, closed: 0, overdue: 0 }]));
-    const byStatus = new Map<string, number>();
-    for (const r of counts) {
-      const t = byVoiv.get(r.voivodeship);
-      if (t) {
-        t.n += r.n;
-        t.closed += r.closed ? r.n : 0;
-        t.overdue += r.overdue;
-      }
-      byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + r.n);
-    }
-    const pct = (a: number, b: number) => (b ? Math.round((100 * a) / b) : 0);
-    const tiles = [...byVoiv].map(([code, t], i) => ({ code, name: voivs.get(code) ?? code, ...t, percent: pct(t.closed, t.n), y: i * 22, barWidth: Math.round((500 * pct(t.closed, t.n)) / 100) }));
-    const total = tiles.reduce((a, t) => ({ n: a.n + t.n, closed: a.closed + t.closed, overdue: a.overdue + t.overdue }), { n: 0, closed: 0, overdue: 0 });
+    const o = await overviewFigures(orm.em.fork(), p, voivs, type);
+    const tiles = o.voivodeships.map((t, i) => ({ ...t, y: i * 22, barWidth: Math.round((500 * t.percent) / 100) }));
     render(req, res, 'overview', {
-      scopeName: scope ? scope.map((c) => voivs.get(c) ?? c).join(', ') : null,
+      scopeName: o.scope ? o.scope.map((c) => voivs.get(c) ?? c).join(', ') : null,
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: type === value })),
       tiles,
       chartHeight: tiles.length * 22,
-      total: { ...total, percent: pct(total.closed, total.n) },
-      statuses: [...byStatus].map(([status, n]) => ({ label: statusLabel({ type: type ?? 'registration', status }), n })),
+      total: o.total,
+      statuses: o.statuses,
     });
   });
 
   router.get('/poczta', requireSession, async (req: PageReq, res) => {
     const p = req.principal!;
     const status = typeof req.query.status === 'string' && ['sent', 'failed', 'pending'].includes(req.query.status) ? req.query.status : null;
-    const vis = caseVisibilitySql(p);
-    const mails = await orm.em.fork().execute(
-      `select o.id, o.case_id, o.subject, o.status, o.attempts, o.last_error, o.redacted, o.created_at from outbox o join cases c on c.id = o.case_id
-       where ${vis.sql}${status ? ' and o.status = ?' : ''} order by o.created_at desc limit 200`,
-      [...vis.params, ...(status ? [status] : [])],
-    );
-    const labels: Record<string, string> = { sent: 'wysłana', failed: 'nieudana', pending: 'oczekuje' };
-    render(req, res, 'outbox', { status, mails: mails.map((m) => ({ ...m, url: enc(m.id), caseUrl: enc(m.case_id), statusLabel: labels[m.status] ?? m.status })) });
+    const mails = await outboxFigures(orm.em.fork(), p, status);
+    render(req, res, 'outbox', { status, mails: mails.map((m) => ({ ...m, url: enc(m.id), caseUrl: enc(m.case_id) })) });
   });
 
   api.form(router, twins.cases.resendMail, { path: '/poczta/:mailId/ponow', back: '/poczta', ok: () => 'Wiadomość zostanie wysłana ponownie' });

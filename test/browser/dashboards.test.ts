@@ -13,6 +13,7 @@ import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus } from
 import { CAMPAIGN_500_PLUS_2016 } from '../../workflows/rules/csizs-campaign';
 import { application, SCAN_PDF, tokenFor } from '../support/fixtures';
 import { certificateFor, csizsUnitUrl, notificationFor } from '../support/csizs';
+import { guardAgainstRawCodes, type RawCodeGuard } from '../support/raw-codes';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 import { workingDayAhead } from '../support/calendar';
 
@@ -31,6 +32,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let own: string;
 let foreign: string;
 let waiting: string;
+let rawCodes: RawCodeGuard;
 
 async function person(login: string, role: Role, voivodeship: string | null) {
   await ensureAccount(sys.db.orm, { login, firstName: 'Anna', lastName: 'Nowak', role, voivodeship });
@@ -65,6 +67,11 @@ beforeAll(async () => {
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.get();
+  rawCodes = guardAgainstRawCodes(browser);
+});
+// Every page loaded in a test is scanned for internal codes (test/support/raw-codes.ts).
+afterEach(async () => {
+  await rawCodes.expectNone();
 });
 afterAll(async () => {
   await chromium.close();

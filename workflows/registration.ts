@@ -29,7 +29,7 @@ import {
   type RegistrationView,
   type ScanSubmission,
 } from './messages';
-import { registrationDecisionRefusal, registrationWaitingFor, scanWaitPlan } from './rules/registration';
+import { REGISTRATION_STATUS_LABELS, registrationDecisionRefusal, registrationWaitingFor, scanWaitPlan } from './rules/registration';
 import { decisionCompletion, decisionKernel } from './decision';
 
 const acts = activities(STEP);
@@ -164,7 +164,7 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
 
   const awaitingScan = () => {
     if (state.status !== 'awaiting_scan' && state.status !== 'correction_requested') {
-      throw ApplicationFailure.nonRetryable(`Sprawa nie czeka na skan, więc nie ma terminu do przedłużenia ani przypomnienia (status: ${state.status})`, ErrorTypes.noOpenDeadline);
+      throw ApplicationFailure.nonRetryable(`Sprawa nie czeka na skan, więc nie ma terminu do przedłużenia ani przypomnienia (${REGISTRATION_STATUS_LABELS[state.status].toLowerCase()})`, ErrorTypes.noOpenDeadline);
     }
   };
 

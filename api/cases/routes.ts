@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
 import { uploadPolicy } from '../uploads';
+import { caseStatusLabel } from '../labels';
 import { caseIdParams, caseView, mailIdParams, scanFields } from './schemas';
 import { decisionBody, taskIdParams } from '../tasks/schemas';
 import { resendOutboxMail } from './mail';
@@ -93,7 +94,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       const handle = temporal.workflow.getHandle(c.id);
       const live = await handle.query(getRegistrationStatus).catch(() => null);
       if (!live || !SCAN_ACCEPTING.includes(live.status)) {
-        throw new HttpError(409, 'CASE_NOT_AWAITING_SCAN', `Sprawa nie oczekuje na skan (status: ${live?.status ?? c.status})`);
+        throw new HttpError(409, 'CASE_NOT_AWAITING_SCAN', `Sprawa nie oczekuje na skan (${caseStatusLabel('registration', live?.status ?? c.status).toLowerCase()})`);
       }
       const hash = file.sha256;
       const documentId = `${c.id}:scan:${hash.slice(0, 16)}`;

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../../lib/paths';
 import { getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
 import { SCAN_PDF, tokenFor } from '../support/fixtures';
 import { recipients } from '../support/smtp';
+import { guardAgainstRawCodes, type RawCodeGuard } from '../support/raw-codes';
 import { eventually, startSystem, type TestSystem } from '../support/system';
 import { currentQuarter } from '../support/calendar';
 
@@ -25,6 +26,7 @@ import { currentQuarter } from '../support/calendar';
 const SHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots', 'unit-pages');
 const PASSWORD = 'Strona#Haslo2026';
 const UNIT = '2661011';
+let rawCodes: RawCodeGuard;
 let sys: TestSystem;
 let server: Server;
 let base: string;
@@ -61,7 +63,12 @@ beforeAll(async () => {
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.get();
+  rawCodes = guardAgainstRawCodes(browser);
 }, 180_000);
+// Every page loaded in a test is scanned for internal codes (test/support/raw-codes.ts).
+afterEach(async () => {
+  await rawCodes.expectNone();
+});
 afterAll(async () => {
   await chromium.close();
   await new Promise((r) => server?.close(r));

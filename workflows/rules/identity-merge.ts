@@ -80,7 +80,7 @@ export function confirmationRefusal(state: MergeState, c: IdentityMergeConfirmat
     return { type: IdentityMergeErrorTypes.notConfirmer, message: 'Scalenie potwierdza tylko konto, które ma zostać scalone, zalogowane jako ono samo' };
   }
   if (state.status !== 'awaiting_confirmation' || state.confirmed) {
-    return { type: IdentityMergeErrorTypes.notAwaitingConfirmation, message: `Wniosek o scalenie nie oczekuje na potwierdzenie (${IDENTITY_MERGE_STATUS_LABELS[state.status].toLowerCase()})` };
+    return { type: IdentityMergeErrorTypes.notAwaitingConfirmation, message: `Wniosek o scalenie nie oczekuje na potwierdzenie (status: ${state.status})` };
   }
   return null;
 }
@@ -88,7 +88,7 @@ export function confirmationRefusal(state: MergeState, c: IdentityMergeConfirmat
 /** Why an administrator's decision is refused before it reaches history, or null. */
 export function mergeDecisionRefusal(state: MergeState, d: IdentityMergeDecision): Refusal | null {
   if (state.status !== 'awaiting_approval' || state.decided || state.openTaskId === null) {
-    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek o scalenie nie oczekuje na decyzję (${IDENTITY_MERGE_STATUS_LABELS[state.status].toLowerCase()})` };
+    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek o scalenie nie oczekuje na decyzję (status: ${state.status})` };
   }
   return taskDecisionRefusal(state.openTaskId, d);
 }

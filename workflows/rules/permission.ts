@@ -39,7 +39,7 @@ export interface DecisionState {
 /** Why a decision is refused before it reaches history, or null when it may be applied. */
 export function decisionRefusal(state: DecisionState, decision: PermissionDecision): Refusal | null {
   if (state.status !== 'awaiting_decision' || state.decided || state.openTaskId === null) {
-    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (${PERMISSION_STATUS_LABELS[state.status].toLowerCase()})` };
+    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (status: ${state.status})` };
   }
   return taskDecisionRefusal(state.openTaskId, decision);
 }

@@ -21,7 +21,7 @@ export interface RegistrationDecisionState {
  */
 export function registrationDecisionRefusal(state: RegistrationDecisionState, decision: RegistrationDecision): Refusal | null {
   if (state.status !== 'awaiting_decision' || state.decided) {
-    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (${REGISTRATION_STATUS_LABELS[state.status].toLowerCase()})` };
+    return { type: ErrorTypes.notAwaitingDecision, message: `Wniosek nie oczekuje na decyzję (status: ${state.status})` };
   }
   return taskDecisionRefusal(state.openTaskId, decision);
 }

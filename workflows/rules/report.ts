@@ -75,7 +75,7 @@ export function verificationRefusal(
   decision: RegistrationDecision,
 ): { type: string; message: string } | null {
   if (state.status !== 'submitted' || state.decided || state.openTaskId === null) {
-    return { type: ErrorTypes.notAwaitingDecision, message: `Sprawozdanie nie czeka na weryfikację (${REPORT_STATUS_LABELS[state.status].toLowerCase()})` };
+    return { type: ErrorTypes.notAwaitingDecision, message: `Sprawozdanie nie czeka na weryfikację (status: ${state.status})` };
   }
   return taskDecisionRefusal(state.openTaskId, decision, 'Zwrot do korekty wymaga uwag dla jednostki');
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { KeyRingError, parseKeyRing, type KeyRing } from './payload-codec';
 
 // Every setting the processes read, parsed once from the environment. Nothing else reads process.env.
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -25,9 +26,14 @@ const schema = z.object({
   TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // The payload key ring (lib/payload-codec.ts): PAYLOAD_KEY alone (one key), or PAYLOAD_KEYS ("id:base64,…")
+  // with PAYLOAD_KEY_ID naming the key that seals; the others only open. Checked as a whole in loadConfig.
   PAYLOAD_KEY: z
     .string()
-    .refine((s) => Buffer.from(s, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)'),
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  PAYLOAD_KEYS: z.string().optional(),
+  PAYLOAD_KEY_ID: z.string().optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: intFrom(1, 65535).default(3000),
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
@@ -56,13 +62,24 @@ const schema = z.object({
   REPORT_FORM_SCHEDULES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MERGE_CONFIRMATION_DAYS: intFrom(1, 365).default(14),
   UPLOAD_MAX_BYTES: intFrom(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  // Issue 14 item 2: an activity failing this many times in a row marks its case "wymaga interwencji"
+  // (at once when retrying cannot help), and OPERATOR_EMAIL (when set) gets a mail about it.
+  ATTENTION_AFTER_ATTEMPTS: intFrom(1, 1000).default(5),
+  OPERATOR_EMAIL: z.email().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 /** Every variable the processes read (without the `_FILE` forms of the secrets). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
-export type Config = Readonly<z.infer<typeof schema>>;
+export type Config = Readonly<
+  Omit<z.infer<typeof schema>, 'PAYLOAD_KEY'> & {
+    /** The active key (base64): seals payloads and derives the secret store's key. */
+    PAYLOAD_KEY: string;
+    /** Every key that opens payloads, and the active one's id. */
+    PAYLOAD_KEYRING: KeyRing;
+  }
+>;
 
 export class ConfigError extends Error {}
 
@@ -103,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  let ring: KeyRing;
+  try {
+    ring = parseKeyRing(parsed.data);
+  } catch (err) {
+    if (err instanceof KeyRingError) throw new ConfigError(`Invalid configuration:\n  ${err.variable}: ${err.detail}`);
+    throw err;
+  }
   if (parsed.data.REGISTRATION_REMINDER_DAYS.some((d) => d >= parsed.data.REGISTRATION_EXPIRY_DAYS)) {
     throw new ConfigError(
       'Invalid configuration:\n  REGISTRATION_REMINDER_DAYS: every reminder must come before REGISTRATION_EXPIRY_DAYS',
@@ -117,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.data.TEMPORAL_TLS_CERT_FILE !== !parsed.data.TEMPORAL_TLS_KEY_FILE) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE: the client certificate and TEMPORAL_TLS_KEY_FILE go together; set both or neither');
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, PAYLOAD_KEY: ring.keys[ring.activeId], PAYLOAD_KEYRING: ring });
 }
 
 /** Exits the process with a message naming the bad variable(s); for the entry points. */

@@ -45,6 +45,18 @@ export function warsawLocalMinute(value: unknown): string {
   return w ? w.toISOString().slice(0, 16) : '';
 }
 
+/** A template that is missing or fails on its data: no retry fixes it (activities/failures.ts). */
+export class TemplateError extends Error {
+  constructor(
+    readonly template: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'TemplateError';
+  }
+}
+
 export interface Templates {
   render(name: string, data: unknown): string;
   has(name: string): boolean;
@@ -75,8 +87,12 @@ export function loadTemplates(root: string = TEMPLATES_DIR): Templates {
     has: (name) => compiled.has(name),
     render(name, data) {
       const t = compiled.get(name);
-      if (!t) throw new Error(`no template ${name}`);
-      return t(data);
+      if (!t) throw new TemplateError(name, `no template ${name}`);
+      try {
+        return t(data);
+      } catch (err) {
+        throw new TemplateError(name, `template ${name}: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
     },
   };
 }
@@ -86,7 +102,7 @@ export function renderMail(templates: Templates, name: string, data: unknown): {
   const out = templates.render(`mail/${name}`, data);
   const nl = out.indexOf('\n');
   const first = out.slice(0, nl).trim();
-  if (!first.startsWith('Temat:')) throw new Error(`mail template ${name} must start with "Temat:"`);
+  if (!first.startsWith('Temat:')) throw new TemplateError(`mail/${name}`, `mail template ${name} must start with "Temat:"`);
   const html = out.slice(nl + 1).trim();
   // The subject line went through Handlebars' HTML escaping like the body, but a subject is plain text.
   return { subject: decodeEntities(first.slice('Temat:'.length).trim()), html, text: htmlToText(html) };

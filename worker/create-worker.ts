@@ -1,13 +1,18 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { attentionInterceptor } from '../activities/attention';
 import { dataConverter } from '../lib/temporal';
+import type { KeyRing } from '../lib/payload-codec';
 
 export interface ObiegWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  payloadKey: string;
+  /** The payload key ring (or one key, base64). */
+  payloadKey: KeyRing | string;
   deps: ActivityDeps;
+  /** Issue 14 item 2: after how many failed attempts a case needs an operator, and whom to mail. */
+  attention?: { afterAttempts: number; operatorEmail?: string };
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled from source at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -21,6 +26,19 @@ export function createObiegWorker(opts: ObiegWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
+    interceptors: {
+      activity: [
+        attentionInterceptor({
+          orm: opts.deps.orm,
+          mailer: opts.deps.mailer,
+          templates: opts.deps.templates,
+          from: opts.deps.mailFrom,
+          publicUrl: opts.deps.publicUrl,
+          afterAttempts: opts.attention?.afterAttempts ?? 5,
+          operatorEmail: opts.attention?.operatorEmail,
+        }),
+      ],
+    },
     dataConverter: dataConverter(opts.payloadKey),
     maxConcurrentActivityTaskExecutions: 50,
     // On SIGTERM, activities in flight get this long to finish before they are cancelled.

@@ -20,6 +20,9 @@ export interface Case extends Timestamped {
   data: Record<string, unknown>;
   runId: string;
   closedAt?: Date | null;
+  /** "wymaga interwencji": why an operator is needed (no personal data), and since when. */
+  attentionReason?: string | null;
+  attentionAt?: Date | null;
 }
 
 export const CaseSchema = new EntitySchema<Case, Timestamped>({
@@ -40,6 +43,8 @@ export const CaseSchema = new EntitySchema<Case, Timestamped>({
     data: { type: 'json', default: '{}' },
     runId: { type: 'string', length: 64 },
     closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    attentionReason: { type: 'string', length: 300, nullable: true },
+    attentionAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },
 });
 

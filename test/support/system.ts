@@ -123,7 +123,8 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     connection: env.nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    payloadKey: config.PAYLOAD_KEY,
+    payloadKey: config.PAYLOAD_KEYRING,
+    attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
     workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
     deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEY },
   });

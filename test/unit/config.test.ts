@@ -81,6 +81,16 @@ describe('loadConfig parses given values', () => {
   });
 });
 
+describe('the payload key ring in the configuration', () => {
+  it('makes the PAYLOAD_KEY_ID key of PAYLOAD_KEYS the active one, the old PAYLOAD_KEY still opening', () => {
+    const next = Buffer.alloc(32, 9).toString('base64');
+    const c = loadConfig({ ...BASE, PAYLOAD_KEYS: `2027-01:${next}`, PAYLOAD_KEY_ID: '2027-01' });
+    expect(c.PAYLOAD_KEY).toBe(next);
+    expect(c.PAYLOAD_KEYRING.activeId).toBe('2027-01');
+    expect(Object.values(c.PAYLOAD_KEYRING.keys).sort()).toEqual([KEY_32, next].sort());
+  });
+});
+
 describe('loadConfig rejects bad values, naming the variable', () => {
   const KEY_16 = Buffer.alloc(16, 7).toString('base64');
   const KEY_33 = Buffer.alloc(33, 7).toString('base64');
@@ -91,6 +101,8 @@ describe('loadConfig rejects bad values, naming the variable', () => {
     { title: 'a 16-byte PAYLOAD_KEY', env: { PAYLOAD_KEY: KEY_16 }, variable: 'PAYLOAD_KEY', message: 'expected 32 bytes' },
     { title: 'a 33-byte PAYLOAD_KEY', env: { PAYLOAD_KEY: KEY_33 }, variable: 'PAYLOAD_KEY', message: 'expected 32 bytes' },
     { title: 'a missing PAYLOAD_KEY', env: { PAYLOAD_KEY: undefined }, variable: 'PAYLOAD_KEY' },
+    { title: 'an active key id not in the ring', env: { PAYLOAD_KEYS: `k1:${KEY_32}`, PAYLOAD_KEY_ID: 'k9' }, variable: 'PAYLOAD_KEY_ID', message: 'no key "k9"' },
+    { title: 'a ring entry without an id', env: { PAYLOAD_KEYS: KEY_32, PAYLOAD_KEY_ID: 'k1' }, variable: 'PAYLOAD_KEYS' },
     { title: 'a non-numeric port', env: { API_PORT: 'abc' }, variable: 'API_PORT' },
     { title: 'a port above 65535', env: { API_PORT: '70000' }, variable: 'API_PORT' },
     { title: 'a fractional port', env: { SMTP_PORT: '25.5' }, variable: 'SMTP_PORT' },

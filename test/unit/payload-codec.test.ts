@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
-import { EncryptionCodec } from '../../lib/payload-codec';
+import { EncryptionCodec, legacyKeyId, parseKeyRing } from '../../lib/payload-codec';
 
 const KEY = Buffer.alloc(32, 1);
 const OTHER_KEY = Buffer.alloc(32, 2);
@@ -127,5 +127,56 @@ describe('EncryptionCodec', () => {
     const [decoded] = await codec.decode(await fromEnv.encode([PLAIN]));
     expect(text(decoded.data)).toBe('{"email":"a@b.pl"}');
     expect(() => EncryptionCodec.fromBase64(Buffer.alloc(16).toString('base64'))).toThrow('payload key must be 32 bytes');
+  });
+});
+
+describe('the payload key ring', () => {
+  const OLD = Buffer.alloc(32, 1).toString('base64');
+  const NEW = Buffer.alloc(32, 2).toString('base64');
+
+  it('seals with the active key, naming its id, and opens with every key of the ring', async () => {
+    const before = new EncryptionCodec(parseKeyRing({ PAYLOAD_KEYS: `k1:${OLD}`, PAYLOAD_KEY_ID: 'k1' }));
+    const [sealedOld] = await before.encode([PLAIN]);
+    expect(metaText(sealedOld, 'encryption-key-id')).toBe('k1');
+
+    // Rotation: add a key, switch the active id.
+    const after = new EncryptionCodec(parseKeyRing({ PAYLOAD_KEYS: `k1:${OLD},k2:${NEW}`, PAYLOAD_KEY_ID: 'k2' }));
+    const [sealedNew] = await after.encode([PLAIN]);
+    expect(metaText(sealedNew, 'encryption-key-id')).toBe('k2');
+    const decoded = await after.decode([sealedOld, sealedNew]);
+    expect(decoded.map((p) => text(p.data))).toEqual(['{"email":"a@b.pl"}', '{"email":"a@b.pl"}']);
+    // A ring without the new key cannot open what it sealed, and says which key is missing.
+    await expect(before.decode([sealedNew])).rejects.toThrow('unknown key k2');
+  });
+
+  it('keeps the old single PAYLOAD_KEY under its derived id, so payloads it sealed still open after rotation', async () => {
+    const [legacy] = await EncryptionCodec.fromBase64(OLD).encode([PLAIN]);
+    const ring = parseKeyRing({ PAYLOAD_KEY: OLD, PAYLOAD_KEYS: `2026-12:${NEW}`, PAYLOAD_KEY_ID: '2026-12' });
+    expect(ring.activeId).toBe('2026-12');
+    expect(ring.keys[legacyKeyId(Buffer.from(OLD, 'base64'))]).toBe(OLD);
+    const [decoded] = await new EncryptionCodec(ring).decode([legacy]);
+    expect(text(decoded.data)).toBe('{"email":"a@b.pl"}');
+    // PAYLOAD_KEY alone is still one key that seals.
+    expect(parseKeyRing({ PAYLOAD_KEY: OLD }).activeId).toBe(legacyKeyId(Buffer.from(OLD, 'base64')));
+  });
+
+  it('opens a payload that names no key id with whichever key of the ring authenticates it', async () => {
+    const [sealed] = await EncryptionCodec.fromBase64(OLD).encode([PLAIN]);
+    const anonymous: Payload = { ...sealed, metadata: { encoding: sealed.metadata!.encoding } };
+    const ring = new EncryptionCodec(parseKeyRing({ PAYLOAD_KEYS: `new:${NEW},old:${OLD}`, PAYLOAD_KEY_ID: 'new' }));
+    const [decoded] = await ring.decode([anonymous]);
+    expect(text(decoded.data)).toBe('{"email":"a@b.pl"}');
+    await expect(new EncryptionCodec(parseKeyRing({ PAYLOAD_KEYS: `new:${NEW}`, PAYLOAD_KEY_ID: 'new' })).decode([anonymous])).rejects.toThrow(/no key of the ring/);
+  });
+
+  it.each([
+    [{}, 'PAYLOAD_KEY'],
+    [{ PAYLOAD_KEYS: `k1:${OLD}` }, 'PAYLOAD_KEY_ID'],
+    [{ PAYLOAD_KEYS: `k1:${OLD}`, PAYLOAD_KEY_ID: 'k2' }, 'PAYLOAD_KEY_ID'],
+    [{ PAYLOAD_KEYS: `k1:${OLD},k1:${NEW}`, PAYLOAD_KEY_ID: 'k1' }, 'PAYLOAD_KEYS'],
+    [{ PAYLOAD_KEYS: `k1:c2hvcnQ=`, PAYLOAD_KEY_ID: 'k1' }, 'PAYLOAD_KEYS'],
+    [{ PAYLOAD_KEYS: OLD, PAYLOAD_KEY_ID: 'k1' }, 'PAYLOAD_KEYS'],
+  ])('refuses the ring %j, naming %s', (env, variable) => {
+    expect(() => parseKeyRing(env)).toThrow(new RegExp(`^${variable}: `));
   });
 });

@@ -99,8 +99,10 @@ export function createCaseActivities({ orm }: { orm: MikroORM }) {
             updatedAt: new Date(),
           });
         } else if (existing.runId !== input.runId) {
+          // A later run reopening the case, or the row the API wrote before answering 201 (run_id '').
           Object.assign(existing, {
             runId: input.runId,
+            accountId: input.accountId ?? existing.accountId ?? null,
             status: input.status,
             title: input.title,
             waitingFor: input.waitingFor,

@@ -24,12 +24,13 @@ export const PERMANENT_TYPES: Record<PermanentKind, string> = {
 };
 
 /** SQLSTATE classes: 22 data exception (a NUL in text, a value too long, bad input syntax), 23 integrity
- *  constraint violation (not null, foreign key, check, unique). Class 40 (serialization, deadlock), 08
- *  (connection) and 57 (shutdown) are transient and stay retryable. */
+ *  constraint violation (not null, foreign key, check, exclusion). A unique violation (23505) stays
+ *  retryable: activities are idempotent by key, so it comes from two attempts racing, and the retry finds
+ *  the row. Class 40 (serialization, deadlock), 08 (connection) and 57 (shutdown) are transient. */
 function sqlStateKind(code: unknown): PermanentKind | null {
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
   if (code.startsWith('22')) return 'invalid_data';
-  if (code.startsWith('23')) return 'constraint_violation';
+  if (code.startsWith('23') && code !== '23505') return 'constraint_violation';
   return null;
 }
 

@@ -38,6 +38,7 @@ export async function buildCaseView(em: EntityManager, c: Case, temporalUiUrl: s
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     closedAt: iso(c.closedAt),
+    attention: c.attentionAt ? { reason: c.attentionReason ?? 'Sprawa wymaga interwencji', since: c.attentionAt.toISOString() } : null,
     history: events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, type: e.type, message: e.message })),
     tasks: tasks.map((t) => ({
       id: t.id,

@@ -8,13 +8,14 @@ import { loadTemplates } from '../lib/templates';
 import { connectClient } from '../lib/temporal';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { createObiegWorker } from './create-worker';
+import { redactingSdkLogger } from './sdk-logger';
 
 // The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
 // running activities finish; then the connections close.
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('worker', config.LOG_LEVEL);
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: redactingSdkLogger(log, config.LOG_LEVEL === 'debug' ? 'DEBUG' : config.LOG_LEVEL === 'info' ? 'INFO' : config.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR') });
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);

@@ -38,6 +38,8 @@ export const caseView = z
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),
+    /** Issue 14 item 2: "wymaga interwencji", why (no personal data) and since when; null when all is well. */
+    attention: z.object({ reason: z.string(), since: z.string() }).nullable(),
     history: z.array(event),
     tasks: z.array(taskSchema),
     documents: z.array(document),

@@ -15,6 +15,8 @@ export const caseFilters = z.object({
   overdue: z.enum(['1', 'true']).optional(),
   dueBefore: z.iso.date('Data w formacie RRRR-MM-DD').optional(),
   waiting: z.enum(['office', 'applicant']).optional(),
+  // Issue 14 item 2: cases marked "wymaga interwencji".
+  attention: z.enum(['1', 'true']).optional(),
   q: z.string().trim().max(100).optional(),
   sort: z.enum(['updated', 'deadline', 'created', 'unit']).default('updated'),
   dir: z.enum(['asc', 'desc']).default('desc'),
@@ -37,6 +39,8 @@ export interface CaseRow {
   updated_at: number;
   closed_at: number | null;
   open_tasks: number;
+  /** Why the case needs an operator ("wymaga interwencji"), or null. */
+  attention_reason: string | null;
   /** The sort key exactly as stored (text), for a keyset cursor. */
   sort_key: string | null;
 }
@@ -95,6 +99,7 @@ function filterSql(f: CaseFilters, namedUnits: string[] | null): { parts: string
   // cases.open_tasks is kept by triggers on tasks (migration case_list_speed).
   if (f.waiting === 'office') add('c.closed_at is null and c.open_tasks > 0');
   if (f.waiting === 'applicant') add('c.closed_at is null and c.open_tasks = 0');
+  if (f.attention) add('c.attention_at is not null');
   if (f.q) {
     if (/^\d+$/.test(f.q)) add('c.unit_code like ?', `${f.q}%`);
     else if (namedUnits && namedUnits.length) add('c.unit_code = any(?::varchar[])', namedUnits);
@@ -130,11 +135,11 @@ function selections(p: Principal, f: CaseFilters, namedUnits: string[] | null): 
 
 const ORDER: Record<CaseFilters['sort'], string> = { updated: 'updated_at', deadline: 'deadline', created: 'created_at', unit: 'unit_code' };
 /** What a listed case shows, and every sort key. */
-const LISTED = 'c.id, c.type, c.status, c.title, c.unit_code, c.voivodeship, c.waiting_for, c.deadline, c.created_at, c.updated_at, c.closed_at, c.open_tasks';
+const LISTED = 'c.id, c.type, c.status, c.title, c.unit_code, c.voivodeship, c.waiting_for, c.deadline, c.created_at, c.updated_at, c.closed_at, c.open_tasks, c.attention_reason';
 const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 /** What the list answers with (a CaseRow), from rows of LISTED under alias `a`. */
 const shown = (a: string, sort: CaseFilters['sort'] = 'updated') =>
-  `${a}.${ORDER[sort]}::text as sort_key, ${a}.id, ${a}.type, ${a}.status, ${a}.title, ${a}.unit_code, ${a}.voivodeship, ${a}.waiting_for, ${a}.open_tasks,
+  `${a}.${ORDER[sort]}::text as sort_key, ${a}.id, ${a}.type, ${a}.status, ${a}.title, ${a}.unit_code, ${a}.voivodeship, ${a}.waiting_for, ${a}.open_tasks, ${a}.attention_reason,
    ${epochMs(`${a}.deadline`)} as deadline, ${epochMs(`${a}.updated_at`)} as updated_at, ${epochMs(`${a}.closed_at`)} as closed_at`;
 
 /** Above this many cases a list filtered beyond case_counts says "ponad 1 000" instead of counting every case. */
@@ -182,7 +187,7 @@ export interface CaseList {
  */
 function countSql(p: Principal, f: CaseFilters, namedUnits: string[] | null): Sql {
   const walked = walkedCases(p, f);
-  if (f.unit || f.q || f.dueBefore) {
+  if (f.unit || f.q || f.dueBefore || f.attention) {
     const sel = selections(p, f, namedUnits);
     return {
       sql: `select least(m, ${COUNT_CAP}) as total, m <= ${COUNT_CAP} as exact, ${walked.sql} as cases
@@ -281,6 +286,16 @@ export async function listCases(em: EntityManager, p: Principal, f: CaseFilters,
   const rows = out[0].id === null ? [] : named(out);
   const more = rows.length > f.perPage;
   return { rows: more ? rows.slice(0, f.perPage) : rows, total, exact, more };
+}
+
+/** How many visible cases (of one type, or all) are marked "wymaga interwencji" (a partial index holds them). */
+export async function countAttention(em: EntityManager, p: Principal, type?: string): Promise<number> {
+  const sel = selections(p, caseFilters.parse({ attention: '1', ...(type ? { type } : {}) }), null);
+  const rows = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from (${sel.map((s) => `(select 1 from cases c where ${s.sql})`).join(' union all ')}) x`,
+    sel.flatMap((s) => s.params),
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Counts per voivodeship and status, for the overview (all types, or one). */

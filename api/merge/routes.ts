@@ -5,7 +5,7 @@ import {
   identityMergeWorkflowId,
   type IdentityMergeInput,
 } from '../../workflows/messages';
-import { IDENTITY_MERGE_STATUS_LABELS, mergeRequestRefusal, mergeScope, type ScopeAssignment } from '../../workflows/rules/identity-merge';
+import { IDENTITY_MERGE_STATUS_LABELS, identityMergeWaitingFor, mergeRequestRefusal, mergeScope, type ScopeAssignment } from '../../workflows/rules/identity-merge';
 import { canOnCase, forbid } from '../access';
 import { findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
@@ -83,7 +83,7 @@ export function registerIdentityMergeRoutes(api: Api, { orm, temporal, config }:
         unitCode: scope.unitCode,
         voivodeship: scope.voivodeship,
         status: 'awaiting_confirmation',
-      });
+      }, { em: orm.em.fork(), title: `Scalenie kont: ${input.otherLogin} → ${input.survivorLogin}`, waitingFor: identityMergeWaitingFor('awaiting_confirmation'), accountId: input.survivorId });
       res.status(201).location(url).json({ id: caseId, created: true, status: 'awaiting_confirmation', url });
     },
   );

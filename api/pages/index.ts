@@ -10,7 +10,7 @@ import type { Api } from '../http';
 import type { PageTwins } from '../app';
 import { csizsUnitOfWorkflow } from '../csizs/service';
 import { unitDirectory } from '../system/unit-directory';
-import { caseFilters, casesCsv, listCases } from '../cases/service';
+import { caseFilters, casesCsv, countAttention, listCases } from '../cases/service';
 import { CASE_TYPE_LABELS, outboxFigures, overviewFigures } from '../cases/figures';
 import { CASE_STATUS_LABELS, documentSourceLabel, formatSize } from '../labels';
 import { isDecisionTask, openTasksFor } from '../tasks/service';
@@ -217,6 +217,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
         deadline: r.deadline,
         updated_at: r.updated_at,
         overdue: !r.closed_at && r.deadline !== null && r.deadline < now,
+        attention: r.attention_reason,
       })),
     });
   });
@@ -264,6 +265,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   router.get('/przeglad', requireSession, async (req: PageReq, res) => {
     const p = req.principal!;
     const type = typeof req.query.type === 'string' && req.query.type in TYPE_LABELS ? req.query.type : undefined;
+    const attention = await countAttention(orm.em.fork(), p, type);
     const voivs = await names();
     const o = await overviewFigures(orm.em.fork(), p, voivs, type);
     const tiles = o.voivodeships.map((t, i) => ({ ...t, y: i * 22, barWidth: Math.round((500 * t.percent) / 100) }));
@@ -274,6 +276,8 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       chartHeight: tiles.length * 22,
       total: o.total,
       statuses: o.statuses,
+      attention,
+      attentionQuery: new URLSearchParams({ attention: '1', ...(type ? { type } : {}) }).toString(),
     });
   });
 

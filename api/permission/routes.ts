@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REPORTING_AREAS, permissionRequestWorkflowId, type PermissionRequestInput } from '../../workflows/messages';
-import { alreadyHolds } from '../../workflows/rules/permission';
+import { alreadyHolds, permissionCaseTitle, permissionWaitingFor } from '../../workflows/rules/permission';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
@@ -61,7 +61,7 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
         unitCode: body.unitCode,
         voivodeship: unit.voivodeship,
         status: 'awaiting_decision',
-      });
+      }, { em: orm.em.fork(), title: permissionCaseTitle(target, input.unitName, input.requesterLogin), waitingFor: permissionWaitingFor('awaiting_decision'), accountId: input.accountId });
       res.location(url);
       return { id: caseId, created: true, status: 'awaiting_decision', url };
     },

@@ -5,6 +5,7 @@ import type { Api } from '../http';
 import type { ApiDeps } from '../deps';
 import { caseCreated } from '../cases/schemas';
 import { registrationBody } from './schemas';
+import { registrationWaitingFor } from '../../workflows/rules/registration';
 import { officeOf, sendScanTo } from '../offices/service';
 import { z } from 'zod';
 
@@ -55,7 +56,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         unitCode: body.unit.terytCode,
         voivodeship: unit.voivodeship,
         status: 'submitted',
-      });
+      }, { em: orm.em.fork(), title: `Rejestracja ${body.registerUnit ? 'jednostki i użytkownika' : 'użytkownika'}: ${body.unit.name}`, waitingFor: registrationWaitingFor('submitted') });
       res.location(url);
       return { id: caseId, created: true, status: 'submitted', url, sendScanTo: scanTo };
     },

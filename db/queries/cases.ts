@@ -133,3 +133,25 @@ export async function insertPdfReceiptDocumentOnce(em: EntityManager, d: { id: s
 export function documentExistsInEm(em: EntityManager, id: string): Promise<unknown[]> {
   return em.execute('select 1 from documents where id = ?', [id]);
 }
+
+/**
+ * The row of a case the API is about to start (issue 14 item 2): a case URL answered with 201 shows the
+ * case from that moment. Returns whether this call wrote it (false: the case had a row already). The
+ * workflow's openCase then fills in the rest (its run, the application).
+ */
+export async function insertStartingCaseOnce(
+  em: EntityManager,
+  c: { id: string; type: string; status: string; unitCode: string; voivodeship: string; title: string; waitingFor: string | null; accountId: string | null },
+): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into cases (id, type, status, unit_code, voivodeship, title, waiting_for, account_id, data, run_id, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, '{}', '', now(), now()) on conflict (id) do nothing returning id`,
+    [c.id, c.type, c.status, c.unitCode, c.voivodeship, c.title.slice(0, 300), c.waitingFor, c.accountId],
+  );
+  return rows.length > 0;
+}
+
+/** Takes back a row insertStartingCaseOnce wrote when its workflow could not be started. */
+export async function deleteStartingCase(em: EntityManager, id: string): Promise<void> {
+  await em.execute(`delete from cases where id = ? and run_id = ''`, [id]);
+}

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { dataConverter } from '../../lib/temporal';
+import type { KeyRing } from '../../lib/payload-codec';
 import { historyFromJson } from '../support/history-json';
 import { TEST_PAYLOAD_KEY } from '../support/system';
 
@@ -79,10 +80,15 @@ export function historyType(history: History): string | undefined {
  * Replays the fixtures one after another on one replay worker running the given bundle, with the fixture
  * key's data converter. Returns the histories that did not replay, each with its type and file.
  */
-export async function replay(fixtures: Fixture[], workflowBundle: ReplayWorkerOptions['workflowBundle'], replayName = 'obieg-replay'): Promise<ReplayFailure[]> {
+export async function replay(
+  fixtures: Fixture[],
+  workflowBundle: ReplayWorkerOptions['workflowBundle'],
+  replayName = 'obieg-replay',
+  keys: KeyRing | string = TEST_PAYLOAD_KEY,
+): Promise<ReplayFailure[]> {
   const options: ReplayWorkerOptions = {
     workflowBundle,
-    dataConverter: dataConverter(TEST_PAYLOAD_KEY),
+    dataConverter: dataConverter(keys),
     replayName,
   };
   const failures: ReplayFailure[] = [];

@@ -152,8 +152,8 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
   // activities/attention.ts (issue 14 item 2): the operator hears of a case that needs intervention; the reason carries no personal data.
   {
     name: 'operator-attention',
-    vars: { case: { id: CASE_ID }, workflowId: CASE_ID, reason: 'Krok „openCase” zatrzymany: dane sprawy nie dają się zapisać (niedozwolone znaki lub wartości); ponawianie nie pomoże', link: `${PUBLIC_URL}/api/cases/${CASE_ID}` },
-    subject: new RegExp(`^Sprawa wymaga interwencji: ${CASE_ID}$`),
+    vars: { case: { id: CASE_ID }, operatorName: 'Łucja Żółkiewska', workflowId: CASE_ID, reason: 'Krok „openCase” zatrzymany: dane sprawy nie dają się zapisać (niedozwolone znaki lub wartości); ponawianie nie pomoże', link: `${PUBLIC_URL}/api/cases/${CASE_ID}` },
+    subject: new RegExp(`^Sprawa wymaga interwencji \\(błąd przetwarzania\\): ${CASE_ID}$`),
     body: ['wymaga interwencji operatora', 'Powód: Krok „openCase” zatrzymany', `${PUBLIC_URL}/api/cases/${CASE_ID}`],
   },
   // activities/data-requests.ts: a report's data request to a department or external unit, and its reminder.

@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The production topology is its own part of scripts/test.sh (jest.topology.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/topology/'],
+  // The production topology (jest.topology.config.js) and the fault tests (real processes stopped and
+  // killed, jest.faults.config.js) are their own parts of scripts/test.sh.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/topology/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -32,10 +32,10 @@ export async function startCaseWorkflow<K extends WorkflowName>(
   temporal: Client,
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
   c: { workflowType: K; caseId: string; args: WorkflowArgs<K>; caseType: string; unitCode: string; voivodeship: string; status: string },
-  row?: { em: EntityManager; title: string; waitingFor: string | null; accountId?: string | null },
+  row?: { em: EntityManager; title: string; waitingFor: string | null; accountId?: string | null; data: Record<string, unknown> },
 ): Promise<void> {
   const wrote = row
-    ? await insertStartingCaseOnce(row.em, { id: c.caseId, type: c.caseType, status: c.status, unitCode: c.unitCode, voivodeship: c.voivodeship, title: row.title, waitingFor: row.waitingFor, accountId: row.accountId ?? null })
+    ? await insertStartingCaseOnce(row.em, { id: c.caseId, type: c.caseType, status: c.status, unitCode: c.unitCode, voivodeship: c.voivodeship, title: row.title, waitingFor: row.waitingFor, accountId: row.accountId ?? null, data: row.data })
     : false;
   try {
     await startWorkflow(temporal, c.workflowType, {

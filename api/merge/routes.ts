@@ -83,7 +83,7 @@ export function registerIdentityMergeRoutes(api: Api, { orm, temporal, config }:
         unitCode: scope.unitCode,
         voivodeship: scope.voivodeship,
         status: 'awaiting_confirmation',
-      }, { em: orm.em.fork(), title: `Scalenie kont: ${input.otherLogin} → ${input.survivorLogin}`, waitingFor: identityMergeWaitingFor('awaiting_confirmation'), accountId: input.survivorId });
+      }, { em: orm.em.fork(), title: `Scalenie kont: ${input.otherLogin} → ${input.survivorLogin}`, waitingFor: identityMergeWaitingFor('awaiting_confirmation'), accountId: input.survivorId, data: { survivorAccountId: input.survivorId, survivorLogin: input.survivorLogin, otherAccountId: input.otherId, otherLogin: input.otherLogin } });
       res.status(201).location(url).json({ id: caseId, created: true, status: 'awaiting_confirmation', url });
     },
   );

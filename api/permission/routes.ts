@@ -61,7 +61,7 @@ export function registerPermissionRoutes(api: Api, { orm, temporal, config }: Ap
         unitCode: body.unitCode,
         voivodeship: unit.voivodeship,
         status: 'awaiting_decision',
-      }, { em: orm.em.fork(), title: permissionCaseTitle(target, input.unitName, input.requesterLogin), waitingFor: permissionWaitingFor('awaiting_decision'), accountId: input.accountId });
+      }, { em: orm.em.fork(), title: permissionCaseTitle(target, input.unitName, input.requesterLogin), waitingFor: permissionWaitingFor('awaiting_decision'), accountId: input.accountId, data: { target, justification: input.justification } });
       res.location(url);
       return { id: caseId, created: true, status: 'awaiting_decision', url };
     },

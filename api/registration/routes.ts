@@ -56,7 +56,7 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         unitCode: body.unit.terytCode,
         voivodeship: unit.voivodeship,
         status: 'submitted',
-      }, { em: orm.em.fork(), title: `Rejestracja ${body.registerUnit ? 'jednostki i użytkownika' : 'użytkownika'}: ${body.unit.name}`, waitingFor: registrationWaitingFor('submitted') });
+      }, { em: orm.em.fork(), title: `Rejestracja ${body.registerUnit ? 'jednostki i użytkownika' : 'użytkownika'}: ${body.unit.name}`, waitingFor: registrationWaitingFor('submitted'), data: { application: body } });
       res.location(url);
       return { id: caseId, created: true, status: 'submitted', url, sendScanTo: scanTo };
     },

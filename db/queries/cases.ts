@@ -141,12 +141,12 @@ export function documentExistsInEm(em: EntityManager, id: string): Promise<unkno
  */
 export async function insertStartingCaseOnce(
   em: EntityManager,
-  c: { id: string; type: string; status: string; unitCode: string; voivodeship: string; title: string; waitingFor: string | null; accountId: string | null },
+  c: { id: string; type: string; status: string; unitCode: string; voivodeship: string; title: string; waitingFor: string | null; accountId: string | null; data: Record<string, unknown> },
 ): Promise<boolean> {
   const rows = await em.execute<{ id: string }[]>(
     `insert into cases (id, type, status, unit_code, voivodeship, title, waiting_for, account_id, data, run_id, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, '{}', '', now(), now()) on conflict (id) do nothing returning id`,
-    [c.id, c.type, c.status, c.unitCode, c.voivodeship, c.title.slice(0, 300), c.waitingFor, c.accountId],
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, '', now(), now()) on conflict (id) do nothing returning id`,
+    [c.id, c.type, c.status, c.unitCode, c.voivodeship, c.title.slice(0, 300), c.waitingFor, c.accountId, JSON.stringify(c.data)],
   );
   return rows.length > 0;
 }

@@ -66,7 +66,7 @@ test('data PostgreSQL cannot store: one attempt, the case "wymaga interwencji" e
     sys.client,
     sys.config,
     { workflowType: 'registrationWorkflow', caseId, args: [input], caseType: 'registration', unitCode: '2661011', voivodeship: '26', status: 'submitted' },
-    { em: sys.db.orm.em.fork(), title: `Rejestracja jednostki i użytkownika: ${app.unit.name}`, waitingFor: registrationWaitingFor('submitted') },
+    { em: sys.db.orm.em.fork(), title: `Rejestracja jednostki i użytkownika: ${app.unit.name}`, waitingFor: registrationWaitingFor('submitted'), data: {} },
   );
   const handle = sys.client.workflow.getHandle(caseId);
   await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);

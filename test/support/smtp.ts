@@ -10,6 +10,10 @@ export interface SmtpPeer {
   waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   /** Refuse the next n messages with a 451, as a relay under trouble would. */
   failNext(n: number): void;
+  /** Refuse every connection with a 421 while on (a relay that is down for maintenance), and count them. */
+  refuse(on: boolean): void;
+  /** Connections refused while refusing. */
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -17,10 +21,19 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
   const messages: ParsedMail[] = [];
   const raw: string[] = [];
   let failures = 0;
+  let refusing = false;
+  const peer = { refused: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      if (!refusing) return callback();
+      peer.refused++;
+      const err = new Error('Service not available, closing transmission channel') as Error & { responseCode: number };
+      err.responseCode = 421;
+      callback(err);
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -53,6 +66,12 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     raw,
     failNext(n) {
       failures = n;
+    },
+    refuse(on) {
+      refusing = on;
+    },
+    get refused() {
+      return peer.refused;
     },
     async waitFor(predicate, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;

@@ -42,7 +42,7 @@ test('a minute of SMTP refusal: failures shown in Poczta, then every mail delive
 
   // During the outage: each case's mail has failed at least once, and Poczta says so.
   await eventually(async () => {
-    const rows = await sys.db.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from outbox where case_id = any(?) and status = 'failed'`, [cases]);
+    const rows = await sys.db.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from outbox where case_id in (?) and status = 'failed'`, [cases]);
     return rows[0].n === cases.length;
   }, OUTAGE_MS - 5_000, 'every mail failed while the relay refuses');
   const poczta = await request(sys.app).get('/poczta?status=failed').set('Cookie', cookie).expect(200);
@@ -63,7 +63,7 @@ test('a minute of SMTP refusal: failures shown in Poczta, then every mail delive
     }, 180_000, `${id} awaiting the scan after the outage`);
   }
   for (const email of emails) expect(sys.smtp.messages.filter((m) => recipients(m).includes(email))).toHaveLength(1);
-  const outbox = await sys.db.orm.em.fork().execute<{ status: string; attempts: number }[]>(`select status, attempts from outbox where case_id = any(?)`, [cases]);
+  const outbox = await sys.db.orm.em.fork().execute<{ status: string; attempts: number }[]>(`select status, attempts from outbox where case_id in (?)`, [cases]);
   expect(outbox).toHaveLength(cases.length);
   for (const m of outbox) {
     expect(m.status).toBe('sent');

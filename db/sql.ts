@@ -71,7 +71,14 @@ export async function closeReadPool(orm: MikroORM): Promise<void> {
 function readPoolOf(em: EntityManager): Pool {
   const entry = readPools.get(em.getDriver());
   if (!entry) throw new Error('readRows: the ORM was not opened by openOrm (db/orm.ts), so it has no read pool');
-  return (entry.pool ??= new Pool(entry.options));
+  if (!entry.pool) {
+    const pool = new Pool(entry.options);
+    // An idle connection ended by the server (PostgreSQL restarting, a database dropped) is only removed:
+    // without a listener pg-pool's 'error' would end the process. The next read opens a new connection.
+    pool.on('error', () => undefined);
+    entry.pool = pool;
+  }
+  return entry.pool;
 }
 
 /**

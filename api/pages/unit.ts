@@ -190,7 +190,7 @@ export function registerUnitPages(router: Router, kit: PageKit, { orm, temporal,
       return res.redirect(303, `/logowanie?powrot=${enc(reportBack(req))}&blad=${enc(said)}`);
     }
   };
-  router.post(['/sprawozdania/:reportId/szkic', '/sprawozdania/:reportId/zloz'], keepOnExpiry);
+  for (const path of ['/sprawozdania/:reportId/szkic', '/sprawozdania/:reportId/zloz']) router.post(path, keepOnExpiry);
   api.form(router, twins.reports.draft, { path: '/sprawozdania/:reportId/szkic', back: reportBack, ok: (r) => `Zapisano wersję roboczą (zapis nr ${r.drafts})` });
   api.form(router, twins.reports.submission, {
     path: '/sprawozdania/:reportId/zloz',

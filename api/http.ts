@@ -54,6 +54,8 @@ export interface Action<P extends z.ZodType, Q extends z.ZodType, B extends z.Zo
   status: number;
   /** Where the spec declares two 2xx answers (created / already there): which one this result is. */
   statusOf?: (result: R) => number;
+  /** The route's own middleware (an upload's multipart parser): its page form runs it too. */
+  middleware?: RequestHandler[];
   run: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<R>;
 }
 
@@ -241,7 +243,7 @@ export class Api {
       },
       middleware,
     );
-    return { spec, status, statusOf, run };
+    return { spec, status, statusOf, middleware, run };
   }
 
   /**
@@ -253,7 +255,7 @@ export class Api {
     const spec = twin.spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
     if (spec.method === 'get') throw new Error(`${f.path}: a form posts`);
     this.forms.push({ path: f.path, twin: spec });
-    router.post(f.path, async (req: Request, res: Response, next: NextFunction) => {
+    router.post(f.path, ...(twin.middleware ?? []), async (req: Request, res: Response, next: NextFunction) => {
       let principal: Principal | null = null;
       let params: Record<string, unknown> | undefined;
       const back = () => (typeof f.back === 'string' ? f.back : f.back(req));

@@ -155,7 +155,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
   );
 
-  api.route(
+  const step = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/steps',
@@ -167,7 +167,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       body: csizsStepBody,
       responses: { 200: { description: "The unit's connection state" } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, CSIZS_VOIVODESHIP_STEPS.includes(body.step) ? 'voivodeship-step' : 'unit-step', unit)) forbid();
       const { registration, ...rest } = body;
@@ -177,12 +177,12 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
         empatiaAddress: registration.empatiaAddress,
         empatiaCertificateSha256: createHash('sha256').update(registration.empatiaCertificate.trim()).digest('hex'),
       };
-      res.json(await updateUnit(params, completeCsizsStep, { ...rest, ...(recorded ? { registration: recorded } : {}), by: principal!.login }));
+      return updateUnit(params, completeCsizsStep, { ...rest, ...(recorded ? { registration: recorded } : {}), by: principal!.login });
     },
   );
 
   // ---- seed 004 pkt 2, Załącznik 2 ----
-  api.route(
+  const notification = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/notification',
@@ -194,10 +194,10 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       body: csizsNotificationBody,
       responses: { 200: { description: "The unit's connection state, with the notification's document id" } },
     },
-    async ({ params, body, principal, res }) => {
+    async ({ params, body, principal }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
-      res.json(await updateUnit(params, submitCsizsNotification, { ...body, by: principal!.login }));
+      return updateUnit(params, submitCsizsNotification, { ...body, by: principal!.login });
     },
   );
 
@@ -227,7 +227,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
   );
 
-  api.route(
+  const notificationScan = api.action(
     {
       method: 'post',
       path: '/api/csizs-campaigns/:id/units/:unitCode/notification/scan',
@@ -240,7 +240,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       multipart: { file: 'file', fileDescription: 'The signed scan: PDF, JPEG or PNG by content' },
       responses: { 201: { description: 'Filed; the notification awaits the voivodeship administrator' } },
     },
-    async ({ params, principal, req, res }) => {
+    async ({ params, principal, req }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
       const file = upload.accept(req, { required: true });
@@ -255,7 +255,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
         filename: `skan-zgloszenia-${params.unitCode}-${hash.slice(0, 8)}.${file.extension}`,
         by: principal!.login,
       });
-      res.status(201).json(view);
+      return view;
     },
     [upload.single],
   );
@@ -413,5 +413,5 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
   );
 
-  return { clarification, handover, call };
+  return { clarification, handover, call, step, notification, notificationScan };
 }

@@ -16,7 +16,7 @@ import { CASE_STATUS_LABELS, documentSourceLabel, formatSize } from '../labels';
 import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
 import { registerPublicPages } from './public';
-import { registerMyCasesPage, registerUnitPages, registerUnitPeoplePages } from './unit';
+import { registerCsizsUnitPages, registerMyCasesPage, registerUnitPages, registerUnitPeoplePages } from './unit';
 import { registerOfficePages } from './offices';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
@@ -61,6 +61,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
             watchesCampaigns: p.assignments.some((a) => watchesCampaignsRole(a.role)),
             unitReports: p.assignments.some((a) => a.role === 'staff' || a.role === 'unit_head'),
             managedUnits: [...new Set(p.assignments.filter((a) => a.role === 'local_admin' && a.unitCode).map((a) => a.unitCode))],
+            csizsUnits: [...new Set(p.assignments.filter((a) => (a.role === 'local_admin' || a.role === 'unit_head') && a.unitCode?.length === 7).map((a) => a.unitCode))],
           },
         }),
       );
@@ -296,6 +297,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   registerUnitPeoplePages(router, { render, requireSession, names }, api, twins);
   registerMyCasesPage(router, { render, requireSession, names }, deps);
   registerOfficePages(router, { render, requireSession, names }, deps, api, twins);
+  registerCsizsUnitPages(router, { render, requireSession, names }, deps, api, twins);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { AREA_LABELS, PIU_ROLE_LABELS } from '../../domain/offices';
 import { roleLabel } from '../../domain/roles';
-import { REPORTING_AREAS, getReportStatus, type ReportView } from '../../workflows/messages';
+import { REPORTING_AREAS, getCsizsStatus, getReportStatus, type ReportView } from '../../workflows/messages';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
-import { PIU_READER_ROLES } from '../../workflows/rules/csizs-campaign';
-import { canDesignateReportPeople, canEditReport, canMarkReportAbsence, caseVisibilitySql, type Principal } from '../access';
+import { CSIZS_STEPS, CSIZS_STEP_TITLES, CSIZS_VOIVODESHIP_STEPS, PIU_READER_ROLES } from '../../workflows/rules/csizs-campaign';
+import { canDesignateReportPeople, canEditReport, canMarkReportAbsence, canOnCsizs, caseVisibilitySql, type Principal } from '../access';
 import { statusLabel } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -281,4 +281,58 @@ export function registerMyCasesPage(router: Router, kit: PageKit, { orm }: ApiDe
       })),
     });
   });
+}
+
+const NOTIFICATION_STATUS: Record<string, string> = {
+  awaiting_scan: 'czeka na skan podpisanego zgłoszenia',
+  awaiting_review: 'czeka na decyzję administratora wojewódzkiego',
+  clarification: 'administrator wojewódzki prosi kierownika o wyjaśnienie (Moje zadania)',
+  rejected: 'odrzucone: złóż poprawione zgłoszenie',
+  accepted: 'przyjęte',
+};
+
+/**
+ * seed 004: the unit's own CSIZS steps for its head and local administrator: the steps in order, the
+ * notification (Załącznik 2) and its signed scan, the package check; the temporary password is changed on
+ * "Zmiana hasła". The same actions and rules as the API (POST /api/csizs-campaigns/:id/units/:unitCode/…).
+ */
+export function registerCsizsUnitPages(router: Router, kit: PageKit, { orm, temporal }: ApiDeps, api: Api, twins: PageTwins): void {
+  router.get('/jednostka/:unitCode/csizs', kit.requireSession, async (req: PageReq, res) => {
+    const p = req.principal!;
+    const unitCode = String(req.params.unitCode);
+    const rows = await orm.em.fork().getConnection().execute<{ campaign_id: string; voivodeship: string; workflow_id: string; name: string | null }[]>(
+      'select u.campaign_id, u.voivodeship, u.workflow_id, c.name from csizs_units u left join csizs_campaigns c on c.id = u.campaign_id where u.unit_code = ? order by u.campaign_id',
+      [unitCode],
+    );
+    if (!rows.length && !p.assignments.some((a) => a.unitCode === unitCode)) throw new HttpError(404, 'NOT_FOUND', 'Ta jednostka nie uczestniczy w kampanii podłączenia do CSIZS');
+    const mine = rows.filter((r) => canOnCsizs(p, 'unit-step', { voivodeship: r.voivodeship, unitCode }));
+    if (rows.length && !mine.length) throw new HttpError(403, 'FORBIDDEN', 'Ta jednostka jest poza Twoim zakresem');
+    const connections = await Promise.all(
+      mine.map(async (r) => {
+        const v = await temporal.workflow.getHandle(r.workflow_id).query(getCsizsStatus).catch(() => null);
+        const current = v?.currentStep ?? null;
+        const unitStep = !!current && !CSIZS_VOIVODESHIP_STEPS.includes(current) && current !== 'local_admin' && current !== 'password_changed';
+        const n = v?.notification ?? null;
+        const docUrl = (id: string) => `/api/csizs-campaigns/${enc(r.campaign_id)}/units/${unitCode}/documents/${enc(id)}`;
+        return {
+          id: r.campaign_id,
+          url: `/jednostka/${unitCode}/csizs/${enc(r.campaign_id)}`,
+          name: r.name ?? r.campaign_id,
+          connected: v?.connected ?? false,
+          steps: CSIZS_STEPS.map((s) => ({ title: CSIZS_STEP_TITLES[s], done: v?.completed.includes(s) ?? false, current: s === current, late: v?.lateAt.includes(s) ?? false, deadline: v?.deadlines[s] ?? null })),
+          stepForm: unitStep && { step: current, title: CSIZS_STEP_TITLES[current!], vendor: current === 'cas_report' },
+          notificationForm: current === 'local_admin' && (!n || n.status === 'rejected'),
+          notification: n && { status: NOTIFICATION_STATUS[n.status] ?? n.status, pdf: docUrl(n.documentId), awaitingScan: n.status === 'awaiting_scan', reason: n.rejectionReason },
+          passwordStep: current === 'password_changed',
+        };
+      }),
+    );
+    kit.render(req, res, 'unit-csizs', { unitCode, connections });
+  });
+  // The page's address names the campaign and the unit; the API twin's too (id, unitCode).
+  const params = async (page: Record<string, string>) => ({ id: page.campaignId, unitCode: page.unitCode });
+  const back = (req: Request) => `/jednostka/${enc(String(req.params.unitCode))}/csizs`;
+  api.form(router, twins.csizs.step, { path: '/jednostka/:unitCode/csizs/:campaignId/krok', back, params, ok: (v) => `Zapisano wykonanie kroku; następny: ${v.currentStep ? CSIZS_STEP_TITLES[v.currentStep] : 'brak — jednostka podłączona'}` });
+  api.form(router, twins.csizs.notification, { path: '/jednostka/:unitCode/csizs/:campaignId/zgloszenie', back, params, ok: () => 'Zapisano zgłoszenie (Załącznik 2): pobierz je, podpisz i prześlij skan' });
+  api.form(router, twins.csizs.notificationScan, { path: '/jednostka/:unitCode/csizs/:campaignId/skan', back, params, ok: () => 'Przesłano skan zgłoszenia: czeka na decyzję administratora wojewódzkiego' });
 }

@@ -61,9 +61,9 @@ const audited = (action: string) =>
 type Fields = Record<string, string>;
 interface Case {
   /** Through the page: the page path's parameters filled in, and the form's fields. */
-  page: () => Promise<{ path: string; form: Fields; login?: string; password?: string; anonymous?: boolean }>;
+  page: () => Promise<{ path: string; form: Fields; login?: string; password?: string; anonymous?: boolean; file?: boolean }>;
   /** Through the API twin: the twin's path filled in, the JSON body and the token (none: anonymous). */
-  api: () => Promise<{ path: string; body?: unknown; token?: string; method?: 'post' | 'put' }>;
+  api: () => Promise<{ path: string; body?: unknown; token?: string; method?: 'post' | 'put'; file?: boolean }>;
   /** The resource each call acted on, where a second call cannot act on the same one (a decision is made once). */
   targets?: { page: string; api: string };
 }
@@ -240,7 +240,41 @@ const CASES: Record<string, Case> = {
       token: tokens.ministry,
     }),
   },
+  // The unit's own CSIZS steps, on a second campaign whose units start at the first step.
+  '/jednostka/:unitCode/csizs/:campaignId/krok': {
+    page: async () => ({ path: `/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/krok`, form: { step: 'cas_report', vendor: 'Sygnity' }, login: `p-local-${UNITS.page}` }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN2, UNITS.api)}/steps`, body: { step: 'cas_report', vendor: 'Sygnity' }, token: tokens[`local${UNITS.api}`] }),
+    targets: { page: 'unit2Page', api: 'unit2Api' },
+  },
+  '/jednostka/:unitCode/csizs/:campaignId/zgloszenie': {
+    page: async () => ({ path: `/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/zgloszenie`, form: notificationForm(UNITS.page), login: 'p-head-page' }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN2, UNITS.api)}/notification`, body: notificationFor(UNITS.api), token: tokens.headApi }),
+    targets: { page: 'unit2Page', api: 'unit2Api' },
+  },
+  '/jednostka/:unitCode/csizs/:campaignId/skan': {
+    page: async () => ({ path: `/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/skan`, form: {}, login: 'p-head-page', file: true }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN2, UNITS.api)}/notification/scan`, token: tokens.headApi, file: true }),
+    targets: { page: 'unit2Page', api: 'unit2Api' },
+  },
 };
+
+const CAMPAIGN2 = 'parytet-csizs-2';
+/** The notification (Załącznik 2) as the unit's page form names its fields. */
+function notificationForm(unit: string): Fields {
+  const n = notificationFor(unit);
+  return {
+    unitName: n.unitName,
+    address: n.address,
+    areas: n.areas[0],
+    'localAdmin.firstName': n.localAdmin.firstName,
+    'localAdmin.lastName': n.localAdmin.lastName,
+    'localAdmin.phone': n.localAdmin.phone,
+    'localAdmin.email': n.localAdmin.email,
+    'head.firstName': n.head.firstName,
+    'head.lastName': n.head.lastName,
+    'head.email': n.head.email,
+  };
+}
 
 const enc = encodeURIComponent;
 const DATA_DUE = addCalendarDays(warsawDay(Date.now()), 14);
@@ -334,6 +368,14 @@ beforeAll(async () => {
     const rows = await sys.db.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*)::int as n from csizs_checkpoints where campaign_id = ? and status = 'open'", [CAMPAIGN]);
     return rows[0].n === 2;
   }, 60_000, 'call list open');
+  ids.unit2Page = `${CAMPAIGN2}/${UNITS.page}`;
+  ids.unit2Api = `${CAMPAIGN2}/${UNITS.api}`;
+  await request(sys.app).post('/api/csizs-campaigns').set(as(tokens.ministry)).send({ id: CAMPAIGN2, calendar: { ...calendar, name: 'Parytet kroków jednostki' }, unitCodes: Object.values(UNITS) }).expect(201);
+  await request(sys.app).post(`/api/csizs-campaigns/${CAMPAIGN2}/start`).set(as(tokens.ministry)).expect(202);
+  for (const unit of Object.values(UNITS)) {
+    const handle = sys.client.workflow.getHandle(csizsConnectionWorkflowId(CAMPAIGN2, unit));
+    await eventually(async () => (await handle.query(getCsizsStatus).catch(() => null)) !== null, 60_000, `second connection of ${unit}`);
+  }
   ids.peoplePage = `${UNITS.page}/p-head-page`;
   ids.peopleApi = `${UNITS.api}/p-head-api`;
   await person('p-przypomnienie', 'voivodeship_admin', '26');
@@ -367,6 +409,16 @@ test('/openapi.json lists no page form', async () => {
   for (const form of sys.api.forms) expect(Object.keys(body.paths)).not.toContain(form.path.replace(/:(\w+)/g, '{$1}'));
 });
 
+test("the unit's CSIZS page shows its steps and the form of the current one, and refuses another unit's people", async () => {
+  const head = await session('p-head-page');
+  const page = await request(sys.app).get(`/jednostka/${UNITS.page}/csizs`).set('Cookie', head.cookie).expect(200);
+  expect(page.text).toContain('Parytet kroków jednostki');
+  expect(page.text).toContain(`action="/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/krok"`);
+  expect(page.text).toContain('Zgłoś wykonanie: Sprawozdanie jednorazowe w CAS i wybór dostawcy SD');
+  const other = await request(sys.app).get(`/jednostka/${UNITS.api}/csizs`).set('Cookie', head.cookie);
+  expect(other.status).toBe(403);
+});
+
 // In declaration order: the CSIZS clarification comes before the hand-over that follows it.
 const ORDER = Object.keys(CASES);
 
@@ -377,9 +429,17 @@ test.each(ORDER)('%s writes the audit row of its API twin', async (formPath) => 
   const p = await c.page();
   const s = p.anonymous ? null : await session(p.login ?? 'p-adm', p.password);
   const page = await rowsOf(() => {
+    const fields = { ...(s ? { _csrf: s.csrf } : {}), ...p.form };
+    if (p.file) {
+      // A form with a file: multipart, as the browser sends it.
+      let m = request(sys.app).post(p.path);
+      if (s) m = m.set('Cookie', s.cookie);
+      for (const [k, v] of Object.entries(fields)) m = m.field(k, v);
+      return m.attach('file', SCAN_PDF, 'skan.pdf');
+    }
     let r = request(sys.app).post(p.path).type('form');
     if (s) r = r.set('Cookie', s.cookie);
-    return r.send({ ...(s ? { _csrf: s.csrf } : {}), ...p.form });
+    return r.send(fields);
   });
   // A form answers with a redirect; a refusal would come back as ?blad=.
   expect(page.res.status).toBe(303);
@@ -389,6 +449,7 @@ test.each(ORDER)('%s writes the audit row of its API twin', async (formPath) => 
   const api = await rowsOf(() => {
     let r = request(sys.app)[a.method ?? 'post'](a.path);
     if (a.token) r = r.set('Authorization', `Bearer ${a.token}`);
+    if (a.file) return r.attach('file', SCAN_PDF, 'skan.pdf');
     return a.body === undefined ? r : r.send(a.body as object);
   }, page.rows.length);
   expect(api.res.status).toBeLessThan(300);

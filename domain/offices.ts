@@ -25,14 +25,3 @@ export const UNIT_TYPE_LABELS: Record<string, string> = {
   INNA: 'inna jednostka',
 };
 
-/** seed 004 pkt 9a: the PIU reader roles a local administrator gives the unit's staff. */
-export const PIU_ROLE_LABELS: Record<string, string> = {
-  PS: 'Czytelnik PIU – obszar pomocy społecznej',
-  SR: 'Czytelnik PIU – obszar świadczeń rodzinnych',
-  FA: 'Czytelnik PIU – obszar funduszu alimentacyjnego',
-  WRiSPZ: 'Czytelnik PIU – obszar wsparcia rodziny i pieczy zastępczej',
-  'OP-3': 'Czytelnik PIU – obszar opieki nad dzieckiem w wieku do lat 3',
-  TR: 'Czytelnik PIU – obszar turnusów rehabilitacyjnych',
-  ON: 'Czytelnik PIU – obszar orzekania o niepełnosprawności',
-  UE: 'Czytelnik PIU – obszar świadczeń UE',
-};

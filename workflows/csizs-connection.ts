@@ -32,6 +32,7 @@ import {
   type CsizsPackageView,
 } from './messages';
 import {
+  CSIZS_NOTIFICATION_STATUS_LABELS,
   CSIZS_STEP_TITLES,
   CsizsErrorTypes,
   callRefusal,
@@ -238,7 +239,7 @@ export async function csizsConnectionWorkflow(input: CsizsConnectionInput): Prom
   // ---- seed 004 pkt 2, Załącznik 2: the connection notification, signed by the head and checked by the voivodeship ----
   const notificationIs = (...allowed: CsizsNotificationStatus[]) => !!state.notification && allowed.includes(state.notification.status);
   const notificationRefusal = (what: string) =>
-    refuse(CsizsErrorTypes.notificationState, `${what}: zgłoszenie podłączenia ma status ${state.notification?.status ?? 'nie złożono'}`);
+    refuse(CsizsErrorTypes.notificationState, `${what}: zgłoszenie podłączenia ${state.notification ? CSIZS_NOTIFICATION_STATUS_LABELS[state.notification.status] : 'nie zostało złożone'}`);
 
   setHandler(
     submitCsizsNotification,

@@ -35,6 +35,12 @@ import { uploadPolicy } from '../uploads';
 import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from './service';
 import { csizsCampaignProgress, csizsMonitoring } from '../monitoring';
 
+/**
+ * A certificate's SHA-256 as the package and the registration compare it: line ends as LF (a PEM pasted
+ * into a page's text area comes back with CRLF), no surrounding blanks.
+ */
+export const certificateSha256 = (certificate: string) => createHash('sha256').update(certificate.replace(/\r\n?/g, '\n').trim()).digest('hex');
+
 // seed 004: the CSIZS connection campaign. Starting runs in a workflow (2,477 units do not fit in one
 // HTTP request); monitoring reads the read model only.
 
@@ -175,7 +181,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       const recorded = registration && {
         ntpServer: registration.ntpServer,
         empatiaAddress: registration.empatiaAddress,
-        empatiaCertificateSha256: createHash('sha256').update(registration.empatiaCertificate.trim()).digest('hex'),
+        empatiaCertificateSha256: certificateSha256(registration.empatiaCertificate),
       };
       return updateUnit(params, completeCsizsStep, { ...rest, ...(recorded ? { registration: recorded } : {}), by: principal!.login });
     },
@@ -331,7 +337,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       for (const name of systems) {
         const certificate = body.certificates[name].trim();
         const certificateSecretId = await secrets.put(em, { purpose: 'certificate', owner: workflowId, value: certificate, ttlMs: 24 * 60 * 60 * 1000 });
-        domainSystems.push({ name, certificateSha256: createHash('sha256').update(certificate).digest('hex'), certificateSecretId });
+        domainSystems.push({ name, certificateSha256: certificateSha256(certificate), certificateSecretId });
       }
       try {
         res.json(await updateUnit(params, prepareCsizsPackage, { domainSystems, by: principal!.login }));

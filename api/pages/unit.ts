@@ -1,9 +1,22 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { AREA_LABELS, PIU_ROLE_LABELS } from '../../domain/offices';
+import { AREA_LABELS } from '../../domain/offices';
 import { roleLabel } from '../../domain/roles';
-import { REPORTING_AREAS, getCsizsStatus, getReportStatus, type ReportView } from '../../workflows/messages';
+import { REPORTING_AREAS, getCsizsStatus, getReportStatus, type CsizsConnectionView, type ReportView } from '../../workflows/messages';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
-import { CSIZS_STEPS, CSIZS_STEP_TITLES, CSIZS_VOIVODESHIP_STEPS, PIU_READER_ROLES } from '../../workflows/rules/csizs-campaign';
+import {
+  CSIZS_NOTIFICATION_STATUS_LABELS,
+  CSIZS_VOIVODESHIP_STEPS,
+  PIU_READER_ROLES,
+  PIU_READER_ROLE_TITLES,
+  notificationStep,
+  ownPathOf,
+  stepDeadline,
+  stepOrder,
+  stepTitle,
+  type CampaignPlan,
+  type CsizsStep,
+  type PiuReaderRole,
+} from '../../workflows/rules/csizs-campaign';
 import { canDesignateReportPeople, canEditReport, canMarkReportAbsence, canOnCsizs, caseVisibilitySql, type Principal } from '../access';
 import { statusLabel } from '../case-view';
 import type { ApiDeps } from '../deps';
@@ -230,17 +243,17 @@ export function registerUnitPeoplePages(router: Router, kit: PageKit, api: Api, 
         url: enc(x.login),
         roleLabels: x.roles.map(roleLabel).join(', '),
         areaLabels: x.areas.map((a) => AREA_LABELS[a] ?? a),
-        piuLabels: x.piuRoles.map((r) => PIU_ROLE_LABELS[r] ?? r),
+        piuLabels: x.piuRoles.map((r) => PIU_READER_ROLE_TITLES[r as PiuReaderRole] ?? r),
         grantAreas: REPORTING_AREAS.filter((a) => !x.areas.includes(a)).map((a) => ({ value: a, label: AREA_LABELS[a] ?? a })),
         revokeAreas: x.areas.map((a) => ({ value: a, label: AREA_LABELS[a] ?? a })),
-        grantPiu: PIU_READER_ROLES.filter((r) => !x.piuRoles.includes(r)).map((r) => ({ value: r, label: PIU_ROLE_LABELS[r] ?? r })),
-        revokePiu: x.piuRoles.map((r) => ({ value: r, label: PIU_ROLE_LABELS[r] ?? r })),
+        grantPiu: PIU_READER_ROLES.filter((r) => !x.piuRoles.includes(r)).map((r) => ({ value: r, label: PIU_READER_ROLE_TITLES[r as PiuReaderRole] ?? r })),
+        revokePiu: x.piuRoles.map((r) => ({ value: r, label: PIU_READER_ROLE_TITLES[r as PiuReaderRole] ?? r })),
       })),
     });
   });
   const back = (req: Request) => `/jednostka/${enc(String(req.params.unitCode))}/pracownicy`;
   const said = (verb: string) => (r: { login: string; changed: boolean }, input: { body: { area?: string; piuRole?: string } }) => {
-    const what = input.body.area ? `obszar ${AREA_LABELS[input.body.area] ?? input.body.area}` : `rolę ${PIU_ROLE_LABELS[input.body.piuRole ?? ''] ?? input.body.piuRole}`;
+    const what = input.body.area ? `obszar ${AREA_LABELS[input.body.area] ?? input.body.area}` : `rolę ${PIU_READER_ROLE_TITLES[input.body.piuRole as PiuReaderRole] ?? input.body.piuRole}`;
     return r.changed ? `${verb} ${r.login}: ${what}` : `Bez zmian: ${r.login} ${verb === 'Nadano' ? 'już ma' : 'nie ma'} ${what}`;
   };
   api.form(router, twins.unitPeople.grant, { path: '/jednostka/:unitCode/pracownicy/:login/nadaj', back, ok: said('Nadano') });
@@ -283,56 +296,104 @@ export function registerMyCasesPage(router: Router, kit: PageKit, { orm }: ApiDe
   });
 }
 
-const NOTIFICATION_STATUS: Record<string, string> = {
-  awaiting_scan: 'czeka na skan podpisanego zgłoszenia',
-  awaiting_review: 'czeka na decyzję administratora wojewódzkiego',
-  clarification: 'administrator wojewódzki prosi kierownika o wyjaśnienie (Moje zadania)',
-  rejected: 'odrzucone: złóż poprawione zgłoszenie',
-  accepted: 'przyjęte',
-};
+/** Who does a CSIZS step, as the unit's page says it (seed 004 pkt 2, 5, 6). */
+function whoDoes(plan: CampaignPlan, s: CsizsStep): string {
+  if (s === notificationStep(plan)) return 'kierownik jednostki (zgłoszenie), administrator wojewódzki (przyjęcie)';
+  if (CSIZS_VOIVODESHIP_STEPS.includes(s)) return 'administrator wojewódzki';
+  if (s === 'package_verified' || s === 'password_changed' || s === 'domain_registration' || s === 'dictionaries' || s === 'staff_accounts') return 'administrator lokalny';
+  return 'jednostka';
+}
 
 /**
- * seed 004: the unit's own CSIZS steps for its head and local administrator: the steps in order, the
- * notification (Załącznik 2) and its signed scan, the package check; the temporary password is changed on
- * "Zmiana hasła". The same actions and rules as the API (POST /api/csizs-campaigns/:id/units/:unitCode/…).
+ * seed 004: the unit's own CSIZS steps for its head and local administrator, in the plan's order (version 2:
+ * the notification right after the installation): the current unit step's form (the package check, the
+ * registration's NTP source, Emp@tia address and certificate, the PIU reader roles among them), the
+ * notification (Załącznik 2) with its PDF and the signed scan's upload, the package (Załącznik 3) and the
+ * temporary password's change ("Zmiana hasła" before signing in, PI-MZT's rule). The same actions and
+ * rules as the API (POST /api/csizs-campaigns/:id/units/:unitCode/…).
  */
 export function registerCsizsUnitPages(router: Router, kit: PageKit, { orm, temporal }: ApiDeps, api: Api, twins: PageTwins): void {
   router.get('/jednostka/:unitCode/csizs', kit.requireSession, async (req: PageReq, res) => {
     const p = req.principal!;
     const unitCode = String(req.params.unitCode);
-    const rows = await orm.em.fork().getConnection().execute<{ campaign_id: string; voivodeship: string; workflow_id: string; name: string | null }[]>(
-      'select u.campaign_id, u.voivodeship, u.workflow_id, c.name from csizs_units u left join csizs_campaigns c on c.id = u.campaign_id where u.unit_code = ? order by u.campaign_id',
+    const conn = orm.em.fork().getConnection();
+    const rows = await conn.execute<{ campaign_id: string; voivodeship: string; workflow_id: string; name: string | null; area: string | null; plan: CampaignPlan; vendors: string[] | null; unit_name: string | null }[]>(
+      `select u.campaign_id, u.voivodeship, u.workflow_id, c.name, c.area, c.plan, c.calendar->'vendors' as vendors, un.name as unit_name
+       from csizs_units u join csizs_campaigns c on c.id = u.campaign_id left join units un on un.code = u.unit_code where u.unit_code = ? order by c.created_at desc, u.campaign_id`,
       [unitCode],
     );
     if (!rows.length && !p.assignments.some((a) => a.unitCode === unitCode)) throw new HttpError(404, 'NOT_FOUND', 'Ta jednostka nie uczestniczy w kampanii podłączenia do CSIZS');
     const mine = rows.filter((r) => canOnCsizs(p, 'unit-step', { voivodeship: r.voivodeship, unitCode }));
     if (rows.length && !mine.length) throw new HttpError(403, 'FORBIDDEN', 'Ta jednostka jest poza Twoim zakresem');
+    const [me] = await conn.execute<{ first_name: string; last_name: string; email: string }[]>('select first_name, last_name, email from accounts where id = ?', [p.accountId]);
+    const isHead = p.assignments.some((a) => a.role === 'unit_head' && a.unitCode === unitCode);
     const connections = await Promise.all(
       mine.map(async (r) => {
         const v = await temporal.workflow.getHandle(r.workflow_id).query(getCsizsStatus).catch(() => null);
+        const plan = r.plan;
         const current = v?.currentStep ?? null;
-        const unitStep = !!current && !CSIZS_VOIVODESHIP_STEPS.includes(current) && current !== 'local_admin' && current !== 'password_changed';
+        const unitStep = !!current && !CSIZS_VOIVODESHIP_STEPS.includes(current) && !ownPathOf(plan, current);
         const n = v?.notification ?? null;
+        const pkg = v?.package ?? null;
         const docUrl = (id: string) => `/api/csizs-campaigns/${enc(r.campaign_id)}/units/${unitCode}/documents/${enc(id)}`;
+        const version2 = plan.version === 2;
         return {
           id: r.campaign_id,
           url: `/jednostka/${unitCode}/csizs/${enc(r.campaign_id)}`,
+          details: `/kampanie/csizs/${enc(r.campaign_id)}/jednostki/${unitCode}`,
           name: r.name ?? r.campaign_id,
+          running: !!v,
           connected: v?.connected ?? false,
-          steps: CSIZS_STEPS.map((s) => ({ title: CSIZS_STEP_TITLES[s], done: v?.completed.includes(s) ?? false, current: s === current, late: v?.lateAt.includes(s) ?? false, deadline: v?.deadlines[s] ?? null })),
-          stepForm: unitStep && { step: current, title: CSIZS_STEP_TITLES[current!], vendor: current === 'cas_report' },
-          notificationForm: current === 'local_admin' && (!n || n.status === 'rejected'),
-          notification: n && { status: NOTIFICATION_STATUS[n.status] ?? n.status, pdf: docUrl(n.documentId), awaitingScan: n.status === 'awaiting_scan', reason: n.rejectionReason },
-          passwordStep: current === 'password_changed',
+          vendor: v?.vendor ?? null,
+          steps: stepOrder(plan).map((s) => ({
+            title: stepTitle(plan, s),
+            done: v?.completed.includes(s) ?? false,
+            current: s === current,
+            late: v?.lateAt.includes(s) ?? false,
+            deadline: v?.deadlines[s] ?? new Date(stepDeadline(plan, s, v?.vendor ?? null)).toISOString(),
+            who: whoDoes(plan, s),
+          })),
+          stepForm: unitStep && {
+            step: current,
+            title: stepTitle(plan, current!),
+            vendors: current === 'cas_report' ? (r.vendors ?? []) : null,
+            registration: current === 'domain_registration' && version2,
+            piuRoles: current === 'staff_accounts' && version2 ? PIU_READER_ROLES.map((x) => ({ value: x, label: PIU_READER_ROLE_TITLES[x] })) : null,
+            packageCheck: current === 'package_verified',
+          },
+          notificationForm: current === notificationStep(plan) && (!n || n.status === 'rejected') && {
+            unitName: n?.data.unitName ?? r.unit_name ?? '',
+            address: n?.data.address ?? '',
+            areas: Object.entries(AREA_LABELS).map(([value, label]) => ({ value, label, checked: n ? n.data.areas.includes(value) : value === r.area })),
+            localAdmin: n?.data.localAdmin ?? null,
+            head: n?.data.head ?? (isHead && me ? { firstName: me.first_name, lastName: me.last_name, email: me.email } : null),
+          },
+          notification: n && {
+            status: CSIZS_NOTIFICATION_STATUS_LABELS[n.status],
+            pdf: docUrl(n.documentId),
+            scanForm: n.status === 'awaiting_scan' || n.status === 'rejected',
+            reason: n.rejectionReason,
+            question: n.status === 'clarification' ? n.question : null,
+          },
+          package: pkg && { zip: docUrl(pkg.documentId), sentAt: pkg.sentAt, handedOverAt: pkg.passwordHandedOverAt, login: pkg.localAdminLogin, systems: pkg.domainSystems.join(', ') },
+          passwordStep: current === 'password_changed' || (!!pkg && !v?.passwordChangedAt && !v?.completed.includes('password_changed')),
+          passwordChangedAt: v?.passwordChangedAt ?? null,
         };
       }),
     );
-    kit.render(req, res, 'unit-csizs', { unitCode, connections });
+    kit.render(req, res, 'unit-csizs', { unitCode, unitName: rows[0]?.unit_name ?? null, connections });
   });
   // The page's address names the campaign and the unit; the API twin's too (id, unitCode).
   const params = async (page: Record<string, string>) => ({ id: page.campaignId, unitCode: page.unitCode });
   const back = (req: Request) => `/jednostka/${enc(String(req.params.unitCode))}/csizs`;
-  api.form(router, twins.csizs.step, { path: '/jednostka/:unitCode/csizs/:campaignId/krok', back, params, ok: (v) => `Zapisano wykonanie kroku; następny: ${v.currentStep ? CSIZS_STEP_TITLES[v.currentStep] : 'brak — jednostka podłączona'}` });
+  // A view of a plan before version 2 has no deadline for the notification: its titles are the older ones.
+  const titleIn = (v: CsizsConnectionView, s: CsizsStep) => stepTitle({ version: 'notification' in v.deadlines ? 2 : undefined } as CampaignPlan, s);
+  api.form(router, twins.csizs.step, {
+    path: '/jednostka/:unitCode/csizs/:campaignId/krok',
+    back,
+    params,
+    ok: (v, { body }) => `Zapisano wykonanie kroku „${titleIn(v, body.step)}”. ${v.currentStep ? `Następny krok: „${titleIn(v, v.currentStep)}”` : 'Jednostka wykonała wszystkie kroki'}`,
+  });
   api.form(router, twins.csizs.notification, { path: '/jednostka/:unitCode/csizs/:campaignId/zgloszenie', back, params, ok: () => 'Zapisano zgłoszenie (Załącznik 2): pobierz je, podpisz i prześlij skan' });
   api.form(router, twins.csizs.notificationScan, { path: '/jednostka/:unitCode/csizs/:campaignId/skan', back, params, ok: () => 'Przesłano skan zgłoszenia: czeka na decyzję administratora wojewódzkiego' });
 }

@@ -240,10 +240,11 @@ const CASES: Record<string, Case> = {
       token: tokens.ministry,
     }),
   },
-  // The unit's own CSIZS steps, on a second campaign whose units start at the first step.
+  // The unit's own CSIZS steps, on a second campaign whose units are at the installation (seed 004 pkt 4);
+  // the notification (Załącznik 2) and its scan follow it.
   '/jednostka/:unitCode/csizs/:campaignId/krok': {
-    page: async () => ({ path: `/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/krok`, form: { step: 'cas_report', vendor: 'Sygnity' }, login: `p-local-${UNITS.page}` }),
-    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN2, UNITS.api)}/steps`, body: { step: 'cas_report', vendor: 'Sygnity' }, token: tokens[`local${UNITS.api}`] }),
+    page: async () => ({ path: `/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/krok`, form: { step: 'installation' }, login: `p-local-${UNITS.page}` }),
+    api: async () => ({ path: `${csizsUnitUrl(CAMPAIGN2, UNITS.api)}/steps`, body: { step: 'installation' }, token: tokens[`local${UNITS.api}`] }),
     targets: { page: 'unit2Page', api: 'unit2Api' },
   },
   '/jednostka/:unitCode/csizs/:campaignId/zgloszenie': {
@@ -375,6 +376,9 @@ beforeAll(async () => {
   for (const unit of Object.values(UNITS)) {
     const handle = sys.client.workflow.getHandle(csizsConnectionWorkflowId(CAMPAIGN2, unit));
     await eventually(async () => (await handle.query(getCsizsStatus).catch(() => null)) !== null, 60_000, `second connection of ${unit}`);
+    const base = csizsUnitUrl(CAMPAIGN2, unit);
+    await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
+    for (const step of ['local_admin', 'infrastructure']) await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step }).expect(200);
   }
   ids.peoplePage = `${UNITS.page}/p-head-page`;
   ids.peopleApi = `${UNITS.api}/p-head-api`;
@@ -414,7 +418,7 @@ test("the unit's CSIZS page shows its steps and the form of the current one, and
   const page = await request(sys.app).get(`/jednostka/${UNITS.page}/csizs`).set('Cookie', head.cookie).expect(200);
   expect(page.text).toContain('Parytet kroków jednostki');
   expect(page.text).toContain(`action="/jednostka/${UNITS.page}/csizs/${CAMPAIGN2}/krok"`);
-  expect(page.text).toContain('Zgłoś wykonanie: Sprawozdanie jednorazowe w CAS i wybór dostawcy SD');
+  expect(page.text).toContain('Bieżący krok: Instalacja systemu dziedzinowego');
   const other = await request(sys.app).get(`/jednostka/${UNITS.api}/csizs`).set('Cookie', head.cookie);
   expect(other.status).toBe(403);
 });

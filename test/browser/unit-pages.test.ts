@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -9,8 +10,11 @@ import type { Role } from '../../db/entities';
 import { createBrowserProvider } from '../../lib/browser';
 import { hashPassword } from '../../lib/passwords';
 import { PROJECT_ROOT } from '../../lib/paths';
-import { getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
-import { SCAN_PDF, tokenFor } from '../support/fixtures';
+import { csizsConnectionWorkflowId, getCsizsStatus, getRegistrationStatus, getReportStatus, reportWorkflowId } from '../../workflows/messages';
+import { CAMPAIGN_500_PLUS_2016, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
+import { certificateFor, csizsUnitUrl } from '../support/csizs';
+import { pdfText, SCAN_PDF, tokenFor } from '../support/fixtures';
+import { unzipWithPassword } from '../support/zip';
 import { recipients } from '../support/smtp';
 import { guardAgainstRawCodes, type RawCodeGuard } from '../support/raw-codes';
 import { eventually, startSystem, type TestSystem } from '../support/system';
@@ -20,12 +24,15 @@ import { currentQuarter } from '../support/calendar';
 // page (TERYT search, the form, the answer with the PDF and where to send the scan), and after the
 // decision signs in with the temporary password and changes it; a staff member drafts a report, leaves,
 // comes back to the draft, submits it and downloads the receipt (UPO); the unit's head designates the
-// responsible person and the substitute. No page needs script. Screenshots of every page go to
+// responsible person and the substitute; the head and the local administrator go through the unit's CSIZS
+// steps (the notification, Załącznik 2, and its signed scan; the package check; the temporary password's
+// change; the registration and the PIU reader roles). No page needs script. Screenshots of every page go to
 // test-output/screenshots/unit-pages (git-ignored); axe-core finds no serious or critical violations.
 
 const SHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots', 'unit-pages');
 const PASSWORD = 'Strona#Haslo2026';
 const UNIT = '2661011';
+const CSIZS = 'strony-csizs';
 let rawCodes: RawCodeGuard;
 let sys: TestSystem;
 let server: Server;
@@ -58,7 +65,12 @@ beforeAll(async () => {
   const period = currentQuarter();
   await request(sys.app).post('/api/report-campaigns').set(as).send({ formCode: 'STRONY', period, units: [UNIT] }).expect(202);
   reportId = reportWorkflowId('STRONY', period, UNIT);
+  // seed 004: a CSIZS campaign of this unit, its calendar moved a year ahead (nothing is late during the walk).
+  const calendar = shiftCalendarDays(CAMPAIGN_500_PLUS_2016, Math.ceil((Date.now() - Date.UTC(2016, 2, 16)) / 86_400_000) + 365);
+  await request(sys.app).post('/api/csizs-campaigns').set(as).send({ id: CSIZS, calendar: { ...calendar, name: 'Podłączenie do CSIZS (strony)' }, unitCodes: [UNIT] }).expect(201);
+  await request(sys.app).post(`/api/csizs-campaigns/${CSIZS}/start`).set(as).expect(202);
   await eventually(async () => (await sys.client.workflow.getHandle(reportId).query(getReportStatus).catch(() => null))?.status === 'not_started', 60_000, 'report started');
+  await eventually(async () => (await sys.client.workflow.getHandle(csizsConnectionWorkflowId(CSIZS, UNIT)).query(getCsizsStatus).catch(() => null))?.currentStep === 'cas_report', 60_000, 'CSIZS connection started');
   server = sys.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -317,3 +329,148 @@ test('a local administrator grants a reporting area and a PIU role to the staff 
   const [denied] = await conn.execute("select count(*)::int as n from audit_log where action = 'unit_person_granted' and actor = 'strony-admin-lokalny' and outcome = 'denied'");
   expect(denied.n).toBe(1);
 }, 120_000);
+
+test("the unit head and the local administrator go through the unit's CSIZS steps: the notification and its signed scan, the package check, the temporary password, the registration", async () => {
+  const flash = (page: Page) => page.$eval('.flash', (e) => (e as HTMLElement).innerText).catch(() => '');
+  const stepForm = 'form[action$="/krok"]';
+  const csizsPage = `/jednostka/${UNIT}/csizs`;
+
+  // ---- the head: the CAS report with the vendor, the local administrator designated ----
+  const head = await signIn('strony-kierownik');
+  await submit(head, `a[href="${csizsPage}"]`);
+  expect(await text(head)).toContain('Podłączenie do CSIZS (strony)');
+  await shot(head, '16-csizs-kierownik');
+  await head.select(`${stepForm} select[name=vendor]`, 'Sygnity');
+  await submit(head, `${stepForm} button`);
+  expect(await flash(head)).toBe('Zapisano wykonanie kroku „Sprawozdanie jednorazowe w CAS i wybór dostawcy SD”. Następny krok: „Wyznaczenie administratora lokalnego CSIZS”');
+  await submit(head, `${stepForm} button`);
+  expect(await flash(head)).toContain('Następny krok: „Przygotowanie infrastruktury”');
+
+  // ---- the unit's local administrator reports the infrastructure and the installation ----
+  const local = await signIn('strony-admin-lokalny');
+  await submit(local, `a[href="${csizsPage}"]`);
+  await submit(local, `${stepForm} button`);
+  await submit(local, `${stepForm} button`);
+  expect(await flash(local)).toContain('Następny krok: „Zgłoszenie gotowości do podłączenia do CSIZS (Załącznik 2)”');
+  // The notification is the head's and the voivodeship's path: no "report done" form for it.
+  expect(await local.$(stepForm)).toBeNull();
+
+  // ---- the head: the notification (Załącznik 2), its PDF, the signed scan ----
+  await head.goto(`${base}${csizsPage}`);
+  expect(await head.$eval('input[name="head.lastName"]', (e) => (e as HTMLInputElement).value)).toBe('strony-kierownik');
+  expect(await head.$eval('input[name=areas][value=SW]', (e) => (e as HTMLInputElement).checked)).toBe(true);
+  const admin2 = { firstName: 'Żaneta', lastName: 'Łącka', phone: '+48 41 367 00 00', email: 'zaneta.lacka@mopr-kielce.example' };
+  await head.type('input[name=address]', 'ul. Studzienna 2, 25-544 Kielce');
+  for (const [k, v] of Object.entries(admin2)) await head.type(`input[name="localAdmin.${k}"]`, v);
+  await shot(head, '17-csizs-zgloszenie');
+  await submit(head, 'form[action$="/zgloszenie"] button');
+  expect(await flash(head)).toBe('Zapisano zgłoszenie (Załącznik 2): pobierz je, podpisz i prześlij skan');
+  expect(await text(head)).toContain('Stan zgłoszenia: czeka na skan zgłoszenia podpisanego przez kierownika');
+  const cookie = (await head.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const pdfHref = await head.$eval('a[href*="zgloszenie-1.pdf"]', (a) => a.getAttribute('href')!);
+  const pdf = Buffer.from(await (await fetch(`${base}${pdfHref}`, { headers: { cookie } })).arrayBuffer());
+  expect(pdfText(pdf)).toContain('Żaneta');
+  // A scan that is not one: the API's refusal, on the page; then the signed scan.
+  const notScan = join(SHOTS, 'skan-tekst.pdf');
+  writeFileSync(notScan, 'to nie jest skan, tylko tekst');
+  await (await head.$('input[type=file][name=file]'))!.uploadFile(notScan);
+  await submit(head, 'form[action$="/skan"] button');
+  expect(await head.$eval('.flash.error', (e) => (e as HTMLElement).innerText)).toContain('skan-tekst.pdf');
+  await shot(head, '18-csizs-skan-odrzucony');
+  const scan = join(SHOTS, 'skan-zgloszenia.pdf');
+  writeFileSync(scan, SCAN_PDF);
+  await (await head.$('input[type=file][name=file]'))!.uploadFile(scan);
+  await submit(head, 'form[action$="/skan"] button');
+  expect(await flash(head)).toBe('Przesłano skan zgłoszenia: czeka na decyzję administratora wojewódzkiego');
+  await shot(head, '19-csizs-skan-przeslany');
+
+  // ---- the voivodeship (its pages are tested elsewhere): accepts, sends the package, phones the password ----
+  const unitUrl = csizsUnitUrl(CSIZS, UNIT);
+  const asAdmin = { Authorization: `Bearer ${admin}` };
+  await request(sys.app).post(`${unitUrl}/notification/decision`).set(asAdmin).send({ decision: 'accept' }).expect(200);
+  const certificate = certificateFor(UNIT, 'SW');
+  await request(sys.app).post(`${unitUrl}/package`).set(asAdmin).send({ domainSystems: ['SW'], certificates: { SW: certificate } }).expect(200);
+  const packagePassword = (await request(sys.app).post(`${unitUrl}/package-password/reveal`).set(asAdmin).expect(200)).body.password as string;
+  await request(sys.app).post(`${unitUrl}/package-password/handover`).set(asAdmin).send({ handedOverAt: new Date().toISOString() }).expect(200);
+  // The designated local administrator gets the package by mail and opens it with the password from the call.
+  const mail = await sys.smtp.waitFor((m) => (m.subject ?? '').startsWith('Pakiet informacji do podłączenia do CSIZS') && recipients(m).includes(admin2.email), 120_000);
+  const [entry] = await unzipWithPassword(mail.attachments[0].content, packagePassword);
+  const inPackage = pdfText(entry.content);
+  const login = /^\s*Login \(nazwa użytkownika\)\s+(\S+)\s*$/m.exec(inPackage)![1];
+  const temporary = /^\s*Hasło tymczasowe\s+(\S+)\s*$/m.exec(inPackage)![1];
+
+  // ---- the new local administrator: the temporary password signs nobody in; "Zmiana hasła" first ----
+  const la = await fresh();
+  await la.goto(`${base}/logowanie`);
+  await la.type('input[name=login]', login);
+  await la.type('input[name=password]', temporary);
+  await submit(la, 'form[action="/logowanie"] button[type=submit]');
+  expect(await text(la)).toContain('Błędny login lub hasło');
+  await submit(la, 'a[href="/zmiana-hasla"]');
+  await la.type('input[name=login]', login);
+  await la.type('input[name=currentPassword]', temporary);
+  await la.type('input[name=newPassword]', 'Admin#Lokalny2026');
+  await la.type('input[name=repeatPassword]', 'Admin#Lokalny2026');
+  await shot(la, '20-csizs-zmiana-hasla');
+  await submit(la, 'form[action="/zmiana-hasla"] button');
+  expect(await text(la)).toContain('Hasło zostało zmienione. Zaloguj się nowym hasłem.');
+  await la.type('input[name=login]', login);
+  await la.type('input[name=password]', 'Admin#Lokalny2026');
+  await submit(la, 'form[action="/logowanie"] button[type=submit]');
+  await submit(la, `a[href="${csizsPage}"]`);
+  await eventually(async () => {
+    await la.reload();
+    return (await text(la)).includes('Hasło tymczasowe administratora lokalnego zmieniono');
+  }, 30_000, 'password change on the page');
+  expect(await la.$('a[href$="%3Apakiet"]')).not.toBeNull();
+  await shot(la, '21-csizs-sprawdzenie-pakietu');
+
+  // The package check; the password step then records itself.
+  await submit(la, `${stepForm} button`);
+  expect(await flash(la)).toContain('Zapisano wykonanie kroku „Weryfikacja kompletności pakietu przez administratora lokalnego”');
+  const body = await text(la);
+  expect(body).toContain('Bieżący krok: Rejestracja systemu dziedzinowego w CSIZS');
+
+  // The registration (seed 004 pkt 7): a certificate that is not the package's is refused by the workflow's rule.
+  const register = async (cert: string) => {
+    await la.type('input[name="registration.ntpServer"]', 'tempus1.gum.gov.pl');
+    await la.type('input[name="registration.empatiaAddress"]', 'https://empatia.kielce.example/ws');
+    await la.$eval('textarea[name="registration.empatiaCertificate"]', (e, v) => ((e as HTMLTextAreaElement).value = v), cert);
+    await submit(la, `${stepForm} button`);
+  };
+  await register(certificateFor(UNIT, 'XX'));
+  expect(await la.$eval('.flash.error', (e) => (e as HTMLElement).innerText)).toContain('Certyfikat Emp@tia nie pochodzi z pakietu informacji');
+  await register(certificate);
+  expect(await flash(la)).toContain('Następny krok: „Aktualizacja słowników w pierwszej kolejności po podłączeniu”');
+  await submit(la, `${stepForm} button`);
+  await la.click('input[name=piuRoles][value=PS]');
+  await la.click('input[name=piuRoles][value=SR]');
+  await shot(la, '22-csizs-role-piu');
+  await submit(la, `${stepForm} button`);
+  expect(await flash(la)).toContain('Jednostka wykonała wszystkie kroki');
+  expect(await text(la)).toContain('jednostka podłączona');
+  await shot(la, '23-csizs-podlaczona');
+  await submit(la, `a[href="/kampanie/csizs/${CSIZS}/jednostki/${UNIT}"]`);
+  const details = await text(la);
+  expect(details).toContain(createHash('sha256').update(certificate.trim()).digest('hex'));
+  expect(details).toContain('Czytelnik PIU – obszar pomocy społecznej');
+  await shot(la, '24-csizs-szczegoly');
+
+  // Audited as the API twins: the head's notification and scan, the local administrators' steps.
+  const conn = sys.db.orm.em.fork().getConnection();
+  const rows = await conn.execute<{ actor: string; action: string; outcome: string; n: number }[]>(
+    "select actor, action, outcome, count(*)::int as n from audit_log where action like 'csizs_%' and target = ? and actor <> 'strony-adm-26' group by actor, action, outcome order by actor, action, outcome",
+    [`${CSIZS}/${UNIT}`],
+  );
+  expect(rows).toEqual(
+    expect.arrayContaining([
+      { actor: 'strony-kierownik', action: 'csizs_notification_submitted', outcome: 'ok', n: 1 },
+      { actor: 'strony-kierownik', action: 'csizs_notification_scan_filed', outcome: 'ok', n: 1 },
+      { actor: 'strony-kierownik', action: 'csizs_step_completed', outcome: 'ok', n: 2 },
+      { actor: 'strony-admin-lokalny', action: 'csizs_step_completed', outcome: 'ok', n: 2 },
+      { actor: login, action: 'csizs_step_completed', outcome: 'ok', n: 4 },
+    ]),
+  );
+  // Another unit's CSIZS page is not theirs.
+  expect((await la.goto(`${base}/jednostka/1261011/csizs`))!.status()).toBe(404);
+}, 300_000);

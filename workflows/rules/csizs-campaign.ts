@@ -47,7 +47,7 @@ export const CSIZS_STEP_TITLES: Record<CsizsStep, string> = {
 export const CSIZS_CHECKPOINTS = ['checkpoint_1', 'checkpoint_2'] as const;
 export type CsizsCheckpoint = (typeof CSIZS_CHECKPOINTS)[number];
 
-/** seed 004 pkt 9: one reader role per area; a staff account holds one or more. */
+/** seed 004 pkt 9: one reader role per area; a staff account holds one or more. Their titles: the one set of labels (pages, API answers). */
 export const PIU_READER_ROLES = ['PS', 'SR', 'FA', 'WRiSPZ', 'OP-3', 'TR', 'ON', 'UE'] as const;
 export type PiuReaderRole = (typeof PIU_READER_ROLES)[number];
 export const PIU_READER_ROLE_TITLES: Record<PiuReaderRole, string> = {
@@ -59,6 +59,15 @@ export const PIU_READER_ROLE_TITLES: Record<PiuReaderRole, string> = {
   TR: 'Czytelnik PIU – obszar turnusów rehabilitacyjnych',
   ON: 'Czytelnik PIU – obszar orzekania o niepełnosprawności',
   UE: 'Czytelnik PIU – obszar świadczeń UE',
+};
+
+/** The notification's (Załącznik 2) states as the unit and refusals name them. */
+export const CSIZS_NOTIFICATION_STATUS_LABELS: Record<'awaiting_scan' | 'awaiting_review' | 'clarification' | 'rejected' | 'accepted', string> = {
+  awaiting_scan: 'czeka na skan zgłoszenia podpisanego przez kierownika',
+  awaiting_review: 'czeka na decyzję administratora wojewódzkiego',
+  clarification: 'administrator wojewódzki prosi kierownika jednostki o wyjaśnienie',
+  rejected: 'odrzucone przez administratora wojewódzkiego',
+  accepted: 'przyjęte',
 };
 
 /** A calendar as written by people: local Warsaw dates ("by 23 March" = until the end of that day). */

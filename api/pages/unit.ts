@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { AREA_LABELS } from '../../domain/offices';
 import { roleLabel } from '../../domain/roles';
-import { REPORTING_AREAS, getCsizsStatus, getReportStatus, type CsizsConnectionView, type ReportView } from '../../workflows/messages';
+import { REPORTING_AREAS, REPORT_VERIFICATION_TASK_KIND, getCsizsStatus, getReportStatus, type CsizsConnectionView, type ReportView } from '../../workflows/messages';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
 import {
   CSIZS_NOTIFICATION_STATUS_LABELS,
@@ -153,6 +153,14 @@ export function registerUnitPages(router: Router, kit: PageKit, { orm, temporal,
         )
       : [];
     const editable = edit && r.status !== 'accepted';
+    // seed 002: after a return the unit reads the reviewer's remarks before correcting.
+    const [returnedBy] =
+      r.status === 'returned'
+        ? await c.execute<{ comment: string | null; completed_at: string }[]>(
+            "select comment, completed_at from tasks where case_id = ? and kind = ? and outcome = 'returned' order by completed_at desc limit 1",
+            [r.id, REPORT_VERIFICATION_TASK_KIND],
+          )
+        : [];
     const REQUEST_STATUS: Record<string, string> = { open: 'czeka na odpowiedź', answered: 'odpowiedziano', cancelled: 'anulowana' };
     const docUrl = (id: string) => `/api/cases/${enc(r.id)}/documents/${enc(id)}`;
     kit.render(req, res, 'report', {
@@ -161,7 +169,7 @@ export function registerUnitPages(router: Router, kit: PageKit, { orm, temporal,
       idleMinutes: config.SESSION_IDLE_MINUTES,
       draft: draft && { savedAt: draft.saved_at, savedBy: draft.saved_by },
       restoredAt: restored?.stashed_at ?? null,
-      returned: r.status === 'returned',
+      returned: r.status === 'returned' && { remarks: returnedBy?.comment ?? null, at: returnedBy?.completed_at ?? null },
       editable,
       fields,
       versions: versions.map((v) => ({

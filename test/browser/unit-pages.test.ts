@@ -24,7 +24,8 @@ import { currentQuarter } from '../support/calendar';
 // page (TERYT search, the form, the answer with the PDF and where to send the scan), and after the
 // decision signs in with the temporary password and changes it; a staff member drafts a report, leaves,
 // comes back to the draft, submits it and downloads the receipt (UPO); the unit's head designates the
-// responsible person and the substitute; the head and the local administrator go through the unit's CSIZS
+// responsible person and the substitute; after the reviewer returns the report, the staff member reads the
+// remarks, corrects it and submits the correction; the head and the local administrator go through the unit's CSIZS
 // steps (the notification, Załącznik 2, and its signed scan; the package check; the temporary password's
 // change; the registration and the PIU reader roles). No page needs script. Screenshots of every page go to
 // test-output/screenshots/unit-pages (git-ignored); axe-core finds no serious or critical violations.
@@ -297,6 +298,42 @@ test('the unit head designates the responsible person and the substitute', async
   await staff.goto(`${base}/sprawozdania/${encodeURIComponent(reportId)}`);
   expect(await staff.$('form[action$="/osoby"]')).toBeNull();
 }, 120_000);
+
+test('a staff member corrects a report the reviewer returned, and submits the correction', async () => {
+  // The voivodeship administrator returns version 1 with remarks (through the API; its pages are tested elsewhere).
+  const conn = sys.db.orm.em.fork().getConnection();
+  const taskId = await eventually(async () => {
+    const [t] = await conn.execute<{ id: string }[]>("select id from tasks where case_id = ? and kind = 'report-verification' and status = 'open'", [reportId]);
+    return t?.id ?? null;
+  }, 30_000, 'verification task');
+  const remarks = 'Liczba rodzin nie zgadza się z ewidencją: popraw pole „Liczba rodzin”';
+  await request(sys.app).post(`/api/tasks/${encodeURIComponent(taskId)}/complete`).set('Authorization', `Bearer ${admin}`).send({ decision: 'reject', reason: remarks }).expect(200);
+
+  const page = await signIn('strony-pracownik');
+  const reportPage = `${base}/sprawozdania/${encodeURIComponent(reportId)}`;
+  await eventually(async () => {
+    await page.goto(reportPage);
+    return (await text(page)).includes('Sprawozdanie zwrócono do korekty');
+  }, 30_000, 'report returned on its page');
+  let body = await text(page);
+  expect(body).toContain(`Uwagi administratora wojewódzkiego: ${remarks}`);
+  expect(body).toContain('Stan: Zwrócone do korekty');
+  // The form holds the version returned.
+  expect(await page.$eval('input[name="content.rodziny"]', (e) => (e as HTMLInputElement).value)).toBe('58');
+  await page.$eval('input[name="content.rodziny"]', (e) => ((e as HTMLInputElement).value = '61'));
+  await shot(page, '13a-sprawozdanie-zwrocone');
+  await submit(page, 'button[formaction$="/zloz"]');
+  body = await text(page);
+  expect(body).toContain('Sprawozdanie przekazane (wersja 2)');
+  expect(body).not.toContain('Sprawozdanie zwrócono do korekty');
+  await eventually(async () => {
+    await page.reload();
+    return (await page.$(`a[href$="${encodeURIComponent(`${reportId}:v2:upo.pdf`)}"]`)) !== null;
+  }, 60_000, 'UPO of the correction');
+  await shot(page, '13b-korekta-zlozona');
+  const [v2] = await conn.execute<{ content: Record<string, unknown> }[]>('select content from report_versions where report_id = ? and version = 2', [reportId]);
+  expect([String(v2.content.osoby), String(v2.content.rodziny)]).toEqual(['124', '61']);
+}, 180_000);
 
 test('a local administrator grants a reporting area and a PIU role to the staff of their unit, and nowhere else', async () => {
   const page = await signIn('strony-admin-lokalny');

@@ -49,8 +49,14 @@ pids+=("$TEMPORAL_PID")
 export TEST_DATABASE_URL="$DATABASE_URL"
 export TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEST_TEMPORAL_PORT"
 export TEMPORAL_TEST_SERVER
+# The fault tests start and restart a Temporal dev server of their own (test/faults/temporal-restart.test.ts).
+export TEMPORAL_BIN
 export OBIEG_TEST_RUN_DIR="$run_dir"
 export OBIEG_TEST_TEMPLATE_DB="obieg_tpl_$$"
+# The named parts below run by default on a whole run (no arguments) and not on a targeted one;
+# OBIEG_FAULT_TESTS=only or OBIEG_TOPOLOGY=only runs that part and nothing else.
+whole_run=0
+[ $# -eq 0 ] && [ "${OBIEG_FAULT_TESTS:-}" != only ] && [ "${OBIEG_TOPOLOGY:-}" != only ] && whole_run=1
 status=0
 reports=()
 if [ "${OBIEG_TOPOLOGY:-}" != only ] && [ "${OBIEG_FAULT_TESTS:-}" != only ]; then
@@ -63,7 +69,7 @@ fi
 # module (ensure_temporal_server) on PostgreSQL with TLS, obieg built with `npm run build` and run from dist
 # as two workers and two APIs; a registration and a CSIZS campaign with a worker killed. On by default for
 # a whole run; OBIEG_TOPOLOGY=0 skips it, =1 forces it, =only runs nothing else.
-if [ "${OBIEG_TOPOLOGY:-$([ $# -eq 0 ] && echo 1 || echo 0)}" != 0 ]; then
+if [ "${OBIEG_TOPOLOGY:-$whole_run}" != 0 ]; then
   ensure_temporal_server
   log "topology: building obieg (npm run build)"
   npm run build >&2 || die "npm run build failed"
@@ -76,7 +82,7 @@ fi
 # and killed while cases run; a plain jest run leaves them out. On by default for a whole run;
 # OBIEG_FAULT_TESTS=0 skips them, =1 adds them to a targeted run, =only runs nothing else (extra arguments
 # then go to the fault tests' jest, e.g. OBIEG_FAULT_TESTS=only scripts/test.sh test/faults/smtp-outage).
-fault_mode="${OBIEG_FAULT_TESTS:-$([ $# -eq 0 ] && echo 1 || echo 0)}"
+fault_mode="${OBIEG_FAULT_TESTS:-$whole_run}"
 if [ "$fault_mode" = 1 ] || [ "$fault_mode" = only ]; then
   log "fault tests (test/faults)"
   faults_started=$SECONDS
@@ -95,7 +101,7 @@ fi
 # a whole run; OBIEG_SHIFTED_CLOCK=0 skips it, =1 forces it; OBIEG_SHIFTED_CLOCK_PATHS narrows it
 # (default: test/unit test/workflows).
 SHIFTED_CLOCK_DATES=("2027-04-30T22:30:00Z" "2027-12-23T10:00:00Z" "2028-02-29T12:00:00Z")
-if [ "${OBIEG_SHIFTED_CLOCK:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
+if [ "${OBIEG_SHIFTED_CLOCK:-$whole_run}" = 1 ]; then
   i=0
   for when in "${SHIFTED_CLOCK_DATES[@]}"; do
     i=$((i + 1))

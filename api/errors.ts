@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger';
+import { isOutage, OUTAGE_CODE, OUTAGE_MESSAGE, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 
 // { error: { code, message, details? } }: a stable English code, a Polish message, details per field.
 export interface ErrorDetail {
@@ -53,6 +54,11 @@ export function errorHandler(log: Logger, maxUploadBytes: number): ErrorRequestH
     }
     if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Treść żądania jest za duża' } });
+      return;
+    }
+    if (isOutage(err)) {
+      log.warn('outage: answered 503', { method: req.method, path: req.route?.path ?? 'unknown', error: err instanceof Error ? err.name : 'unknown' });
+      res.status(503).set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS)).json({ error: { code: OUTAGE_CODE, message: OUTAGE_MESSAGE } });
       return;
     }
     log.error('unhandled error', { method: req.method, path: req.route?.path ?? 'unknown', error: err instanceof Error ? err.message : String(err), cause: err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined });

@@ -8,7 +8,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
   testTimeout: 300000,
-  // The faults so far touch only their own test system's processes (SMTP peer, API process), so two run
-  // side by side; a fault that stops a shared process (PostgreSQL, the Temporal dev server) needs its own.
+  // Each fault touches only its own test's processes (SMTP peer, API and worker processes; the PostgreSQL
+  // cluster and the Temporal dev server that b and c stop are their own, not the run's), so two run side by side.
   maxWorkers: 2,
 };

@@ -32,7 +32,8 @@ export interface TestSystem {
   db: TestDb;
   smtp: SmtpPeer;
   config: Config;
-  worker: Worker;
+  /** The in-process worker; null when the test runs its workers as processes (`inProcessWorker: false`). */
+  worker: Worker | null;
   app: Express;
   /** The route registry (for tests generated from the declared routes). */
   api: Api;
@@ -98,12 +99,23 @@ async function waitForPort(port: number, timeoutMs: number, gaveUp: () => boolea
   }
 }
 
-export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
+export interface SystemOptions {
+  timeSkipping?: boolean;
+  env?: Record<string, string>;
+  /** False: no worker in this process (the fault tests start worker processes on config.TEMPORAL_TASK_QUEUE). */
+  inProcessWorker?: boolean;
+  /** Another Temporal dev server than the run's shared one (a fault test that restarts its own). */
+  temporalAddress?: string;
+  /** Another database than a fresh clone of the run's template (a fault test's own PostgreSQL). */
+  db?: TestDb;
+}
+
+export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem> {
   const dc = dataConverter(TEST_PAYLOAD_KEY);
   const timeSkipping = opts.timeSkipping ? await timeSkippingEnvironment(dc) : null;
-  const env = timeSkipping?.env ?? (await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } }));
+  const env = timeSkipping?.env ?? (await TestWorkflowEnvironment.createFromExistingServer({ address: opts.temporalAddress ?? required('TEST_TEMPORAL_ADDRESS'), client: { dataConverter: dc } }));
   if (opts.timeSkipping) await registerSearchAttributes(env);
-  const db = await createTestDb();
+  const db = opts.db ?? (await createTestDb());
   const smtp = await startSmtpPeer();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -119,7 +131,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
   });
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
-  const worker = await createObiegWorker({
+  const worker = opts.inProcessWorker === false ? null : await createObiegWorker({
     connection: env.nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -128,7 +140,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
     deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEY },
   });
-  const running = worker.run();
+  const running = worker?.run();
   const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });
   return {
     env,
@@ -142,7 +154,7 @@ export async function startSystem(opts: { timeSkipping?: boolean; env?: Record<s
     browser,
     mailer,
     async close() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       // scripts/record-histories.sh: fixtures for the replay test (test/replay) from this system's workflows.
       const recordTo = recordingDir();

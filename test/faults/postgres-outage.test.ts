@@ -136,7 +136,10 @@ test('PostgreSQL stopped for 30 s: 503 with Retry-After, never 500; /readyz 503 
     if (worker.child.exitCode !== null) throw new Error(`the worker exited:\n${worker.output()}`);
     const [r] = await em.execute<{ n: number }[]>(`select count(*)::int as n from cases where id in (?) and status = 'awaiting_scan' and attention_reason is null`, [ids]);
     return r.n === ids.length;
-  }, 180_000, 'every case awaiting its scan');
+  }, 300_000, 'every case awaiting its scan').catch(async (err: unknown) => {
+    const states = await em.execute(`select status, attention_reason, count(*)::int as n from cases group by 1, 2`);
+    throw new Error(`${String(err)}: ${JSON.stringify(states)}\n${worker.output().slice(-3000)}`);
+  });
   const [all] = await em.execute<{ n: number }[]>(`select count(*)::int as n from cases`);
   expect(all.n).toBe(ids.length);
   for (const id of ids) {
@@ -147,4 +150,4 @@ test('PostgreSQL stopped for 30 s: 503 with Retry-After, never 500; /readyz 503 
   await eventually(async () => sys.smtp.messages.length >= emails.length, 60_000, 'every mail');
   for (const email of emails) expect(sys.smtp.messages.filter((m) => recipients(m).includes(email))).toHaveLength(1);
   expect(sys.smtp.messages).toHaveLength(emails.length);
-});
+}, 600_000);

@@ -120,4 +120,4 @@ test('the Temporal server restarted on its store: waiting cases carry on, their 
   }
   // The expired runs complete (the status is written a step before the run ends).
   for (const id of timers) expect((await sys.client.workflow.getHandle(id).result()).status).toBe('expired');
-});
+}, 480_000);

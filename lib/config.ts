@@ -66,6 +66,10 @@ const schema = z.object({
   // (at once when retrying cannot help), and OPERATOR_EMAIL (when set) gets a mail about it.
   ATTENTION_AFTER_ATTEMPTS: intFrom(1, 1000).default(5),
   OPERATOR_EMAIL: z.email().optional(),
+  // Workflows the worker keeps in memory between their tasks (issue 18: about 0.5 MB each); a waiting case
+  // beyond them is replayed from its history when it next moves. The SDK's default grows with the heap
+  // limit (about 2,300 on a 4 GB heap), a gigabyte and more with thousands of waiting cases.
+  WORKER_MAX_CACHED_WORKFLOWS: intFrom(0, 100_000).default(250),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
@@ -9,6 +11,9 @@ import { connectClient } from '../lib/temporal';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { createObiegWorker } from './create-worker';
 import { redactingSdkLogger } from './sdk-logger';
+
+/** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
+const WORKFLOW_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
 
 // The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
 // running activities finish; then the connections close.
@@ -28,6 +33,9 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       payloadKey: config.PAYLOAD_KEYRING,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      // `npm run build` bundles the workflows once (worker/bundle.ts); bundling at every start took seconds.
+      ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : {}),
     attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
       deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEY },
     });

@@ -9,7 +9,7 @@ import { workingDayAhead } from '../support/calendar';
 // A one-off survey for all 2,477 gminas through the API against the real dev server and PostgreSQL: the
 // HTTP call returns at once, the roll-up counts every gmina as not started, per voivodeship as in TERC,
 // and the campaign workflow goes on starting the 2,477 report workflows in the background (the time to
-// start them all is measured by scripts/bench-survey.ts, not here).
+// start them all is measured by `npm run bench` (part 1), not here).
 
 let sys: TestSystem;
 let ministry: string;

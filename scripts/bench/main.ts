@@ -27,7 +27,11 @@ const settings: Settings = {
   idleSeconds: num('BENCH_IDLE_SECONDS', 30, 10),
 };
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'starts,decisions,worker,read,documents,engine').split(','));
-const cmd = (part: string) => `${QUICK ? 'BENCH_QUICK=1 ' : ''}BENCH_ONLY=${part} npm run bench`;
+const OVERRIDES = ['BENCH_QUICK', 'BENCH_UNITS', 'BENCH_DECISIONS', 'BENCH_CASES', 'BENCH_REQUESTS', 'BENCH_PDFS', 'BENCH_PDF_LAUNCHES', 'BENCH_IDLE_SECONDS']
+  .filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
+const cmd = (part: string) => `${OVERRIDES}BENCH_ONLY=${part} npm run bench`;
 
 function need(k: string): string {
   const v = process.env[k];
@@ -155,7 +159,7 @@ function markdown(report: { date: string; commit: string; machine: Record<string
   return `# Benchmarks
 
 Written by \`npm run bench\` (scripts/bench.sh, scripts/bench/); do not edit the figures by hand.
-${report.settings.quick ? '\n**Quick run (BENCH_QUICK=1): scaled down, not the issue\'s figures.**\n' : ''}${report.unfinished.length ? `\n**Run cut short: parts not measured: ${report.unfinished.join(', ')}.**\n` : ''}
+${OVERRIDES ? `\n**Scaled-down run (${OVERRIDES.trim()}): not the issue's full figures.**\n` : ''}${report.unfinished.length ? `\n**Run cut short: parts not measured: ${report.unfinished.join(', ')}.**\n` : ''}
 - date: ${report.date}; wall time ${Math.round(report.wallSeconds / 60)} min ${report.wallSeconds % 60} s
 - commit measured: ${report.commit}
 - machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; load average (1/5/15 min) at start ${m.loadAtStart.join(' / ')}, at end ${m.loadAtEnd.join(' / ')}

@@ -17,6 +17,11 @@ export interface ObiegWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default when unset. */
   maxCachedWorkflows?: number;
+  /**
+   * How long a workflow task waits for the worker that last ran the workflow (its sticky queue) before any
+   * worker takes it (replaying the history); the SDK's 10 s when unset.
+   */
+  stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -44,10 +49,7 @@ export function createObiegWorker(opts: ObiegWorkerOptions): Promise<Worker> {
     dataConverter: dataConverter(opts.payloadKey),
     maxConcurrentActivityTaskExecutions: 50,
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    // A workflow task waits this long for the worker that last ran the workflow (its sticky queue) before
-    // any worker takes it (replaying the history). The SDK's 10 s kept cases of a killed worker still for
-    // 10 s after a restart (issue 18: moving again within 5 s).
-    stickyQueueScheduleToStartTimeout: '3s',
+    ...(opts.stickyQueueScheduleToStartTimeout === undefined ? {} : { stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout }),
     // On SIGTERM, activities in flight get this long to finish before they are cancelled.
     shutdownGraceTime: '30s',
   });

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       payloadKey: config.PAYLOAD_KEYRING,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      // The SDK's 10 s kept the cases of a killed worker still for 10 s after a restart (issue 18: moving again within 5 s).
+      stickyQueueScheduleToStartTimeout: '3s',
       // `npm run build` bundles the workflows once (worker/bundle.ts); bundling at every start took seconds.
       ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : {}),
     attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openOrm, migrate } from './orm';
 import { importTerc } from './reference';
-import { demoAccounts, ensureAccount, issueToken, tokenIsValid } from './demo';
+import { demoAccounts, demoUnitAccounts, ensureAccount, ensureDemoPassword, issueToken, tokenIsValid } from './demo';
 import { isRole, ROLES, roleScope } from '../domain/roles';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { secretFromEnv } from '../lib/config';
@@ -11,7 +11,7 @@ import { secretFromEnv } from '../lib/config';
 const usage = [
   'usage: cli migrate',
   '       cli import-reference',
-  '       cli demo <tokens-file>',
+  '       cli demo <tokens-file> [passwords-file]   (passwords: development only)',
   '       cli create-token <login> <name>',
   `       cli create-account <login> <email> <first-name> <last-name> <${ROLES.join('|')}> [voivodeship] [unit]`,
 ].join('\n');
@@ -43,8 +43,9 @@ async function main(argv: string[]): Promise<void> {
             if (m) existing.set(m[1], m[2]);
           }
         }
+        const accounts = [...demoAccounts(), ...demoUnitAccounts()];
         const lines: string[] = ['# Demo API tokens (development only). Use: source this file.'];
-        for (const a of demoAccounts()) {
+        for (const a of accounts) {
           await ensureAccount(orm, a);
           const name = a.login.toUpperCase().replace(/-/g, '_');
           let token = existing.get(name);
@@ -53,7 +54,26 @@ async function main(argv: string[]): Promise<void> {
         }
         writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
         chmodSync(file, 0o600);
-        console.log(`demo accounts ready: ${demoAccounts().length}; tokens in ${file}`);
+        console.log(`demo accounts ready: ${accounts.length}; tokens in ${file}`);
+        const passwordsFile = args[1];
+        if (passwordsFile) {
+          // Known passwords make the demo usable at once; never on a production deployment.
+          if (process.env.NODE_ENV === 'production') throw new Error('demo passwords are for development only (NODE_ENV=production)');
+          const known = new Map<string, string>();
+          if (existsSync(passwordsFile)) {
+            for (const line of readFileSync(passwordsFile, 'utf8').split('\n')) {
+              const m = /^(\S+)\s+(\S+)/.exec(line);
+              if (m && !line.startsWith('#')) known.set(m[1], m[2]);
+            }
+          }
+          const out = ['# Demo accounts and passwords (development only): login, password, role'];
+          for (const a of accounts) {
+            const password = await ensureDemoPassword(orm, a.login, known.get(a.login));
+            out.push(`${a.login}  ${password ?? '(zmienione przez Ciebie)'}  ${a.role}${a.voivodeship ? ` ${a.voivodeship}` : ''}${a.unitCode ? ` ${a.unitCode}` : ''}`);
+          }
+          writeFileSync(passwordsFile, out.join('\n') + '\n', { mode: 0o600 });
+          chmodSync(passwordsFile, 0o600);
+        }
         break;
       }
       case 'create-account': {

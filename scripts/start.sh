@@ -5,11 +5,29 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$OBIEG_ROOT"
 
+# One running system per data directory: a second start says so and leaves the running one alone (its
+# database, its servers, its build), before it touches anything.
+mkdir -p "$OBIEG_DATA"
+pidfile="$OBIEG_DATA/start.pid"
+if [ -f "$pidfile" ]; then
+  running="$(cat "$pidfile" 2>/dev/null || true)"
+  if [ -n "$running" ] && [ "$running" != "$$" ] && kill -0 "$running" 2>/dev/null && tr '\0' ' ' <"/proc/$running/cmdline" 2>/dev/null | grep -q 'start\.sh'; then
+    log "obieg is already running from this directory (process $running, data in $OBIEG_DATA); not starting a second one"
+    log "stop it with Ctrl-C in its terminal (or: kill $running) first"
+    exit 1
+  fi
+fi
+echo "$$" >"$pidfile"
+
 API_PORT="${API_PORT:-3000}"
 TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 SMTP_PORT="${SMTP_PORT:-1025}"
 MAIL_UI_PORT="${MAIL_UI_PORT:-1080}"
+PG_PORT="${PG_PORT:-55432}"
+# The living demo (scripts/demo-scenario.ts) and known demo passwords: development only, OBIEG_DEMO=0 skips.
+DEMO=1
+{ [ "${OBIEG_DEMO:-1}" = 0 ] || [ "${NODE_ENV:-development}" = production ]; } && DEMO=0
 
 ensure_apt_packages
 ensure_node_modules
@@ -35,12 +53,15 @@ cleanup() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg
+  rm -f "$pidfile"
   log "stopped"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Ctrl-C or a TERM: stop everything and end there, as a clean stop (not as a component that died).
+trap 'cleanup; exit 0' INT TERM
 
 [ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
-ensure_postgres pg 55432 obieg
+ensure_postgres pg "$PG_PORT" obieg
 log "PostgreSQL ready"
 
 start_temporal_dev "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$OBIEG_DATA/temporal/temporal.db" "$OBIEG_DATA/logs/temporal.log"
@@ -53,7 +74,9 @@ wait_port 127.0.0.1 "$SMTP_PORT" 30 "SMTP sink"
 
 node dist/db/cli.js migrate
 node dist/db/cli.js import-reference
-node dist/db/cli.js demo "$OBIEG_DATA/demo-tokens.env"
+passwords="$OBIEG_DATA/demo-passwords.txt"
+if [ "$DEMO" = 1 ]; then node dist/db/cli.js demo "$OBIEG_DATA/demo-tokens.env" "$passwords"
+else node dist/db/cli.js demo "$OBIEG_DATA/demo-tokens.env"; rm -f "$passwords"; fi
 
 node dist/worker/main.js >>"$OBIEG_DATA/logs/worker.log" 2>&1 &
 pids+=($!)
@@ -66,6 +89,14 @@ for _ in $(seq 1 150); do
 done
 curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null || die "the API is not ready (see $OBIEG_DATA/logs/api.log)"
 
+demo_accounts=""
+if [ "$DEMO" = 1 ]; then
+  log "filling the demo scenario (OBIEG_DEMO=0 skips it; log: $OBIEG_DATA/logs/demo.log)"
+  if node dist/scripts/demo-scenario.js "$OBIEG_DATA/demo-tokens.env" 2>&1 | tee -a "$OBIEG_DATA/logs/demo.log" >&2; then :
+  else log "the demo scenario did not complete (see $OBIEG_DATA/logs/demo.log); the system runs without it"; fi
+  demo_accounts="$(grep -E '^(ministerstwo|adm-woj-26|kier-2661011|ladm-2661011|prac-2661011) ' "$passwords" | awk '{printf "      %-16s %-18s %s\n", $1, $2, $3}' || true)"
+fi
+
 cat <<MSG
 
   obieg is running.
@@ -74,6 +105,14 @@ cat <<MSG
     Outgoing mail:     http://127.0.0.1:$MAIL_UI_PORT   (SMTP sink on 127.0.0.1:$SMTP_PORT)
     Demo API tokens:   source $OBIEG_DATA/demo-tokens.env
     Logs:              $OBIEG_DATA/logs/
+MSG
+if [ -n "$demo_accounts" ]; then
+  cat <<MSG
+    Sign in at http://127.0.0.1:$API_PORT/logowanie (development only; all accounts: $passwords):
+$demo_accounts
+MSG
+fi
+cat <<MSG
   Press Ctrl-C to stop.
 
 MSG

@@ -126,8 +126,9 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
   const openTask = (c: { tasks?: { id: string; status: string }[] }) => c.tasks?.find((t) => t.status === 'open')?.id;
 
   // 1. Registrations, each taken to its stage by the applicant (public form) and the voivodeship office.
-  await Promise.all(
-    DEMO_REGISTRATIONS.map(async (r) => {
+  // One after another: each decision waits for its workflow's effects (account, mail), which a loaded
+  // machine serves more surely one at a time.
+  const fillRegistration = async (r: (typeof DEMO_REGISTRATIONS)[number]) => {
       const id = registrationCaseId(r.unit, r.email);
       let c = await caseOf(id);
       if (c.error) {
@@ -160,8 +161,8 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
       }
       let seen = '';
       await until(() => `registration ${r.unit} ${r.stage} (it is ${seen})`, async () => (seen = (await caseOf(id)).status) === r.stage);
-    }),
-  );
+  };
+  for (const r of DEMO_REGISTRATIONS) await fillRegistration(r);
   log(`registrations: ${DEMO_REGISTRATIONS.map((r) => `${r.unit} ${r.stage}`).join(', ')}`);
 
   // 2. A permission request: the Kielce staff member asks for area SR (an open or held one is left as it is).

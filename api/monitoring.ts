@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { REPORT_STATUSES } from '../workflows/messages';
 import { gminaExecutive } from '../domain/gmina-executive';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS } from '../workflows/rules/csizs-campaign';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, stepDeadline, stepOrder, stepTitle, type CampaignPlan, type CsizsStep, type DomainRegistration, type PiuReaderRole } from '../workflows/rules/csizs-campaign';
 import { HttpError, notFound } from './errors';
 
 // What the ministry (the whole country, scope null) and a voivodeship administrator (their voivodeships)
@@ -86,6 +86,45 @@ export async function csizsMonitoring(orm: MikroORM, id: string, scope: string[]
       const executive = addresseeOf(r);
       return { unitCode: r.unit_code, voivodeship: r.voivodeship, escalatedAt: r.escalated_at, reason: r.escalation_reason, recordedBy: r.escalation_by, office: executive?.office ?? null, addressee: executive?.addressee ?? null };
     }),
+  };
+}
+
+/**
+ * One unit's connection, from the read model (the unit page and `GET /api/csizs-campaigns/:id/units/:unit`):
+ * its steps in the plan's order with deadlines, who did each and when, what the step recorded (seed 004
+ * pkt 7: NTP, Emp@tia address and certificate; pkt 9: PIU roles), the notification's state and any escalation.
+ */
+export async function csizsUnitState(orm: MikroORM, unit: { campaignId: string; unitCode: string }) {
+  const [row] = await orm.em.fork().getConnection().execute<{ vendor: string | null; current_step: CsizsStep | null; late_step: CsizsStep | null; completed: Record<string, { at: string; by: string; registration?: DomainRegistration; piuRoles?: PiuReaderRole[] }> | string; connected: boolean; escalated_at: string | null; escalation_reason: string | null; notification_status: string | null; plan: CampaignPlan; name: string; campaign_name: string; rodz: string | null }[]>(
+    `select cu.vendor, cu.current_step, cu.late_step, cu.completed, cu.connected, cu.escalated_at, cu.escalation_reason, cu.notification_status, c.plan, c.name as campaign_name, u.name, u.rodz
+     from csizs_units cu join csizs_campaigns c on c.id = cu.campaign_id join units u on u.code = cu.unit_code where cu.campaign_id = ? and cu.unit_code = ?`,
+    [unit.campaignId, unit.unitCode],
+  );
+  if (!row) throw new HttpError(404, 'CSIZS_UNIT_NOT_IN_CAMPAIGN', `Jednostka ${unit.unitCode} nie uczestniczy w kampanii ${unit.campaignId}`);
+  const completed = typeof row.completed === 'string' ? JSON.parse(row.completed) : row.completed;
+  const executive = row.rodz ? gminaExecutive({ code: unit.unitCode, rodz: row.rodz, name: row.name }) : null;
+  return {
+    campaign: { id: unit.campaignId, name: row.campaign_name, planVersion: row.plan.version ?? 1 },
+    unit: { code: unit.unitCode, name: row.name, vendor: row.vendor, connected: row.connected },
+    currentStep: row.current_step,
+    lateStep: row.late_step,
+    notificationStatus: row.notification_status,
+    steps: stepOrder(row.plan).map((s) => {
+      const done = completed[s];
+      return {
+        step: s,
+        title: stepTitle(row.plan, s),
+        due: new Date(stepDeadline(row.plan, s, row.vendor)).toISOString(),
+        doneAt: (done?.at as string | undefined) ?? null,
+        by: (done?.by as string | undefined) ?? null,
+        current: row.current_step === s,
+        late: row.late_step === s,
+        registration: (done?.registration as DomainRegistration | undefined) ?? null,
+        piuRoles: (done?.piuRoles as PiuReaderRole[] | undefined) ?? null,
+      };
+    }),
+    escalation: row.escalated_at ? { at: row.escalated_at, reason: row.escalation_reason, addressee: executive?.addressee ?? 'wójt/burmistrz/prezydent miasta' } : null,
+    executive,
   };
 }
 

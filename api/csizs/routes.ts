@@ -33,7 +33,7 @@ import { HttpError } from '../errors';
 import type { Api } from '../http';
 import { uploadPolicy } from '../uploads';
 import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from './service';
-import { csizsCampaignProgress, csizsMonitoring } from '../monitoring';
+import { csizsCampaignProgress, csizsMonitoring, csizsUnitState } from '../monitoring';
 
 /**
  * A certificate's SHA-256 as the package and the registration compare it: line ends as LF (a PEM pasted
@@ -158,6 +158,23 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     },
     async ({ params, principal, res }) => {
       res.json(await csizsMonitoring(orm, params.id, rollupVoivodeships(principal!)));
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/csizs-campaigns/:id/units/:unitCode',
+      summary: "One unit's connection as its page shows it: steps in the plan's order with deadlines, who did each and what it recorded, the notification's state, any escalation",
+      tag: 'csizs',
+      auth: 'signed-in',
+      params: unitParams,
+      responses: { 200: { description: "The unit's connection, from the read model" } },
+    },
+    async ({ params, principal, res }) => {
+      const unit = await unitOf(params.id, params.unitCode);
+      if (!canOnCsizs(principal!, 'view-unit', unit)) forbid();
+      res.json(await csizsUnitState(orm, unit));
     },
   );
 

@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, PIU_READER_ROLE_TITLES, stepDeadline, stepOrder, stepTitle, type CampaignPlan, type CsizsCheckpoint, type CsizsStep, type DomainRegistration, type PiuReaderRole } from '../../workflows/rules/csizs-campaign';
-import { gminaExecutive } from '../../domain/gmina-executive';
+import { CSIZS_CHECKPOINTS, CSIZS_STEPS, CSIZS_STEP_TITLES, PIU_READER_ROLE_TITLES, type CsizsCheckpoint, type PiuReaderRole } from '../../workflows/rules/csizs-campaign';
 import { csizsUnit } from '../csizs/service';
 import { HttpError } from '../errors';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
@@ -10,7 +9,7 @@ import type { Api } from '../http';
 import type { PageTwins } from '../app';
 import { unitDirectory } from '../system/unit-directory';
 import { CSIZS_CAMPAIGN_STATUS_LABELS } from '../cases/figures';
-import { csizsMonitoring, listCampaigns, reportRollup, ROLLUP_STATES } from '../monitoring';
+import { csizsMonitoring, csizsUnitState, listCampaigns, reportRollup, ROLLUP_STATES } from '../monitoring';
 
 // The ministry's view of campaigns (issue: dashboards): per CSIZS campaign and per reporting campaign,
 // progress per voivodeship as a grid of the 16 voivodeships and a chart, units per step and late units,
@@ -105,32 +104,13 @@ export function registerCampaignPages(router: Router, kit: PageKit, { orm }: Pic
   router.get('/kampanie/csizs/:id/jednostki/:unitCode', requireSession, async (req: PageReq, res) => {
     const unit = await csizsUnit(orm, String(req.params.id), String(req.params.unitCode));
     if (!canOnCsizs(req.principal!, 'view-unit', unit)) throw new HttpError(403, 'FORBIDDEN', 'Ta jednostka jest poza Twoim zakresem');
-    const conn = orm.em.fork().getConnection();
-    const [row] = await conn.execute<{ vendor: string | null; current_step: string | null; late_step: string | null; completed: Record<string, { at: string; by: string; registration?: DomainRegistration; piuRoles?: PiuReaderRole[] }> | string; connected: boolean; escalated_at: string | null; escalation_reason: string | null; notification_status: string | null; plan: CampaignPlan; name: string; campaign_name: string; rodz: string | null }[]>(
-      `select cu.vendor, cu.current_step, cu.late_step, cu.completed, cu.connected, cu.escalated_at, cu.escalation_reason, cu.notification_status, c.plan, c.name as campaign_name, u.name, u.rodz
-       from csizs_units cu join csizs_campaigns c on c.id = cu.campaign_id join units u on u.code = cu.unit_code where cu.campaign_id = ? and cu.unit_code = ?`,
-      [unit.campaignId, unit.unitCode],
-    );
-    const completed = typeof row.completed === 'string' ? JSON.parse(row.completed) : row.completed;
-    const executive = row.rodz ? gminaExecutive({ code: unit.unitCode, rodz: row.rodz, name: row.name }) : null;
+    const state = await csizsUnitState(orm, unit);
     render(req, res, 'csizs-unit', {
-      campaign: { id: unit.campaignId, name: row.campaign_name, url: `/kampanie/csizs/${enc(unit.campaignId)}` },
-      unit: { code: unit.unitCode, name: row.name, vendor: row.vendor, connected: row.connected },
-      steps: stepOrder(row.plan).map((s: CsizsStep) => {
-        const done = completed[s];
-        return {
-          title: stepTitle(row.plan, s),
-          due: new Date(stepDeadline(row.plan, s, row.vendor)).toISOString(),
-          doneAt: done?.at ?? null,
-          by: done?.by ?? null,
-          current: row.current_step === s,
-          late: row.late_step === s,
-          registration: done?.registration ?? null,
-          piuRoles: done?.piuRoles?.map((r: PiuReaderRole) => PIU_READER_ROLE_TITLES[r] ?? r) ?? null,
-        };
-      }),
-      escalation: row.escalated_at ? { at: row.escalated_at, reason: row.escalation_reason, addressee: executive?.addressee ?? 'wójt/burmistrz/prezydent miasta' } : null,
-      executive,
+      campaign: { id: unit.campaignId, name: state.campaign.name, url: `/kampanie/csizs/${enc(unit.campaignId)}` },
+      unit: state.unit,
+      steps: state.steps.map((s) => ({ ...s, piuRoles: s.piuRoles?.map((r: PiuReaderRole) => PIU_READER_ROLE_TITLES[r] ?? r) ?? null })),
+      escalation: state.escalation,
+      executive: state.executive,
     });
   });
 

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openOrm, migrate } from './orm';
 import { importTerc } from './reference';
-import { demoAccounts, demoUnitAccounts, ensureAccount, ensureDemoPassword, issueToken, tokenIsValid } from './demo';
+import { demoAccounts, demoUnitAccounts, ensureAccount, ensureDemoPassword, issueToken, refuseInProduction, tokenIsValid } from './demo';
 import { isRole, ROLES, roleScope } from '../domain/roles';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { secretFromEnv } from '../lib/config';
@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
         const passwordsFile = args[1];
         if (passwordsFile) {
           // Known passwords make the demo usable at once; never on a production deployment.
-          if (process.env.NODE_ENV === 'production') throw new Error('demo passwords are for development only (NODE_ENV=production)');
+          refuseInProduction('demo passwords');
           const known = new Map<string, string>();
           if (existsSync(passwordsFile)) {
             for (const line of readFileSync(passwordsFile, 'utf8').split('\n')) {

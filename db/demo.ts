@@ -82,11 +82,17 @@ export async function tokenIsValid(orm: MikroORM, token: string): Promise<boolea
   return rows.length > 0;
 }
 
+/** The living demo and its known passwords are for development: refused when NODE_ENV is production. */
+export function refuseInProduction(what: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_ENV === 'production') throw new Error(`${what} is for development only (NODE_ENV=production)`);
+}
+
 /**
  * A known password for a demo account (development only): the one given when it still signs in with it,
  * else a new one, unless the person has set their own since (then null: theirs is kept).
  */
-export async function ensureDemoPassword(orm: MikroORM, login: string, known: string | undefined): Promise<string | null> {
+export async function ensureDemoPassword(orm: MikroORM, login: string, known: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  refuseInProduction('a demo password', env);
   const conn = orm.em.fork().getConnection();
   const [row] = await conn.execute<{ password_hash: string | null }[]>('select password_hash from accounts where login = ?', [login]);
   if (!row) throw new Error(`no account with login ${login}`);

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { DEMO_REPORT_UNITS, DEMO_UNIT } from '../db/demo';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { DEMO_REPORT_UNITS, DEMO_UNIT, refuseInProduction } from '../db/demo';
 import { registrationCaseId } from '../api/registration/routes';
 import { reportWorkflowId } from '../workflows/messages';
 import { addCalendarDays, warsawDay } from '../workflows/rules/reporting-calendar';
@@ -9,7 +11,7 @@ import { addLocalDays } from '../workflows/rules/csizs-campaign';
 // every stage, a permission request, a reporting campaign with reports in each state and a CSIZS campaign
 // part-way, with late units and call lists. Everything goes through the running system's HTTP API with
 // the demo accounts' tokens, as people and programs would; each step looks first and acts only when its
-// stage is not reached yet, so a second start adds nothing.
+// stage is not reached yet, so a second start adds nothing. Refused when NODE_ENV is production.
 
 export interface DemoTarget {
   /** The API, e.g. http://127.0.0.1:3000 */
@@ -19,7 +21,22 @@ export interface DemoTarget {
   log?: (line: string) => void;
   /** How long to wait for one stage to be reached (ms). */
   patience?: number;
+  /**
+   * The mail sent to an address (the development SMTP sink's folder, or a test's SMTP peer): where the
+   * accepted applicant's login and temporary password are read, as the applicant would read them.
+   */
+  mailbox?: (to: string) => Promise<{ subject: string; text: string }[]>;
+  /** The environment judged for NODE_ENV (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** What a newcomer needs beyond the demo accounts: the applicants of accepted registrations. */
+export interface DemoSummary {
+  applicants: { unit: string; email: string; login: string; temporaryPassword: string }[];
+}
+
+/** Subject of the mail that carries an accepted applicant's login and temporary password. */
+const ACCOUNT_MAIL_SUBJECT = 'Konto w Centralnej Aplikacji Statystycznej zostało utworzone';
 
 export const DEMO_FORM = 'DEMO-KWARTALNE';
 export const DEMO_CSIZS = 'demo-csizs';
@@ -39,9 +56,14 @@ export const DEMO_REPORT_STATES: Record<string, string> = {
   '2602042': 'returned',
   '2602052': 'accepted',
 };
-/** Gminas of the CSIZS campaign; the first three have reported their first step, the rest are late at it. */
+/**
+ * Gminas of the CSIZS campaign; the first three have reported their first step, the rest are late at it.
+ * Kielce is further on: past the installation, at the notification (Załącznik 2) that follows it in the
+ * seed's order (plan version 2), its form filled and waiting for the signed scan.
+ */
 export const DEMO_CSIZS_UNITS = [...DEMO_REPORT_UNITS, '2601052', '2601072', '2602012', '2602033'];
-const CSIZS_DONE_FIRST_STEP = [DEMO_UNIT, '2601013', '2601043'];
+export const CSIZS_DONE_FIRST_STEP = [DEMO_UNIT, '2601013', '2601043'];
+export const CSIZS_KIELCE_STEPS = ['cas_report', 'local_admin', 'infrastructure', 'installation'] as const;
 
 /** A one-page PDF standing in for the signed scan. */
 const SCAN_PDF = Buffer.from(
@@ -55,7 +77,11 @@ export function currentQuarter(now = Date.now()): string {
   return `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`;
 }
 
-/** The campaign calendar around today: the first step was due 5 days ago, checkpoint 1's window is open. */
+/**
+ * The campaign calendar around today: the first step was due 5 days ago, checkpoint 1's window is open.
+ * seed 004's order: the notification (Załącznik 2) right after the installation, the dictionaries after the
+ * registration; Otago installs (and so notifies) two days later.
+ */
 export function demoCsizsCalendar(today: string) {
   const d = (n: number) => addLocalDays(today, n);
   return {
@@ -67,13 +93,18 @@ export function demoCsizsCalendar(today: string) {
       local_admin: d(5),
       infrastructure: d(8),
       installation: d(12),
+      notification: d(13),
       package_sent: d(15),
       package_verified: d(18),
       password_changed: d(19),
       domain_registration: d(25),
+      dictionaries: d(26),
       staff_accounts: d(30),
     },
-    vendorExceptions: [{ vendor: 'Otago', step: 'installation', by: d(14) }],
+    vendorExceptions: [
+      { vendor: 'Otago', step: 'installation', by: d(14) },
+      { vendor: 'Otago', step: 'notification', by: d(15) },
+    ],
     checkpoints: [
       { id: 'checkpoint_1', opensAt: `${d(-1)}T08:00`, closesAt: `${d(3)}T16:00`, confirms: 'cas_report' },
       { id: 'checkpoint_2', opensAt: `${d(26)}T08:00`, closesAt: `${d(27)}T16:00`, confirms: 'domain_registration' },
@@ -81,7 +112,8 @@ export function demoCsizsCalendar(today: string) {
   };
 }
 
-export async function fillDemo(target: DemoTarget): Promise<void> {
+export async function fillDemo(target: DemoTarget): Promise<DemoSummary> {
+  refuseInProduction('the demo scenario', target.env ?? process.env);
   const log = target.log ?? (() => undefined);
   const patience = target.patience ?? 300_000;
   const token = (login: string) => {
@@ -165,6 +197,20 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
   for (const r of DEMO_REGISTRATIONS) await fillRegistration(r);
   log(`registrations: ${DEMO_REGISTRATIONS.map((r) => `${r.unit} ${r.stage}`).join(', ')}`);
 
+  // The accepted applicant signs in with the login and temporary password of their mail (the first
+  // sign-in asks for a new password); read from the mailbox as they would, never from the database.
+  const applicants: DemoSummary['applicants'] = [];
+  if (target.mailbox) {
+    for (const r of DEMO_REGISTRATIONS.filter((x) => x.stage === 'accepted')) {
+      // The latest, in the order the mails arrived.
+      const mail = (await target.mailbox(r.email)).filter((m) => m.subject === ACCOUNT_MAIL_SUBJECT).pop();
+      const login = mail && /Login:\s*(\S+)/.exec(mail.text)?.[1];
+      const temporaryPassword = mail && /Hasło tymczasowe:\s*(\S+)/.exec(mail.text)?.[1];
+      if (!login || !temporaryPassword) throw new DemoError(`no account mail for the accepted applicant ${r.email}`);
+      applicants.push({ unit: r.unit, email: r.email, login, temporaryPassword });
+    }
+  }
+
   // 2. A permission request: the Kielce staff member asks for area SR (an open or held one is left as it is).
   await call('POST', '/api/permission-requests', `prac-${DEMO_UNIT}`, { unitCode: DEMO_UNIT, area: 'SR', justification: 'Przejmuję sprawozdania ze wsparcia rodziny' }, [200, 201, 409]);
   log('permission request: SR for the Kielce staff member');
@@ -213,7 +259,7 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
       await until(`report ${unit} ${state}`, async () => (await reportOf(unit)).status === state);
     }),
   );
-  log(`reporting campaign ${DEMO_FORM}-${period}: ${Object.values(DEMO_REPORT_STATES).join(', ')}`);
+  log(`reporting campaign ${DEMO_FORM}-${period}: ${Object.entries(DEMO_REPORT_STATES).map(([unit, state]) => `${unit} ${state}`).join(', ')}`);
 
   // 4. A CSIZS campaign part-way: the first step was due 5 days ago, three units reported it, the others are
   // late; checkpoint 1's phone window is open, two calls recorded.
@@ -225,8 +271,21 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
     const m = await monitoring();
     return m.callLists.checkpoint_1?.length === DEMO_CSIZS_UNITS.length && m;
   });
-  for (const unit of CSIZS_DONE_FIRST_STEP) {
-    await call('POST', `/api/csizs-campaigns/${DEMO_CSIZS}/units/${unit}/steps`, `kier-${unit}`, { step: 'cas_report', vendor: 'Sygnity' }, [200, 409]);
+  // A step already reported answers 409; the steps go in order, one after another.
+  const reportStep = (unit: string, step: string) =>
+    call('POST', `/api/csizs-campaigns/${DEMO_CSIZS}/units/${unit}/steps`, `kier-${unit}`, step === 'cas_report' ? { step, vendor: 'Sygnity' } : { step }, [200, 409]);
+  for (const unit of CSIZS_DONE_FIRST_STEP) await reportStep(unit, 'cas_report');
+  for (const step of CSIZS_KIELCE_STEPS) await reportStep(DEMO_UNIT, step);
+  // Kielce's notification (Załącznik 2), filled by its head once: the form to sign is generated, the scan is awaited.
+  const kielce = (await call('GET', `/api/csizs-campaigns/${DEMO_CSIZS}/units/${DEMO_UNIT}`, admin)).body as { currentStep: string | null; notificationStatus: string | null };
+  if (kielce.currentStep === 'notification' && !kielce.notificationStatus) {
+    await call('POST', `/api/csizs-campaigns/${DEMO_CSIZS}/units/${DEMO_UNIT}/notification`, `kier-${DEMO_UNIT}`, {
+      unitName: 'Miejski Ośrodek Pomocy Rodzinie w Kielcach',
+      address: 'ul. Studzienna 2, 25-542 Kielce',
+      areas: ['Świadczenie wychowawcze 500+'],
+      localAdmin: { firstName: 'Leszek', lastName: 'Lokalny', phone: '41 367 00 00', email: 'csizs@mopr.kielce.example' },
+      head: { firstName: 'Krystyna', lastName: 'Kierownik', email: 'dyrektor@mopr.kielce.example' },
+    });
   }
   const m = await monitoring();
   const calls: [string, string][] = [
@@ -237,20 +296,56 @@ export async function fillDemo(target: DemoTarget): Promise<void> {
     const row = m.callLists.checkpoint_1.find((r) => r.unitCode === unit);
     if (row && row.calls === 0) await call('POST', `/api/csizs-campaigns/${DEMO_CSIZS}/units/${unit}/calls`, ministry, { checkpoint: 'checkpoint_1', outcome });
   }
-  await until('late units in the CSIZS campaign', async () => (await monitoring()).lateUnits.length >= DEMO_CSIZS_UNITS.length - CSIZS_DONE_FIRST_STEP.length);
-  log(`CSIZS campaign ${DEMO_CSIZS}: ${CSIZS_DONE_FIRST_STEP.length} of ${DEMO_CSIZS_UNITS.length} units past the first step, the rest late; checkpoint 1 open`);
+  await until('late units in the CSIZS campaign', async () => {
+    const x = await monitoring();
+    return x.lateUnits.length >= DEMO_CSIZS_UNITS.length - CSIZS_DONE_FIRST_STEP.length && x.perStep.notification >= 1;
+  });
+  log(
+    `CSIZS campaign ${DEMO_CSIZS}: ${CSIZS_DONE_FIRST_STEP.length} of ${DEMO_CSIZS_UNITS.length} units past the first step, the rest late; ` +
+      `Kielce at the notification (Załącznik 2) after its installation; checkpoint 1 open`,
+  );
+  return { applicants };
 }
 
-/** `node dist/scripts/demo-scenario.js <demo-tokens.env>` against PUBLIC_URL (default http://127.0.0.1:3000). */
+/** The development SMTP sink's folder as a mailbox (scripts/smtp-sink.ts keeps every mail as .eml). */
+export function folderMailbox(dir: string): NonNullable<DemoTarget['mailbox']> {
+  return async (to) => {
+    if (!existsSync(dir)) return [];
+    // Named <epoch ms>-<session>.eml: in the order they arrived.
+    const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+    const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
+    return mails
+      .filter((m) => [m.to ?? []].flat().some((a) => a.value.some((v) => v.address?.toLowerCase() === to.toLowerCase())))
+      .map((m) => ({ subject: m.subject ?? '', text: m.text ?? '' }));
+  };
+}
+
+/**
+ * `node dist/scripts/demo-scenario.js <demo-tokens.env> [mail-folder passwords-file]` against PUBLIC_URL
+ * (default http://127.0.0.1:3000): with the sink's folder, the accepted applicants' logins and temporary
+ * passwords are added to the passwords file.
+ */
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: demo-scenario <demo-tokens.env>');
+  const [file, mailDir, passwordsFile] = process.argv.slice(2);
+  if (!file) throw new Error('usage: demo-scenario <demo-tokens.env> [mail-folder passwords-file]');
   const tokens: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^TOKEN_([A-Z0-9_]+)=(\S+)$/.exec(line.trim());
     if (m) tokens[m[1].toLowerCase().replace(/_/g, '-')] = m[2];
   }
-  await fillDemo({ base: process.env.PUBLIC_URL ?? 'http://127.0.0.1:3000', tokens, log: (l) => console.log(`[demo] ${l}`) });
+  const summary = await fillDemo({
+    base: process.env.PUBLIC_URL ?? 'http://127.0.0.1:3000',
+    tokens,
+    log: (l) => console.log(`[demo] ${l}`),
+    mailbox: mailDir ? folderMailbox(mailDir) : undefined,
+  });
+  if (passwordsFile) {
+    const listed = existsSync(passwordsFile) ? readFileSync(passwordsFile, 'utf8') : '';
+    for (const a of summary.applicants) {
+      if (listed.split('\n').some((l) => l.split(/\s+/)[0] === a.login)) continue;
+      appendFileSync(passwordsFile, `${a.login}  ${a.temporaryPassword}  applicant ${a.unit} (temporary password from the mail; the first sign-in asks for a new one)\n`, { mode: 0o600 });
+    }
+  }
 }
 
 if (require.main === module) {

@@ -19,6 +19,21 @@ if [ -f "$pidfile" ]; then
 fi
 echo "$$" >"$pidfile"
 
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg
+  rm -f "$pidfile"
+  log "stopped"
+}
+trap cleanup EXIT
+# Ctrl-C or a TERM, at any point from here on: stop everything and end there, as a clean stop (not as a
+# component that died).
+trap 'cleanup; exit 0' INT TERM
+
 API_PORT="${API_PORT:-3000}"
 TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
@@ -45,20 +60,6 @@ export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$API_PORT}"
 export SMTP_HOST=127.0.0.1
-
-pids=()
-cleanup() {
-  trap - EXIT INT TERM
-  log "stopping"
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -z "${OBIEG_EXTERNAL_DB:-}" ] && stop_postgres pg
-  rm -f "$pidfile"
-  log "stopped"
-}
-trap cleanup EXIT
-# Ctrl-C or a TERM: stop everything and end there, as a clean stop (not as a component that died).
-trap 'cleanup; exit 0' INT TERM
 
 [ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
 ensure_postgres pg "$PG_PORT" obieg
@@ -92,9 +93,13 @@ curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null || die "the API is not 
 demo_accounts=""
 if [ "$DEMO" = 1 ]; then
   log "filling the demo scenario (OBIEG_DEMO=0 skips it; log: $OBIEG_DATA/logs/demo.log)"
-  if node dist/scripts/demo-scenario.js "$OBIEG_DATA/demo-tokens.env" 2>&1 | tee -a "$OBIEG_DATA/logs/demo.log" >&2; then :
+  # The accepted applicant's login and temporary password are read from the sink's mail and listed too.
+  if node dist/scripts/demo-scenario.js "$OBIEG_DATA/demo-tokens.env" "$OBIEG_DATA/mail" "$passwords" 2>&1 | tee -a "$OBIEG_DATA/logs/demo.log" >&2; then :
   else log "the demo scenario did not complete (see $OBIEG_DATA/logs/demo.log); the system runs without it"; fi
   demo_accounts="$(grep -E '^(ministerstwo|adm-woj-26|kier-2661011|ladm-2661011|prac-2661011) ' "$passwords" | awk '{printf "      %-16s %-18s %s\n", $1, $2, $3}' || true)"
+  applicants="$(grep -E '^[^#].*  applicant ' "$passwords" | awk '{printf "      %-16s %-18s applicant of an accepted registration (%s; temporary, to be changed at first sign-in)\n", $1, $2, $4}' || true)"
+  [ -n "$applicants" ] && demo_accounts="$demo_accounts
+$applicants"
 fi
 
 cat <<MSG

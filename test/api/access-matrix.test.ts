@@ -92,6 +92,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan': { ...ministryOnly, ministry: ['deny', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/notification/decision': voivodeshipAdminOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/notification/clarification': { ...voivodeshipAdminOnly, voivodeship_admin: ['deny', 'deny'], unit_head: ['allow', 'deny'] },
+  'GET /api/csizs-campaigns/:id/units/:unitCode': { ...ministryOnly, voivodeship_admin: ['allow', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
   'GET /api/csizs-campaigns/:id/units/:unitCode/documents/:documentId': { ...ministryOnly, voivodeship_admin: ['allow', 'deny'], unit_head: ['allow', 'deny'], local_admin: ['allow', 'deny'] },
   'POST /api/csizs-campaigns/:id/units/:unitCode/package': voivodeshipAdminOnly,
   'POST /api/csizs-campaigns/:id/units/:unitCode/package-password/reveal': voivodeshipAdminOnly,

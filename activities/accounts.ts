@@ -7,7 +7,7 @@ import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { renderMail, type Templates } from '../lib/templates';
 import type { RegistrationApplication } from '../workflows/messages';
 import { appendEvent } from './cases';
-import { deliver } from './mail';
+import { asLetter, deliver } from './mail';
 
 export interface AccountDeps {
   orm: MikroORM;
@@ -96,7 +96,7 @@ export function createAccountActivities({ orm, mailer, templates, from, publicUr
       const passwordSetAt = new Date();
       await em.nativeUpdate(AccountSchema, { id: accountId }, { passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: passwordSetAt });
       const content = renderMail(templates, 'account-created', { case: c, application, login: account.login, password, publicUrl });
-      await deliver(em, mailer, from, { key: mailKey, caseId: input.caseId, to: account.email, template: 'account-created', redacted: true, ...content });
+      await deliver(em, mailer, from, { key: mailKey, caseId: input.caseId, to: account.email, template: 'account-created', redacted: true, ...content, letter: asLetter('account-created', publicUrl) });
       await appendEvent(em, input.caseId, {
         key: `${mailKey}:sent`,
         type: 'mail_sent',

@@ -11,7 +11,7 @@ import { SecretStore } from '../lib/secret-store';
 import { renderMail, type Templates } from '../lib/templates';
 import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId, type CsizsNotificationData } from '../workflows/messages';
 import { loginCandidates } from './accounts';
-import { deliver } from './mail';
+import { asLetter, deliver } from './mail';
 import { grantUnitRole } from '../db/queries/accounts';
 import { completeOpenTaskAsDone, insertUndatedTaskOnce, openTaskOnce } from '../db/queries/tasks';
 import { deleteDocument, documentExists, insertDocumentOnceOnConnection } from '../db/queries/cases';
@@ -177,7 +177,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
       });
       if (input.mail) {
         const content = renderMail(templates, input.mail.template, { case: { id: input.workflowId }, publicUrl, ...input.mail.vars });
-        await deliver(em, mailer, mailFrom, { key: `${input.taskId}:mail`, caseId: input.workflowId, to: input.mail.to, template: input.mail.template, ...content });
+        await deliver(em, mailer, mailFrom, { key: `${input.taskId}:mail`, caseId: input.workflowId, to: input.mail.to, template: input.mail.template, ...content, letter: asLetter(input.mail.template, publicUrl) });
       }
     },
 
@@ -312,6 +312,7 @@ export function createCsizsActivities({ orm, browser, templates, mailer, mailFro
         to: la.email,
         template: 'csizs-package',
         ...content,
+        letter: asLetter('csizs-package', publicUrl),
         attachments: [{ filename, content: file, contentType: ZIP_MEDIA_TYPE }],
       });
       return finish(account.id, account.login);

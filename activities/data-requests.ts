@@ -12,7 +12,7 @@ import { renderMail } from '../lib/templates';
 import type { DataReply } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
 import type { ActivityDeps } from './deps';
-import { deliver } from './mail';
+import { asLetter, deliver } from './mail';
 
 // Data requests of a report (process 3): the read model of each request, its mails to the recipient
 // (identified by e-mail, no account), and the reply attached to the report's history and documents.
@@ -30,7 +30,7 @@ export function createDataRequestActivities({ orm, mailer, templates, mailFrom, 
   async function mailRecipient(em: EntityManager, reportId: string, mail: RecipientMail): Promise<void> {
     const c = await em.findOneOrFail(CaseSchema, { id: reportId });
     const content = renderMail(templates, 'report-data-request', { case: c, publicUrl, ...mail.vars });
-    await deliver(em, mailer, mailFrom, { key: mail.key, caseId: reportId, to: mail.to, template: 'report-data-request', ...content });
+    await deliver(em, mailer, mailFrom, { key: mail.key, caseId: reportId, to: mail.to, template: 'report-data-request', ...content, letter: asLetter('report-data-request', publicUrl, mail.vars.kind) });
   }
 
   return {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, VoivodeshipOfficeSchema, type Case } from '../db/entities';
+import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, UnitSchema, VoivodeshipOfficeSchema, type Case } from '../db/entities';
+import { ensureLetter } from '../db/queries/letters';
 import { insertPendingOutboxMailOnce, markOutboxMailFailed, markOutboxMailSent, storedOutboxMail } from '../db/queries/mail';
+import { letterKindOf, type LetterKind } from '../domain/letters';
 import { getBlob } from '../lib/blobs';
+import { letterIdFor, letterLink } from '../lib/letters';
 import type { Mailer } from '../lib/mailer';
-import { renderMail, type Templates } from '../lib/templates';
+import { htmlToText, renderMail, type Templates } from '../lib/templates';
 import type { RegistrationApplication } from '../workflows/messages';
 import { appendEvent } from './cases';
 
@@ -38,6 +41,39 @@ export interface OutgoingMail {
   /** The mail carries a secret: its body is sent but never stored. */
   redacted?: boolean;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** The mail is a letter of the office (domain/letters.ts): it carries the link whose opening is confirmed. */
+  letter?: { kind: LetterKind; publicUrl: string };
+}
+
+/** The letter a mail of this template is, if it is one (domain/letters.ts). */
+export function asLetter(template: string, publicUrl: string, noticeKind?: unknown): OutgoingMail['letter'] {
+  const kind = letterKindOf(template, noticeKind);
+  return kind ? { kind, publicUrl } : undefined;
+}
+
+/**
+ * seed 003 (UWAGI: "urząd otrzymuje elektroniczne poświadczenie odbioru pisma"): a letter is recorded
+ * once with its addressee's address, and its mail carries the link to the letter in obieg, whose first
+ * opening by the addressee is confirmed to the sender (api/letters).
+ */
+async function withLetter(em: EntityManager, mail: OutgoingMail & { caseId: string; letter: NonNullable<OutgoingMail['letter']> }): Promise<OutgoingMail> {
+  const c = await em.findOneOrFail(CaseSchema, { id: mail.caseId });
+  let sender: string;
+  if (mail.letter.kind === 'data-request') {
+    const unit = await em.findOne(UnitSchema, { code: c.unitCode });
+    sender = unit ? `${unit.name} (${unit.nameExtra})` : `Jednostka ${c.unitCode}`;
+  } else {
+    const office = await em.findOne(VoivodeshipOfficeSchema, { voivodeship: c.voivodeship });
+    sender = office?.name ?? `Urząd Wojewódzki (województwo ${c.voivodeship})`;
+  }
+  const letter = await ensureLetter(em, { id: letterIdFor(mail.key), mailId: mail.key, caseId: mail.caseId, kind: mail.letter.kind, subject: mail.subject, sender, addresseeEmail: mail.to });
+  const url = letterLink(mail.letter.publicUrl, letter.id, letter.linkKey);
+  const note =
+    `<p><strong>Pismo w systemie obieg:</strong> <a href="${url}">${url}</a><br>` +
+    'Otwarcie pisma w systemie potwierdza nadawcy jego doręczenie (urzędowe poświadczenie doręczenia z datą i godziną otwarcia).</p>\n';
+  const footer = mail.html.lastIndexOf('<p style="color:#555');
+  const html = footer >= 0 ? `${mail.html.slice(0, footer)}${note}${mail.html.slice(footer)}` : `${mail.html}\n${note}`;
+  return { ...mail, html, text: htmlToText(html) };
 }
 
 const messageIdFor = (key: string) => `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@obieg>`;
@@ -51,9 +87,10 @@ export function recipientOf(c: Case, recipient: CaseMailInput['recipient']): str
  * Records the mail in the outbox first, then sends it; a mail already marked sent is never sent again.
  * Returns false when it was already sent. A failure is recorded and rethrown so Temporal retries it.
  */
-export async function deliver(em: EntityManager, mailer: Mailer, from: string, mail: OutgoingMail): Promise<boolean> {
-  const existing = await em.findOne(OutboxMailSchema, { id: mail.key });
+export async function deliver(em: EntityManager, mailer: Mailer, from: string, outgoing: OutgoingMail): Promise<boolean> {
+  const existing = await em.findOne(OutboxMailSchema, { id: outgoing.key });
   if (existing?.status === 'sent') return false;
+  const mail = outgoing.letter && outgoing.caseId ? await withLetter(em, { ...outgoing, caseId: outgoing.caseId, letter: outgoing.letter }) : outgoing;
   const messageId = messageIdFor(mail.key);
   if (!existing) {
     await insertPendingOutboxMailOnce(em, {
@@ -125,7 +162,7 @@ export function createMailActivities({ orm, mailer, templates, from, publicUrl }
         em,
         mailer,
         from,
-        { key: input.key, caseId: input.caseId, to: recipientOf(c, input.recipient), template: input.template, ...content, attachments },
+        { key: input.key, caseId: input.caseId, to: recipientOf(c, input.recipient), template: input.template, ...content, attachments, letter: asLetter(input.template, publicUrl) },
         input.event,
       );
     },

@@ -5,7 +5,7 @@ import type { Mailer } from '../lib/mailer';
 import { renderMail, type Templates } from '../lib/templates';
 import type { PermissionTarget } from '../workflows/messages';
 import { appendEvent, type CaseEventInput } from './cases';
-import { caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
+import { asLetter, caseLink, deliverCaseMail, type AccountCaseMailInput } from './mail';
 import { activeHoldersInVoivodeship, grantStaffAreaOnceCounted } from '../db/queries/accounts';
 
 export interface PermissionDeps {
@@ -68,7 +68,7 @@ export function createPermissionActivities({ orm, mailer, templates, from, publi
         publicUrl,
         ...input.vars,
       });
-      await deliverCaseMail(em, mailer, from, { key: input.key, caseId: input.caseId, to: recipient.email, template: input.template, ...content }, input.event);
+      await deliverCaseMail(em, mailer, from, { key: input.key, caseId: input.caseId, to: recipient.email, template: input.template, ...content, letter: asLetter(input.template, publicUrl) }, input.event);
       return true;
     },
   };

@@ -1,10 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { heartbeat } from '@temporalio/activity';
-import { ReceiptSchema, UnitSchema, VoivodeshipOfficeSchema } from '../db/entities';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { CaseSchema, ReceiptSchema, UnitSchema, VoivodeshipOfficeSchema } from '../db/entities';
+import { letterById, setLetterConfirmation } from '../db/queries/letters';
 import { insertReceiptDocumentOnce, insertReceiptOnce } from '../db/queries/receipts';
+import { LETTER_KIND_LABELS, openedViaLabel, type LetterKind } from '../domain/letters';
 import { putBlob } from '../lib/blobs';
 import { htmlToPdf, type BrowserProvider } from '../lib/browser';
-import { upoNumber } from '../lib/receipts';
+import { updNumber, upoNumber } from '../lib/receipts';
 import type { Templates } from '../lib/templates';
 import type { IssuedReceipt, ReceiptRequest } from '../workflows/messages';
 import { appendEvent } from './cases';
@@ -52,6 +54,52 @@ export function createReceiptActivities({ orm, browser, templates }: { orm: Mikr
         });
       });
       return { number, receivedAt: receivedAt.toISOString(), documentId };
+    },
+
+    /**
+     * seed 003 (UWAGI: "urząd otrzymuje elektroniczne poświadczenie odbioru pisma"): the confirmation that
+     * the addressee opened a letter, with the Warsaw date and time of the opening the API recorded
+     * (api/letters/service.ts); numbered, rendered and recorded once per letter.
+     */
+    async issueDeliveryConfirmation(input: { letterId: string }): Promise<{ number: string; documentId: string }> {
+      const em = orm.em.fork();
+      const l = await letterById(em, input.letterId);
+      if (!l?.opened_at) throw ApplicationFailure.nonRetryable(`letter ${input.letterId} has not been opened`, 'LETTER_NOT_OPENED');
+      if (l.confirmation_number && l.confirmation_document_id) return { number: l.confirmation_number, documentId: l.confirmation_document_id };
+      const openedAt = new Date(l.opened_at);
+      const number = updNumber(l.id, openedAt);
+      const documentId = `upd:${l.id}.pdf`;
+      const c = await em.findOne(CaseSchema, { id: l.case_id });
+      const unit = c ? await em.findOne(UnitSchema, { code: c.unitCode }) : null;
+      const html = templates.render('documents/delivery-confirmation', {
+        number,
+        openedAt: openedAt.toISOString(),
+        sentAt: new Date(l.created_at).toISOString(),
+        subject: l.subject,
+        kind: LETTER_KIND_LABELS[l.kind as LetterKind] ?? l.kind,
+        sender: l.sender,
+        caseId: l.case_id,
+        unit: unit ? `${unit.name} (${unit.nameExtra}), kod TERYT ${unit.code}` : (c?.unitCode ?? ''),
+        openedBy: l.opened_by,
+        via: openedViaLabel(l.opened_via ?? ''),
+      });
+      heartbeat();
+      const pdf = await htmlToPdf(await browser.get(), html);
+      heartbeat();
+      await em.transactional(async (tx) => {
+        const hash = await putBlob(tx, pdf);
+        await insertReceiptDocumentOnce(tx, { id: documentId, caseId: l.case_id, title: `Urzędowe poświadczenie doręczenia ${number}: ${l.subject}`.slice(0, 300), size: pdf.length, sha256: hash, filename: `upd-${number.split('/').pop()!.toLowerCase()}.pdf` });
+        await setLetterConfirmation(tx, l.id, number, documentId);
+        await appendEvent(tx, l.case_id, {
+          key: `letter:${l.id}:opened`,
+          at: openedAt.toISOString(),
+          type: 'letter_opened',
+          actor: (l.opened_by ?? 'adresat').slice(0, 120),
+          message: `Adresat otworzył pismo „${l.subject}”; wydano urzędowe poświadczenie doręczenia ${number}`,
+          data: { letterId: l.id, number, documentId },
+        });
+      });
+      return { number, documentId };
     },
   };
 }

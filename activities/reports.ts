@@ -15,7 +15,7 @@ import { bounded } from '../lib/bounded';
 import { startReport } from '../lib/workflow-types';
 import { appendEvent, type CaseEventInput, type OpenTaskInput } from './cases';
 import type { ActivityDeps } from './deps';
-import { deliver } from './mail';
+import { asLetter, deliver } from './mail';
 import { activeAccountIdByLogin, activeHoldersInVoivodeship, unitReportRecipients } from '../db/queries/accounts';
 import { documentExistsInEm, insertJsonReceiptDocumentOnce, insertPdfReceiptDocumentOnce, insertReportCaseOnce, updateReportCase } from '../db/queries/cases';
 import { reportForm, campaignCreatedBy, insertReportDraftOnce, insertReportRowOnce, insertReportVersion, reportVersionReceipt, setReportVersions, updateReportState } from '../db/queries/reports';
@@ -289,7 +289,7 @@ export function createReportActivities({ orm, mailer, browser, templates, mailFr
           publicUrl,
           ...input.vars,
         });
-        await deliver(em, mailer, mailFrom, { key: `${input.key}:${id}`, caseId: c.id, to: recipient.email, template: 'report-notice', ...content });
+        await deliver(em, mailer, mailFrom, { key: `${input.key}:${id}`, caseId: c.id, to: recipient.email, template: 'report-notice', ...content, letter: asLetter('report-notice', publicUrl, input.kind) });
         sent++;
       }
       await appendEvent(em, c.id, { key: input.key, ...input.event, data: { ...input.event.data, recipients: sent } });

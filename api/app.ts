@@ -18,6 +18,7 @@ import { registerSystemRoutes } from './system/routes';
 import { registerUnitPeopleRoutes } from './unit-people/routes';
 import { registerOfficeRoutes } from './offices/routes';
 import { registerDesignationRoutes } from './report/designations';
+import { registerLetterRoutes } from './letters/routes';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -30,6 +31,7 @@ export interface PageTwins {
   reports: ReturnType<typeof registerReportRoutes>;
   unitPeople: ReturnType<typeof registerUnitPeopleRoutes>;
   offices: ReturnType<typeof registerOfficeRoutes>;
+  letters: ReturnType<typeof registerLetterRoutes>;
 }
 
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
@@ -53,7 +55,8 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const cases = registerCaseRoutes(api, deps);
   const offices = registerOfficeRoutes(api, deps);
   registerDesignationRoutes(api, deps);
-  const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople, offices };
+  const letters = registerLetterRoutes(api, deps);
+  const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople, offices, letters };
 
   const document = api.openApi({
     title: 'obieg API',

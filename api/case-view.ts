@@ -3,6 +3,7 @@ import { CaseDocumentSchema, CaseEventSchema, CaseSchema, OutboxMailSchema, Task
 import { caseStatusLabel } from './labels';
 import type { z } from 'zod';
 import type { caseView } from './cases/schemas';
+import { lettersOfCaseView } from './letters/service';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -15,12 +16,13 @@ export async function findCase(em: EntityManager, id: string): Promise<Case | nu
 }
 
 export async function buildCaseView(em: EntityManager, c: Case, temporalUiUrl: string, namespace: string): Promise<z.infer<typeof caseView>> {
-  const [events, tasks, documents, mails, unit] = await Promise.all([
+  const [events, tasks, documents, mails, unit, letters] = await Promise.all([
     em.find(CaseEventSchema, { caseId: c.id }, { orderBy: { at: 'asc', id: 'asc' } }),
     em.find(TaskSchema, { caseId: c.id }, { orderBy: { createdAt: 'asc' } }),
     em.find(CaseDocumentSchema, { caseId: c.id }, { orderBy: { createdAt: 'asc' } }),
     em.find(OutboxMailSchema, { caseId: c.id }, { orderBy: { createdAt: 'asc' } }),
     em.findOne(UnitSchema, { code: c.unitCode }),
+    lettersOfCaseView(em, c.id),
   ]);
   const deadlines = [];
   if (c.deadline && !c.closedAt) deadlines.push({ kind: 'case', label: 'Termin bieżącego kroku', at: c.deadline.toISOString() });
@@ -67,6 +69,7 @@ export async function buildCaseView(em: EntityManager, c: Case, temporalUiUrl: s
       url: `/api/cases/${encodeURIComponent(c.id)}/documents/${encodeURIComponent(d.id)}`,
     })),
     mail: mails.map((m) => ({ id: m.id, subject: m.subject, template: m.template, status: m.status, attempts: m.attempts, sentAt: iso(m.sentAt) })),
+    letters,
     temporalUrl: `${temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(c.id)}`,
   };
 }

@@ -23,3 +23,10 @@ export const upoNumber = (key: string, at: Date): string =>
 
 /** Deterministic from report and version, so a retried submission gets the same number. */
 export const receiptNumberFor = (reportId: string, version: number, at: Date): string => upoNumber(`${reportId}:${version}`, at);
+
+/**
+ * seed 003 (UWAGI: "urząd otrzymuje elektroniczne poświadczenie odbioru pisma"): the confirmation that the
+ * addressee opened a letter, "UPD/<Warsaw date of the opening>/<12 hex digits of the letter id>".
+ */
+export const updNumber = (letterId: string, openedAt: Date): string =>
+  `UPD/${warsawDay(openedAt.getTime()).replace(/-/g, '')}/${createHash('sha256').update(`letter:${letterId}`).digest('hex').slice(0, 12).toUpperCase()}`;

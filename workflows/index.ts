@@ -9,3 +9,4 @@ export { csizsConnectionWorkflow } from './csizs-connection';
 export { csizsCampaignWorkflow } from './csizs-campaign';
 export { mailResendWorkflow } from './mail-resend';
 export { reportDataRequestWorkflow } from './report-data-request';
+export { deliveryConfirmationWorkflow } from './delivery-confirmation';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { caseLetter } from '../letters/schemas';
 import { taskSchema } from '../tasks/schemas';
 
 export const caseIdParams = z.object({ caseId: z.string().min(1).max(200) });
@@ -44,6 +45,8 @@ export const caseView = z
     tasks: z.array(taskSchema),
     documents: z.array(document),
     mail: z.array(mail),
+    /** seed 003: the office's letters of the case, when their addressee opened each, and the confirmation (UPD). */
+    letters: z.array(caseLetter),
     temporalUrl: z.string(),
   })
   .meta({ id: 'Case' });

@@ -13,6 +13,8 @@ import { unitDirectory } from '../system/unit-directory';
 import { caseFilters, casesCsv, countAttention, listCases } from '../cases/service';
 import { CASE_TYPE_LABELS, outboxFigures, overviewFigures } from '../cases/figures';
 import { CASE_STATUS_LABELS, documentSourceLabel, formatSize } from '../labels';
+import { openedViaLabel } from '../../domain/letters';
+import { registerLetterPages } from './letters';
 import { isDecisionTask, openTasksFor } from '../tasks/service';
 import { registerCampaignPages } from './campaigns';
 import { registerPublicPages } from './public';
@@ -259,6 +261,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       history: view.history.map((e) => ({ ...e, actor: ACTORS[e.actor] ?? e.actor })),
       mail: view.mail.map((m) => ({ ...m, status: MAIL_STATUS[m.status] ?? m.status })),
       documents: view.documents.map((d) => ({ ...d, sourceLabel: documentSourceLabel(d.source), sizeText: formatSize(d.size) })),
+      letters: view.letters.map((l) => ({ ...l, opened: l.opened && { ...l.opened, viaLabel: openedViaLabel(l.opened.via) } })),
     };
     render(req, res, 'case', { c: shown, sentence, openTasks: view.tasks.filter((t) => t.status === 'open').map((t) => ({ ...t, role: roleLabel(t.role) })), voivodeshipName: (await names()).get(view.voivodeship) ?? view.voivodeship });
   });
@@ -298,6 +301,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   registerMyCasesPage(router, { render, requireSession, names }, deps);
   registerOfficePages(router, { render, requireSession, names }, deps, api, twins);
   registerCsizsUnitPages(router, { render, requireSession, names }, deps, api, twins);
+  registerLetterPages(router, { render, requireSession, names }, deps, api, twins);
 
   // Errors on pages are pages too, in Polish.
   router.use((err: unknown, req: PageReq, res: Response, next: NextFunction) => {

@@ -9,6 +9,7 @@ import { ReportCampaignSchema, ReportDataRequestSchema, ReportDraftSchema, Repor
 import { CsizsCallSchema, CsizsCampaignSchema, CsizsCheckpointSchema, CsizsUnitSchema } from './csizs';
 import { VoivodeshipOfficeSchema } from './offices';
 import { ReceiptSchema } from './receipts';
+import { LetterSchema } from './letters';
 import { ReportAreaDesignationSchema } from './designations';
 
 // The read model, one file per aggregate. Workflows own process state; activities project it here for
@@ -25,6 +26,7 @@ export * from './reports';
 export * from './csizs';
 export * from './offices';
 export * from './receipts';
+export * from './letters';
 export * from './designations';
 
 /** Every entity for the ORM's discovery (db/orm.ts), the abstract base included. */
@@ -56,5 +58,6 @@ export const entities = [
   SealedSecretSchema,
   VoivodeshipOfficeSchema,
   ReceiptSchema,
+  LetterSchema,
   ReportAreaDesignationSchema,
 ];

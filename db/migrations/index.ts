@@ -11,6 +11,7 @@ import { Migration20261128100000 } from './Migration20261128100000_case_list_spe
 import { Migration20261205110000 } from './Migration20261205110000_case_attention';
 import { Migration20261205130000 } from './Migration20261205130000_seeds_data';
 import { Migration202612051700 } from './Migration202612051700_unit_pages';
+import { Migration20261205180000 } from './Migration20261205180000_letters';
 
 // Every migration, in order. Listed explicitly so compiled and TypeScript runs load the same set.
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261205110000_case_attention', class: Migration20261205110000 },
   { name: 'Migration20261205130000_seeds_data', class: Migration20261205130000 },
   { name: 'Migration202612051700_unit_pages', class: Migration202612051700 },
+  { name: 'Migration20261205180000_letters', class: Migration20261205180000 },
 ];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { CaseDocumentSchema, CaseSchema, OutboxMailSchema, UnitSchema, VoivodeshipOfficeSchema, type Case } from '../db/entities';
-import { ensureLetter } from '../db/queries/letters';
+import { ensureLetter, letterCaseScope } from '../db/queries/letters';
 import { insertPendingOutboxMailOnce, markOutboxMailFailed, markOutboxMailSent, storedOutboxMail } from '../db/queries/mail';
 import { letterKindOf, type LetterKind } from '../domain/letters';
 import { getBlob } from '../lib/blobs';
@@ -57,14 +57,15 @@ export function asLetter(template: string, publicUrl: string, noticeKind?: unkno
  * opening by the addressee is confirmed to the sender (api/letters).
  */
 async function withLetter(em: EntityManager, mail: OutgoingMail & { caseId: string; letter: NonNullable<OutgoingMail['letter']> }): Promise<OutgoingMail> {
-  const c = await em.findOneOrFail(CaseSchema, { id: mail.caseId });
+  const scope = await letterCaseScope(em, mail.caseId);
+  if (!scope) throw new Error(`letter of ${mail.caseId}: no case or CSIZS connection`);
   let sender: string;
   if (mail.letter.kind === 'data-request') {
-    const unit = await em.findOne(UnitSchema, { code: c.unitCode });
-    sender = unit ? `${unit.name} (${unit.nameExtra})` : `Jednostka ${c.unitCode}`;
+    const unit = await em.findOne(UnitSchema, { code: scope.unitCode });
+    sender = unit ? `${unit.name} (${unit.nameExtra})` : `Jednostka ${scope.unitCode}`;
   } else {
-    const office = await em.findOne(VoivodeshipOfficeSchema, { voivodeship: c.voivodeship });
-    sender = office?.name ?? `Urząd Wojewódzki (województwo ${c.voivodeship})`;
+    const office = await em.findOne(VoivodeshipOfficeSchema, { voivodeship: scope.voivodeship });
+    sender = office?.name ?? `Urząd Wojewódzki (województwo ${scope.voivodeship})`;
   }
   const letter = await ensureLetter(em, { id: letterIdFor(mail.key), mailId: mail.key, caseId: mail.caseId, kind: mail.letter.kind, subject: mail.subject, sender, addresseeEmail: mail.to });
   const url = letterLink(mail.letter.publicUrl, letter.id, letter.linkKey);

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { CaseSchema, ReceiptSchema, UnitSchema, VoivodeshipOfficeSchema } from '../db/entities';
-import { letterById, setLetterConfirmation } from '../db/queries/letters';
+import { ReceiptSchema, UnitSchema, VoivodeshipOfficeSchema } from '../db/entities';
+import { letterById, letterCaseScope, setLetterConfirmation } from '../db/queries/letters';
 import { insertReceiptDocumentOnce, insertReceiptOnce } from '../db/queries/receipts';
 import { LETTER_KIND_LABELS, openedViaLabel, type LetterKind } from '../domain/letters';
 import { putBlob } from '../lib/blobs';
@@ -69,8 +69,8 @@ export function createReceiptActivities({ orm, browser, templates }: { orm: Mikr
       const openedAt = new Date(l.opened_at);
       const number = updNumber(l.id, openedAt);
       const documentId = `upd:${l.id}.pdf`;
-      const c = await em.findOne(CaseSchema, { id: l.case_id });
-      const unit = c ? await em.findOne(UnitSchema, { code: c.unitCode }) : null;
+      const scope = await letterCaseScope(em, l.case_id);
+      const unit = scope ? await em.findOne(UnitSchema, { code: scope.unitCode }) : null;
       const html = templates.render('documents/delivery-confirmation', {
         number,
         openedAt: openedAt.toISOString(),
@@ -79,7 +79,7 @@ export function createReceiptActivities({ orm, browser, templates }: { orm: Mikr
         kind: LETTER_KIND_LABELS[l.kind as LetterKind] ?? l.kind,
         sender: l.sender,
         caseId: l.case_id,
-        unit: unit ? `${unit.name} (${unit.nameExtra}), kod TERYT ${unit.code}` : (c?.unitCode ?? ''),
+        unit: unit ? `${unit.name} (${unit.nameExtra}), kod TERYT ${unit.code}` : (scope?.unitCode ?? ''),
         openedBy: l.opened_by,
         via: openedViaLabel(l.opened_via ?? ''),
       });

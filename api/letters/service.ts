@@ -2,12 +2,12 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { AccountSchema, CaseSchema } from '../../db/entities';
-import { letterById, lettersOfCase, recordLetterOpening, type LetterRow } from '../../db/queries/letters';
+import { letterById, letterCaseScope, lettersOfCase, recordLetterOpening, type LetterRow } from '../../db/queries/letters';
 import { LETTER_KIND_LABELS, openingDecision, type LetterKind } from '../../domain/letters';
 import { sameLetterKey } from '../../lib/letters';
 import type { Logger } from '../../lib/logger';
 import { startWorkflow } from '../../lib/workflow-types';
-import { canOnCase, type Principal } from '../access';
+import { canOnCase, canOnCsizs, type Principal } from '../access';
 import { HttpError } from '../errors';
 import type { LetterView } from './schemas';
 
@@ -18,7 +18,13 @@ import type { LetterView } from './schemas';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-export function caseLetterOf(l: LetterRow) {
+/** Where the confirmation's PDF is downloaded: among the case's documents, or the CSIZS unit's. */
+type DocumentBase = (documentId: string) => string;
+const caseDocuments = (caseId: string): DocumentBase => (d) => `/api/cases/${encodeURIComponent(caseId)}/documents/${encodeURIComponent(d)}`;
+const csizsDocuments = (campaignId: string, unitCode: string): DocumentBase => (d) =>
+  `/api/csizs-campaigns/${encodeURIComponent(campaignId)}/units/${encodeURIComponent(unitCode)}/documents/${encodeURIComponent(d)}`;
+
+export function caseLetterOf(l: LetterRow, documentUrl: DocumentBase = caseDocuments(l.case_id)) {
   return {
     id: l.id,
     caseId: l.case_id,
@@ -30,7 +36,7 @@ export function caseLetterOf(l: LetterRow) {
     opened: l.opened_at ? { at: iso(l.opened_at), by: l.opened_by ?? '', via: l.opened_via ?? '' } : null,
     confirmation:
       l.confirmation_number && l.confirmation_document_id
-        ? { number: l.confirmation_number, documentId: l.confirmation_document_id, url: `/api/cases/${encodeURIComponent(l.case_id)}/documents/${encodeURIComponent(l.confirmation_document_id)}` }
+        ? { number: l.confirmation_number, documentId: l.confirmation_document_id, url: documentUrl(l.confirmation_document_id) }
         : null,
   };
 }
@@ -58,8 +64,12 @@ export async function openLetter(deps: LetterDeps, input: { letterId: string; pr
   if (input.principal) {
     email = (await em.findOne(AccountSchema, { id: input.principal.accountId }))?.email ?? null;
     const c = await em.findOne(CaseSchema, { id: l.case_id });
-    mayViewCase = !!c && canOnCase(input.principal, 'view', c);
+    // A CSIZS connection has no case row: its unit's page decides who sees it (seed 004).
+    const csizs = c ? null : await letterCaseScope(em, l.case_id);
+    mayViewCase = c ? canOnCase(input.principal, 'view', c) : !!csizs && canOnCsizs(input.principal, 'view-unit', csizs);
   }
+  const scope = await letterCaseScope(em, l.case_id);
+  const documentUrl = scope?.csizsCampaignId ? csizsDocuments(scope.csizsCampaignId, scope.unitCode) : caseDocuments(l.case_id);
   const decision = openingDecision(l.addressee_email, { email: input.principal ? (email ?? '') : null, mayViewCase, linkKeyValid });
   if (decision === 'refuse') {
     if (input.principal) throw new HttpError(403, 'FORBIDDEN', 'To pismo nie jest adresowane do Ciebie i jego sprawa jest poza Twoim zakresem');
@@ -68,7 +78,7 @@ export async function openLetter(deps: LetterDeps, input: { letterId: string; pr
   let openedNow = false;
   // The mail's link shown without a session: the page asks first ("Otwórz pismo"), so that a mail scanner
   // following the link confirms nothing; until then the letter's text is not shown.
-  if (decision === 'record' && !l.opened_at && input.peek) return { ...caseLetterOf(l), text: null, openedNow: false };
+  if (decision === 'record' && !l.opened_at && input.peek) return { ...caseLetterOf(l, documentUrl), text: null, openedNow: false };
   if (decision === 'record' && !l.opened_at) {
     const by = input.principal?.login ?? l.addressee_email;
     openedNow = (await recordLetterOpening(em, l.id, by, input.principal ? input.principal.via : 'link')) !== null;
@@ -78,7 +88,7 @@ export async function openLetter(deps: LetterDeps, input: { letterId: string; pr
   const [mail] = await em.execute<{ text: string | null; redacted: boolean }[]>('select text, redacted from outbox where id = ?', [l.mail_id]);
   // The mail's link carries the addressee's key: whoever reads the letter here (its sender too) never gets it.
   const text = mail && !mail.redacted && mail.text !== null ? mail.text.split(l.link_key).join('…') : null;
-  return { ...caseLetterOf(current), text, openedNow };
+  return { ...caseLetterOf(current, documentUrl), text, openedNow };
 }
 
 /**
@@ -95,4 +105,4 @@ async function startConfirmation(deps: LetterDeps, letterId: string): Promise<vo
   }
 }
 
-export const lettersOfCaseView = async (em: EntityManager, caseId: string) => (await lettersOfCase(em, caseId)).map(caseLetterOf);
+export const lettersOfCaseView = async (em: EntityManager, caseId: string) => (await lettersOfCase(em, caseId)).map((l) => caseLetterOf(l));

@@ -55,3 +55,13 @@ export async function recordLetterOpening(em: EntityManager, id: string, by: str
 export async function setLetterConfirmation(em: EntityManager, id: string, number: string, documentId: string): Promise<void> {
   await em.execute('update letters set confirmation_number = ?, confirmation_document_id = ? where id = ? and confirmation_number is null', [number, documentId, id]);
 }
+
+/** Where a letter's case lies: a case row, or a CSIZS connection (its workflow has no case row). */
+export async function letterCaseScope(em: EntityManager, caseId: string): Promise<{ voivodeship: string; unitCode: string; csizsCampaignId: string | null } | null> {
+  const rows = await em.execute<{ voivodeship: string; unit_code: string; campaign_id: string | null }[]>(
+    `select voivodeship, unit_code, null as campaign_id from cases where id = ?
+     union all select voivodeship, unit_code, campaign_id from csizs_units where workflow_id = ? limit 1`,
+    [caseId, caseId],
+  );
+  return rows[0] ? { voivodeship: rows[0].voivodeship, unitCode: rows[0].unit_code, csizsCampaignId: rows[0].campaign_id } : null;
+}

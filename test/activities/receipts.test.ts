@@ -129,3 +129,40 @@ test('seed 000: the registration form and the mails name the voivodeship office�
   expect(await pdfOf(second.pdfDocumentId)).toContain('/SUWKielce/NowaSkrytka');
   await q("update voivodeship_offices set epuap_box = '/SUWKielce/SkrytkaESP' where voivodeship = '26'");
 });
+
+test('seed 003 (UWAGI, "elektroniczne poświadczenie odbioru pisma"): a letter’s mail carries its link; the confirmation prints the Warsaw time of the opening, once', async () => {
+  await openCase('c-upd');
+  await run('sendCaseMail', { key: 'c-upd:rejected', caseId: 'c-upd', template: 'registration-rejected', recipient: 'applicant', vars: { reason: 'Brak podpisu' } });
+  const mail = await smtp.waitFor((m) => [m.to].flat()[0]?.text.includes('c-upd@mopr') === true);
+  const [letter] = await q('select id, link_key, addressee_email, kind, sender from letters where case_id = ?', ['c-upd']);
+  expect(letter).toMatchObject({ addressee_email: 'c-upd@mopr.kielce.example', kind: 'decision', sender: 'Świętokrzyski Urząd Wojewódzki w Kielcach' });
+  expect(mail.text).toContain(`/pisma/${letter.id}?k=${letter.link_key}`);
+  // A retried send is the same letter with the same link.
+  await run('sendCaseMail', { key: 'c-upd:rejected', caseId: 'c-upd', template: 'registration-rejected', recipient: 'applicant', vars: { reason: 'Brak podpisu' } });
+  expect(await q('select count(*)::int n from letters where case_id = ?', ['c-upd'])).toEqual([{ n: 1 }]);
+  // A reminder is not a letter.
+  await run('sendCaseMail', { key: 'c-upd:reminder', caseId: 'c-upd', template: 'registration-reminder', recipient: 'applicant', vars: { reminderNumber: 1, expiresAt: '2026-12-31T10:00:00Z' } });
+  expect(await q('select count(*)::int n from letters where case_id = ?', ['c-upd'])).toEqual([{ n: 1 }]);
+
+  // Opened at 23:30:15 UTC on 5 December: 00:30:15 on 6 December in Warsaw.
+  const openedAt = '2026-12-05T23:30:15.000Z';
+  await q("update letters set opened_at = ?, opened_by = 'c-upd@mopr.kielce.example', opened_via = 'link' where id = ?", [openedAt, letter.id]);
+  const first = await run('issueDeliveryConfirmation', { letterId: letter.id });
+  const again = await run('issueDeliveryConfirmation', { letterId: letter.id });
+  expect(again).toEqual(first);
+  expect(first.number).toMatch(/^UPD\/20261206\/[0-9A-F]{12}$/);
+  const text = await pdfOf(first.documentId);
+  expect(text).toContain(`Data i godzina otwarcia pisma ${warsawClock(openedAt)}`);
+  expect(text).toContain('6 grudnia 2026 00:30:15');
+  expect(text).toContain(first.number);
+  expect(text).toContain('odnośnikiem z wiadomości e-mail');
+  expect(await q("select count(*)::int n from case_events where case_id = ? and type = 'letter_opened'", ['c-upd'])).toEqual([{ n: 1 }]);
+  expect(await q("select count(*)::int n from documents where case_id = ? and id like 'upd:%'", ['c-upd'])).toEqual([{ n: 1 }]);
+});
+
+test('an unopened letter gets no confirmation', async () => {
+  await openCase('c-upd-2');
+  await run('sendCaseMail', { key: 'c-upd-2:rejected', caseId: 'c-upd-2', template: 'registration-rejected', recipient: 'applicant', vars: { reason: 'Brak podpisu' } });
+  const [letter] = await q('select id from letters where case_id = ?', ['c-upd-2']);
+  await expect(run('issueDeliveryConfirmation', { letterId: letter.id })).rejects.toThrow(/not been opened/);
+});

@@ -226,6 +226,13 @@ const CASES: Record<string, Case> = {
     api: async () => ({ path: `/api/units/${UNITS.api}/people/p-head-api/revocations`, body: { piuRole: 'SR' }, token: tokens[`local${UNITS.api}`] }),
     targets: { page: 'peoplePage', api: 'peopleApi' },
     },
+  // seed 003 (UWAGI): the addressee opens a letter of the office through its mail's link, without signing in
+  // (the clarification the voivodeship asked each unit's head for).
+  '/pisma/:letterId': {
+    page: async () => ({ path: `/pisma/${ids.letterPage}`, form: { key: ids.letterPageKey }, anonymous: true }),
+    api: async () => ({ path: `/api/letters/${ids.letterApi}/opening`, body: { key: ids.letterApiKey } }),
+    targets: { page: 'letterPage', api: 'letterApi' },
+  },
   // seeds 000/004: the ministry keeps the voivodeship offices' register.
   '/urzedy-wojewodzkie/:voivodeship': {
     page: async () => ({
@@ -379,6 +386,14 @@ beforeAll(async () => {
     const base = csizsUnitUrl(CAMPAIGN2, unit);
     await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step: 'cas_report', vendor: 'Sygnity' }).expect(200);
     for (const step of ['local_admin', 'infrastructure']) await request(sys.app).post(`${base}/steps`).set(as(tokens[`local${unit}`])).send({ step }).expect(200);
+  }
+  for (const [name, unit] of [['letterPage', UNITS.page], ['letterApi', UNITS.api]] as const) {
+    const [letter] = await eventually(async () => {
+      const rows = await sys.db.orm.em.fork().getConnection().execute<{ id: string; link_key: string }[]>("select id, link_key from letters where case_id = ? and kind = 'csizs-clarification'", [csizsConnectionWorkflowId(CAMPAIGN, unit)]);
+      return rows.length ? rows : null;
+    }, 60_000, `clarification letter of ${unit}`);
+    ids[name] = letter.id;
+    ids[`${name}Key`] = letter.link_key;
   }
   ids.peoplePage = `${UNITS.page}/p-head-page`;
   ids.peopleApi = `${UNITS.api}/p-head-api`;

@@ -40,6 +40,7 @@ if [ ${#files[@]} -eq 0 ]; then
     test/workflows/csizs-campaign-timers.test.ts # CSIZS: checkpoints, late steps, escalation (time-skipping)
     test/browser/dashboards.test.ts             # CSIZS clarification and password hand-over forms, campaign pages
     test/replay/mail-resend.test.ts             # mail resend from the outbox
+    test/api/letters.test.ts                    # delivery confirmation of a letter opened by its addressee
     test/workflows/report-data-request.test.ts  # report data request: awaiting data, reminder, reply (last)
   )
 fi

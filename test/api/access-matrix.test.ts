@@ -51,6 +51,10 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/cases/:caseId/documents/:documentId': viewCase,
   // A message of a case the caller sees may be sent again (the outbox page's form is its twin).
   'POST /api/mail/:mailId/resend': viewCase,
+  // seed 003: a letter (here the data request the unit sent) is read by whoever sees its case; only its
+  // addressee's reading confirms it. Without the mail's key an anonymous caller finds no letter.
+  'GET /api/letters/:letterId': viewCase,
+  'POST /api/letters/:letterId/opening': viewCase,
   'POST /api/cases/:caseId/scans': voivodeshipAdminOnly,
   'POST /api/tasks/:taskId/complete': voivodeshipAdminOnly,
   'POST /api/tasks/:taskId/claim': voivodeshipAdminOnly,
@@ -186,6 +190,9 @@ beforeAll(async () => {
   for (const id of [scope.own.requestId, scope.foreign.requestId]) {
     await eventually(async () => (await conn.execute('select 1 from report_data_requests where id = ?', [id])).length === 1, 30_000, 'data request recorded');
   }
+  for (const s of [scope.own, scope.foreign]) {
+    s.letterId = await eventually(async () => (await conn.execute<{ id: string }[]>("select id from letters where case_id = ? and kind = 'data-request'", [s.reportId]))[0]?.id, 30_000, 'data request letter');
+  }
 
   for (const role of ROLES) {
     if (!tokens[role]) continue;
@@ -211,6 +218,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     .replace(':reportId', encodeURIComponent(s.reportId))
     .replace(':requestId', encodeURIComponent(s.requestId))
     .replace(':mailId', encodeURIComponent(s.mailId))
+    .replace(':letterId', encodeURIComponent(s.letterId))
     .replace('/:id/', '/macierz-csizs/')
     .replace(/\/:id$/, '/macierz-csizs')
     .replace(':unitCode', where === 'own' ? '2661011' : '1261011')

@@ -63,6 +63,9 @@ export const GRANTS = {
   'csizs:unit-step': ['unit_head', 'local_admin'],
   'csizs:unit-head': ['unit_head'],
   'csizs:view-unit': ['ministry', 'voivodeship_admin', 'unit_head', 'local_admin'],
+  // The remote codec (/codec/decode, /codec/encode) unseals any workflow's payloads: a payload names no case,
+  // so only a role that may read every case's data may use it.
+  codec: ['ministry'],
 } as const satisfies Record<string, readonly Role[]>;
 export type GrantedAction = keyof typeof GRANTS;
 
@@ -185,6 +188,9 @@ export function caseVisibilityParts(p: Principal): { voivodeships: string[] | nu
   }
   return { voivodeships, others };
 }
+
+/** The Temporal UI's and CLI's remote codec: every case's data, so the country's scope only. */
+export const canUsePayloadCodec = (p: Principal): boolean => p.assignments.some((a) => granted(a, 'codec') && inScope(a, undefined));
 
 // ---- Reports (process 3) ----
 

@@ -19,6 +19,8 @@ import { registerUnitPeopleRoutes } from './unit-people/routes';
 import { registerOfficeRoutes } from './offices/routes';
 import { registerDesignationRoutes } from './report/designations';
 import { registerLetterRoutes } from './letters/routes';
+import { codecMiddleware, registerCodecRoutes } from './codec/routes';
+import { requestLogger } from './request-log';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -38,6 +40,8 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLogger(deps.log));
+  app.use('/codec', ...codecMiddleware(deps.config));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
@@ -56,6 +60,7 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const offices = registerOfficeRoutes(api, deps);
   registerDesignationRoutes(api, deps);
   const letters = registerLetterRoutes(api, deps);
+  registerCodecRoutes(api, deps);
   const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople, offices, letters };
 
   const document = api.openApi({

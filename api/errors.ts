@@ -35,6 +35,7 @@ export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `Nie z
 export function errorHandler(log: Logger, maxUploadBytes: number): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    (res.locals.obieg ??= {}).errorCode = err instanceof HttpError ? err.code : 'INTERNAL';
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
       return;

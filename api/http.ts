@@ -4,6 +4,7 @@ import { errorBodySchema, HttpError, type ErrorDetail } from './errors';
 import type { Principal } from './access';
 import type { AuditInput } from '../lib/audit';
 import { warsawToInstant } from '../workflows/rules/csizs-campaign';
+import { noteRoute } from './request-log';
 
 // Routes are declared once, with the zod schemas that validate them; /openapi.json is generated from
 // the same declarations, so the document cannot drift from what the API accepts.
@@ -21,6 +22,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   auth: 'public' | 'signed-in';
   /** Reachable while the caller must still change a temporary or expired password. */
   allowWithPasswordChangePending?: boolean;
+  /**
+   * 'json-preflight': a session needs no CSRF token when the body is JSON (a cross-origin JSON POST needs a
+   * CORS preflight, which only the configured origin passes); for the remote codec the Temporal UI calls.
+   */
+  csrf?: 'json-preflight';
   /** Name of the action in the audit trail; every call is recorded, allowed or refused. */
   audit?: string;
   params?: P;
@@ -184,6 +190,7 @@ export class Api {
     this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
     this.router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
       let principal: Principal | null = null;
+      noteRoute(req, res, spec.path);
       try {
         principal = await this.authenticate(req);
         this.gate(spec, principal, req);
@@ -208,7 +215,8 @@ export class Api {
       throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', 'Przed dalszą pracą zmień hasło tymczasowe lub wygasłe (POST /api/auth/password).');
     }
     // A browser session must prove the request comes from our own pages; API tokens need not.
-    if (principal?.via === 'session' && spec.method !== 'get' && req.get('x-csrf-token') !== principal.csrfToken && req.body?._csrf !== principal.csrfToken) {
+    const preflighted = spec.csrf === 'json-preflight' && !!req.is('application/json');
+    if (principal?.via === 'session' && spec.method !== 'get' && !preflighted && req.get('x-csrf-token') !== principal.csrfToken && req.body?._csrf !== principal.csrfToken) {
       throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'Brak lub niepoprawny token CSRF: odśwież stronę i spróbuj ponownie.');
     }
   }
@@ -259,6 +267,7 @@ export class Api {
       let principal: Principal | null = null;
       let params: Record<string, unknown> | undefined;
       const back = () => (typeof f.back === 'string' ? f.back : f.back(req));
+      noteRoute(req, res, f.path);
       try {
         try {
           principal = await this.authenticate(req);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { loadConfigOrExit } from '../lib/config';
-import { createLogger } from '../lib/logger';
+import { createLogger, logOptions } from '../lib/logger';
 import { openOrm } from '../db/orm';
 import { connectClient } from '../lib/temporal';
 import { createApp } from './app';
@@ -8,7 +8,7 @@ import { createApp } from './app';
 // On SIGTERM/SIGINT the server stops accepting, finishes requests in flight, then closes connections.
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const log = createLogger('api', config.LOG_LEVEL);
+  const log = createLogger('api', logOptions(config));
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const temporal = await connectClient(config);
   const { app } = createApp({ orm, temporal, config, log });

@@ -9,6 +9,11 @@ const dayList = z
   .regex(/^\d+(,\d+)*$/, 'expected comma-separated whole days, e.g. "7,14"')
   .transform((s) => s.split(',').map(Number));
 
+const hostPortOrOff = z
+  .string()
+  .regex(/^([^:\s]+:\d+|off)$/, 'expected host:port or off')
+  .transform((v) => (v === 'off' ? undefined : v));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
@@ -26,6 +31,8 @@ const schema = z.object({
   TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // The one browser origin allowed to call the remote codec (/codec/*); default: TEMPORAL_UI_URL's origin.
+  CODEC_CORS_ORIGIN: z.url().optional(),
   // The payload key ring (lib/payload-codec.ts): PAYLOAD_KEY alone (one key), or PAYLOAD_KEYS ("id:base64,…")
   // with PAYLOAD_KEY_ID naming the key that seals; the others only open. Checked as a whole in loadConfig.
   PAYLOAD_KEY: z
@@ -71,6 +78,13 @@ const schema = z.object({
   // limit (about 2,300 on a 4 GB heap), a gigabyte and more with thousands of waiting cases.
   WORKER_MAX_CACHED_WORKFLOWS: intFrom(0, 100_000).default(250),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // json: one JSON line per event (production); pretty: readable lines (npm start). LOG_FILE: append there.
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_FILE: z.string().min(1).optional(),
+  // The worker's health (GET /healthz: worker RUNNING and Temporal reachable) and the SDK's Prometheus
+  // metrics, each on host:port of its own; "off" turns one off.
+  WORKER_HEALTH_ADDRESS: hostPortOrOff.default('127.0.0.1:9465'),
+  WORKER_METRICS_ADDRESS: hostPortOrOff.default('127.0.0.1:9464'),
 });
 
 /** Every variable the processes read (without the `_FILE` forms of the secrets). */

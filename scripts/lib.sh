@@ -130,10 +130,12 @@ OBIEG_SEARCH_ATTRIBUTES=(ObiegCaseType=Keyword ObiegStatus=Keyword ObiegUnit=Key
 
 # Temporal dev server with a SQLite file (cases survive a restart), Web UI on, search attributes registered.
 start_temporal_dev() {
-  local port="$1" ui_port="$2" dbfile="$3" logfile="$4"
+  local port="$1" ui_port="$2" dbfile="$3" logfile="$4" codec="${5:-}"
   ensure_temporal_cli
   local sa=(); for a in "${OBIEG_SEARCH_ATTRIBUTES[@]}"; do sa+=(--search-attribute "$a"); done
   local ui=(--ui-port "$ui_port"); [ "$ui_port" = off ] && ui=(--headless)
+  # The Web UI unseals payloads through obieg's remote codec (/codec, signed in as the ministry).
+  [ -n "$codec" ] && [ "$ui_port" != off ] && ui+=(--ui-codec-endpoint "$codec")
   mkdir -p "$(dirname "$dbfile")"
   "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$port" "${ui[@]}" --db-filename "$dbfile" \
     --log-level warn "${sa[@]}" >"$logfile" 2>&1 &

@@ -60,12 +60,14 @@ export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$API_PORT}"
 export SMTP_HOST=127.0.0.1
+# Readable log lines in .data/logs (production keeps one JSON line per event).
+export LOG_FORMAT="${LOG_FORMAT:-pretty}"
 
 [ -n "${DATABASE_URL:-}" ] && OBIEG_EXTERNAL_DB=1
 ensure_postgres pg "$PG_PORT" obieg
 log "PostgreSQL ready"
 
-start_temporal_dev "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$OBIEG_DATA/temporal/temporal.db" "$OBIEG_DATA/logs/temporal.log"
+start_temporal_dev "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$OBIEG_DATA/temporal/temporal.db" "$OBIEG_DATA/logs/temporal.log" "$PUBLIC_URL/codec"
 pids+=("$TEMPORAL_PID")
 log "Temporal dev server ready"
 

@@ -112,6 +112,12 @@ if [ "${OBIEG_SHIFTED_CLOCK:-$whole_run}" = 1 ]; then
   done
 fi
 
+# Every log line the run wrote (test processes log into $run_dir/logs) is scanned for passwords, tokens,
+# e-mail addresses and the fixtures' personal names (test/logs/log-scan.ts).
+log "scanning the run's log lines for secrets and personal data"
+npx jest -c test/logs/jest.config.js --json --outputFile="$run_dir/jest-log-scan.json" || status=$?
+reports+=("$run_dir/jest-log-scan.json")
+
 # The plain closing line CI reads: "N passed, N failed, N skipped", over every jest run above.
 node -e '
 const fs = require("fs");

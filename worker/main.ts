@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../lib/config';
-import { createLogger } from '../lib/logger';
+import { createLogger, logOptions, temporalLogger } from '../lib/logger';
 import { openOrm } from '../db/orm';
 import { createBrowserProvider } from '../lib/browser';
 import { createMailer } from '../lib/mailer';
@@ -10,17 +10,26 @@ import { loadTemplates } from '../lib/templates';
 import { connectClient } from '../lib/temporal';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
 import { createObiegWorker } from './create-worker';
-import { redactingSdkLogger } from './sdk-logger';
+import { serveHealth, workerHealth } from './health';
 
 /** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 const WORKFLOW_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
 
 // The worker runs every workflow and activity. On SIGTERM/SIGINT the SDK stops polling and lets
-// running activities finish; then the connections close.
+// running activities finish; then the connections close. Its log lines, the SDK's included (worker,
+// workflow and activity loggers), go to one pino stream; the SDK's Prometheus metrics are served on
+// WORKER_METRICS_ADDRESS and its health (worker state + Temporal reachable) on WORKER_HEALTH_ADDRESS.
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const log = createLogger('worker', config.LOG_LEVEL);
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: redactingSdkLogger(log, config.LOG_LEVEL === 'debug' ? 'DEBUG' : config.LOG_LEVEL === 'info' ? 'INFO' : config.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR') });
+  const log = createLogger('worker', logOptions(config));
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    logger: temporalLogger(log),
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', other: 'WARN' } },
+      ...(config.WORKER_METRICS_ADDRESS ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } : {}),
+    },
+  });
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
@@ -38,11 +47,16 @@ async function main(): Promise<void> {
       stickyQueueScheduleToStartTimeout: '3s',
       // `npm run build` bundles the workflows once (worker/bundle.ts); bundling at every start took seconds.
       ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : {}),
-    attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
+      attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
       deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEY },
     });
-    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
-    await worker.run();
+    const health = config.WORKER_HEALTH_ADDRESS ? await serveHealth(config.WORKER_HEALTH_ADDRESS, () => workerHealth(worker, client)) : null;
+    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS });
+    try {
+      await worker.run();
+    } finally {
+      health?.close();
+    }
     log.info('worker drained and stopped');
   } finally {
     await connection.close();

@@ -112,6 +112,9 @@ const EXPECTED: Record<string, Row> = {
   // seed 002: the head's standing designation per area; the unit's report editors read it.
   'GET /api/units/:unitCode/report-designations': reportEditors,
   'PUT /api/units/:unitCode/report-designations/:area': { ...reportEditors, staff: ['deny', 'deny'] },
+  // The remote codec unseals any workflow's payloads: only the ministry (GRANTS.codec).
+  'POST /codec/decode': ministryOnly,
+  'POST /codec/encode': ministryOnly,
   // Only the account being merged confirms, as itself; no role does, and a case of another type is not found.
   'POST /api/identity-merges/:caseId/confirm': Object.fromEntries(ROLES.map((r) => [r, ['deny', 'deny']])) as Row,
 };
@@ -269,6 +272,8 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/reports/:reportId/data-requests/:requestId/cancel': { reason: 'Test macierzy dostępu' },
     'POST /api/units/:unitCode/people/:login/grants': { piuRole: 'PS' },
     'POST /api/units/:unitCode/people/:login/revocations': { piuRole: 'PS' },
+    'POST /codec/decode': { payloads: [] },
+    'POST /codec/encode': { payloads: [] },
   };
   if (route === 'POST /api/cases/:caseId/scans') return req.field('channel', 'email').attach('file', SCAN_PDF, 'skan.pdf');
   if (route === 'POST /api/csizs-campaigns/:id/units/:unitCode/notification/scan') return req.attach('file', SCAN_PDF, 'skan.pdf');

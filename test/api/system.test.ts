@@ -40,8 +40,9 @@ test('/openapi.json is OpenAPI 3.1 and describes every route the API serves, wit
   const stack = (sys.app as unknown as { router: { stack: { handle: { stack?: Routes; router?: { stack: Routes } } }[] } }).router.stack;
   // The API router sits behind a gate that sends it only API paths.
   for (const layer of stack) for (const r of layer.handle.stack ?? layer.handle.router?.stack ?? []) if (r.route) for (const m of Object.keys(r.route.methods)) served.push(`${m.toUpperCase()} ${r.route.path.replace(/:(\w+)/g, '{$1}')}`);
-  // The dashboard pages are HTML for people, not API: only /api and the health routes are described.
-  const api = served.filter((s) => s !== 'GET /openapi.json' && / \/(api\/|healthz|readyz)/.test(s));
+  // The dashboard pages are HTML for people, not API: only /api, the health routes, the remote codec and
+  // the metrics are described.
+  const api = served.filter((s) => s !== 'GET /openapi.json' && / \/(api\/|healthz|readyz|codec\/|metrics)/.test(s));
   expect(api.sort()).toEqual(documented.sort());
 
   const reg = doc.paths['/api/registrations'].post.requestBody.content['application/json'].schema;

@@ -13,6 +13,7 @@ import { SA } from '../../workflows/messages';
 import { createBrowserProvider, type BrowserProvider } from '../../lib/browser';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { testLogger } from './test-log';
 import { createMailer, type Mailer } from '../../lib/mailer';
 import { dataConverter } from '../../lib/temporal';
 import { loadTemplates } from '../../lib/templates';
@@ -141,7 +142,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEY },
   });
   const running = worker?.run();
-  const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: createLogger('api-test', 'error') });
+  const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: testLogger('api-test') ?? createLogger('api-test', 'error') });
   return {
     env,
     client: env.client,

@@ -5,7 +5,8 @@
 #   migrations      node dist/db/cli.js migrate && node dist/db/cli.js import-reference
 # docker-compose.yml shows how the three are wired together.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24, the active LTS (20 left support in April 2026); the code also runs on Node 20.3+.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 ##### build: compile TypeScript, then drop dev dependencies #####
 FROM ${NODE_IMAGE} AS build

@@ -21,6 +21,7 @@ import { registerDesignationRoutes } from './report/designations';
 import { registerLetterRoutes } from './letters/routes';
 import { codecMiddleware, registerCodecRoutes } from './codec/routes';
 import { requestLogger } from './request-log';
+import { createApiMetrics, registerMetricsRoute } from './metrics';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -40,7 +41,9 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = deps.metrics ?? createApiMetrics(deps.orm);
   app.use(requestLogger(deps.log));
+  app.use(metrics.middleware);
   app.use('/codec', ...codecMiddleware(deps.config));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
@@ -61,6 +64,7 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   registerDesignationRoutes(api, deps);
   const letters = registerLetterRoutes(api, deps);
   registerCodecRoutes(api, deps);
+  registerMetricsRoute(api, metrics);
   const twins = { auth, csizs, tasks: cases, cases, registration, permission, reports, unitPeople, offices, letters };
 
   const document = api.openApi({

@@ -2,10 +2,13 @@ import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import type { ApiMetrics } from './metrics';
 
 export interface ApiDeps {
   orm: MikroORM;
   temporal: Client;
   config: Config;
   log: Logger;
+  /** The process's metrics (its Temporal client carries their interceptor); made by createApp if absent. */
+  metrics?: ApiMetrics;
 }

@@ -4,14 +4,16 @@ import { createLogger, logOptions } from '../lib/logger';
 import { openOrm } from '../db/orm';
 import { connectClient } from '../lib/temporal';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 
 // On SIGTERM/SIGINT the server stops accepting, finishes requests in flight, then closes connections.
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('api', logOptions(config));
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
-  const temporal = await connectClient(config);
-  const { app } = createApp({ orm, temporal, config, log });
+  const metrics = createApiMetrics(orm);
+  const temporal = await connectClient(config, { workflow: [metrics.clientInterceptor] });
+  const { app } = createApp({ orm, temporal, config, log, metrics });
   const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
     log.info('api listening', { url: `http://${config.API_HOST}:${config.API_PORT}` });
   });

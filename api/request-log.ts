@@ -33,6 +33,11 @@ export function noteRoute(req: Request, res: Response, route: string): void {
 export const outcomeOf = (status: number): 'ok' | 'redirect' | 'client_error' | 'server_error' =>
   status >= 500 ? 'server_error' : status >= 400 ? 'client_error' : status >= 300 ? 'redirect' : 'ok';
 
+function finished(res: Response) {
+  const facts = res.locals?.obieg as RequestFacts | undefined;
+  return { route: facts?.route, ...facts?.ids, status: res.statusCode, outcome: outcomeOf(res.statusCode), code: facts?.errorCode };
+}
+
 export function requestLogger(log: Logger): RequestHandler {
   return pinoHttp({
     logger: log.pino,
@@ -48,13 +53,12 @@ export function requestLogger(log: Logger): RequestHandler {
     customErrorMessage: () => 'request failed',
     customAttributeKeys: { responseTime: 'durationMs', reqId: 'requestId' },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; raw?: Request }) => ({ method: req.method, path: (req.raw?.originalUrl ?? req.url).split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      req: (req: { method: string; url: string; raw?: Request }) => ({ method: req.method, path: (req.raw?.originalUrl ?? req.url).split('?')[0] }),
+      res: () => undefined,
       err: (err: Error) => ({ type: err.name, message: err.message }),
     },
-    customProps: (_req, res) => {
-      const facts = (res as unknown as Response).locals?.obieg as RequestFacts | undefined;
-      return { route: facts?.route, ...facts?.ids, code: facts?.errorCode, outcome: outcomeOf(res.statusCode) };
-    },
+    // Added when the response is finished (customProps would be fixed at the request's start).
+    customSuccessObject: (_req, res, line: Record<string, unknown>) => ({ ...line, ...finished(res as unknown as Response) }),
+    customErrorObject: (_req, res, _err, line: Record<string, unknown>) => ({ ...line, ...finished(res as unknown as Response) }),
   }) as unknown as RequestHandler;
 }

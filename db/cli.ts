@@ -4,7 +4,9 @@ import { importTerc } from './reference';
 import { demoAccounts, demoUnitAccounts, ensureAccount, ensureDemoPassword, issueToken, refuseInProduction, tokenIsValid } from './demo';
 import { isRole, ROLES, roleScope } from '../domain/roles';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
-import { secretFromEnv } from '../lib/config';
+import { loadConfig, secretFromEnv } from '../lib/config';
+import { connectClient } from '../lib/temporal';
+import { caseHistory, disableAccount, OperatorError, resendMail, revokeTokens, rotatePayloadKey, unlockAccount } from './operator';
 
 // Operator commands. create-account bootstraps the first ministry account: its temporary password is
 // printed once to the terminal (never logged or stored in plain text) and must be changed at sign-in.
@@ -14,10 +16,24 @@ const usage = [
   '       cli demo <tokens-file> [passwords-file]   (passwords: development only)',
   '       cli create-token <login> <name>',
   `       cli create-account <login> <email> <first-name> <last-name> <${ROLES.join('|')}> [voivodeship] [unit]`,
+  '       cli unlock <login>                 lift a sign-in lockout',
+  '       cli disable <login>                disable an account: its sessions end, its API tokens are revoked',
+  '       cli revoke-tokens <login>          revoke every API token of an account',
+  '       cli resend-mail <mail-id>          send an outbox message again (Temporal settings from the environment)',
+  '       cli rotate-payload-key             generate a new payload key and print how to put it in service',
+  '       cli case-history <case-id>         print a case\'s workflow history with its payloads unsealed (JSON)',
+  '       cli --help',
+  '',
+  'DATABASE_URL must be set; resend-mail and case-history also read TEMPORAL_* and PAYLOAD_KEY.',
+  'Every command but migrate, import-reference and demo writes an audit_log row (actor operator:<user>).',
 ].join('\n');
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const url = secretFromEnv('DATABASE_URL');
   if (!url) throw new Error('DATABASE_URL (or DATABASE_URL_FILE) must be set');
   const orm = await openOrm(url, 2);
@@ -95,6 +111,49 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`${await issueToken(orm, login, name)}\n`);
         break;
       }
+      case 'unlock': {
+        if (!args[0]) throw new Error(usage);
+        await unlockAccount(orm, args[0]);
+        console.log(`account ${args[0]} unlocked`);
+        break;
+      }
+      case 'disable': {
+        if (!args[0]) throw new Error(usage);
+        const n = await disableAccount(orm, args[0]);
+        console.log(`account ${args[0]} disabled; sessions ended: ${n.sessions}, API tokens revoked: ${n.tokens}`);
+        break;
+      }
+      case 'revoke-tokens': {
+        if (!args[0]) throw new Error(usage);
+        console.log(`API tokens of ${args[0]} revoked: ${await revokeTokens(orm, args[0])}`);
+        break;
+      }
+      case 'resend-mail':
+      case 'case-history': {
+        if (!args[0]) throw new Error(usage);
+        const config = loadConfig();
+        const client = await connectClient(config);
+        try {
+          if (command === 'resend-mail') console.log(`mail ${args[0]} queued again (workflow ${await resendMail(orm, client, config.TEMPORAL_TASK_QUEUE, args[0])})`);
+          else process.stdout.write(`${JSON.stringify(await caseHistory(orm, client, config.PAYLOAD_KEYRING, args[0]), null, 2)}\n`);
+        } finally {
+          await client.connection.close();
+        }
+        break;
+      }
+      case 'rotate-payload-key': {
+        const key = await rotatePayloadKey(orm);
+        process.stdout.write(
+          [
+            `new payload key (keep it secret; shown once): ${key}`,
+            '',
+            'To put it in service: keep the current key for reading the payloads already sealed with it, and seal',
+            'new payloads with the new one (see README, "Rotating the payload key"); restart the workers and APIs.',
+            '',
+          ].join('\n'),
+        );
+        break;
+      }
       default:
         throw new Error(usage);
     }
@@ -104,6 +163,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof OperatorError || err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

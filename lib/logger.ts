@@ -47,7 +47,7 @@ export function rootLogger(opts: LogOptions = {}): Pino {
   if (!root) {
     const destination: DestinationStream = opts.pretty
       ? (pino.transport({ target: 'pino-pretty', options: { destination: opts.file ?? 1, colorize: !opts.file && process.stdout.isTTY, translateTime: 'SYS:standard', ignore: 'pid,hostname', mkdir: true } }) as DestinationStream)
-      : pino.destination({ dest: opts.file ?? 1, sync: !opts.file, mkdir: true });
+      : pino.destination({ dest: opts.file ?? 1, sync: true, mkdir: true });
     root = pino(
       {
         level: 'trace',

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from './config';
 import { EncryptionCodec, type KeyRing } from './payload-codec';
@@ -13,7 +13,7 @@ export const dataConverter = (keys: KeyRing | string): DataConverter => ({
   failureConverterPath: FAILURE_CONVERTER_PATH,
 });
 
-export async function connectClient(config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYRING'>): Promise<Client> {
+export async function connectClient(config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYRING'>, interceptors?: ClientInterceptors): Promise<Client> {
   const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.PAYLOAD_KEYRING) });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.PAYLOAD_KEYRING), interceptors });
 }

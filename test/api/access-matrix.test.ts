@@ -28,6 +28,7 @@ const reportEditors: Row = { anonymous: ['deny', 'deny'], ministry: ['deny', 'de
 const EXPECTED: Record<string, Row> = {
   'GET /healthz': everyone,
   'GET /readyz': everyone,
+  'GET /metrics': everyone,
   'GET /api/units': everyone,
   'POST /api/registrations': everyone,
   'POST /api/auth/login': everyone,

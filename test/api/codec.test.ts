@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { getRegistrationStatus } from '../../workflows/messages';
 import { application, tokenFor } from '../support/fixtures';
-import { eventually, startSystem, type TestSystem } from '../support/system';
+import { eventually, startSystem, TEST_PAYLOAD_KEY, type TestSystem } from '../support/system';
+import { caseHistory, disableAccount, revokeTokens, unlockAccount } from '../../db/operator';
 
 // The remote codec with the real `temporal` CLI: a case's history reads in plain text through
 // /codec (with a ministry token), stays sealed without it, and a token the codec refuses gets nothing.
@@ -98,4 +99,26 @@ test('CORS for the configured UI origin only; encode and decode round-trip; anot
   expect(Buffer.from(dec.body.payloads[0].data, 'base64').toString()).toBe('"Żółkiewska"');
   const wrongNs = await request(sys.app).post('/codec/decode').set('Authorization', `Bearer ${ministry}`).set('X-Namespace', 'inna').send(enc.body).expect(400);
   expect(wrongNs.body.error.message).toContain('inna');
+});
+
+test('operator commands: the case history unsealed on the server; unlock, revoke tokens and disable; each one audited', async () => {
+  const events = JSON.stringify(await caseHistory(sys.db.orm, sys.client, TEST_PAYLOAD_KEY, caseId));
+  expect(events).toContain('lucja.zolkiewska@mopr.kielce.example');
+  expect(events).not.toContain('binary/encrypted');
+
+  const token = await tokenFor(sys.db.orm, 'cli-staff', 'voivodeship_admin', '26');
+  const conn = sys.db.orm.em.fork().getConnection();
+  await conn.execute("update accounts set failed_logins = 5, locked_until = now() + interval '1 hour' where login = 'cli-staff'");
+  await unlockAccount(sys.db.orm, 'cli-staff');
+  expect(await conn.execute("select failed_logins, locked_until from accounts where login = 'cli-staff'")).toEqual([{ failed_logins: 0, locked_until: null }]);
+  await request(sys.app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+  expect(await revokeTokens(sys.db.orm, 'cli-staff')).toBe(1);
+  await request(sys.app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+  const again = await tokenFor(sys.db.orm, 'cli-staff', 'voivodeship_admin', '26');
+  await disableAccount(sys.db.orm, 'cli-staff');
+  await request(sys.app).get('/api/me').set('Authorization', `Bearer ${again}`).expect(401);
+  await expect(unlockAccount(sys.db.orm, 'nie-ma-takiego')).rejects.toThrow('no account with login nie-ma-takiego');
+
+  const rows = await conn.execute<{ action: string; target: string }[]>("select action, target from audit_log where action like 'cli.%' order by id");
+  expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual([`cli.case-history ${caseId}`, 'cli.unlock cli-staff', 'cli.revoke-tokens cli-staff', 'cli.disable cli-staff']);
 });

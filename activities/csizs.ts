@@ -8,6 +8,7 @@ import type { Mailer } from '../lib/mailer';
 import { ZIP_MEDIA_TYPE, zipWithPassword } from '../lib/package-zip';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { SecretStore } from '../lib/secret-store';
+import type { KeyRing } from '../lib/payload-codec';
 import { renderMail, type Templates } from '../lib/templates';
 import { PACKAGE_PASSWORD_TTL_MS, packagePasswordSecretId, type CsizsNotificationData } from '../workflows/messages';
 import { loginCandidates } from './accounts';
@@ -40,8 +41,8 @@ export interface CsizsDeps {
   mailer: Mailer;
   mailFrom: string;
   publicUrl: string;
-  /** The payload key (base64): the secret store derives its own key from it. */
-  secretKey?: string;
+  /** The payload key ring (or one key, base64): the secret store derives its own keys from it. */
+  secretKey?: KeyRing | string;
 }
 
 

@@ -20,13 +20,28 @@ const usage = [
   '       cli disable <login>                disable an account: its sessions end, its API tokens are revoked',
   '       cli revoke-tokens <login>          revoke every API token of an account',
   '       cli resend-mail <mail-id>          send an outbox message again (Temporal settings from the environment)',
-  '       cli rotate-payload-key             generate a new payload key and print how to put it in service',
+  '       cli rotate-payload-key [--id <key-id>] [--keys-file <file>]',
+  '                                          add a new payload key to the ring (PAYLOAD_KEY, PAYLOAD_KEYS,',
+  '                                          PAYLOAD_KEY_ID from the environment) and print the settings that',
+  '                                          make it the active one; --keys-file writes the PAYLOAD_KEYS value',
+  '                                          there (mode 600) instead of printing it',
   '       cli case-history <case-id>         print a case\'s workflow history with its payloads unsealed (JSON)',
   '       cli --help',
   '',
-  'DATABASE_URL must be set; resend-mail and case-history also read TEMPORAL_* and PAYLOAD_KEY.',
+  'DATABASE_URL must be set; resend-mail and case-history also read TEMPORAL_* and the payload keys (PAYLOAD_KEY,',
+  'PAYLOAD_KEYS, PAYLOAD_KEY_ID). Secrets may come from files: DATABASE_URL_FILE, PAYLOAD_KEY_FILE, PAYLOAD_KEYS_FILE.',
   'Every command but migrate, import-reference and demo writes an audit_log row (actor operator:<user>).',
 ].join('\n');
+
+/** `--name value` options of a command; anything else is a usage error. */
+function options(args: string[], names: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    if (!names.includes(args[i]) || args[i + 1] === undefined) throw new Error(usage);
+    out[args[i]] = args[i + 1];
+  }
+  return out;
+}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -142,15 +157,30 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'rotate-payload-key': {
-        const key = await rotatePayloadKey(orm);
+        const opts = options(args, ['--id', '--keys-file']);
+        const rotation = await rotatePayloadKey(orm, {
+          PAYLOAD_KEY: secretFromEnv('PAYLOAD_KEY'),
+          PAYLOAD_KEYS: secretFromEnv('PAYLOAD_KEYS'),
+          PAYLOAD_KEY_ID: process.env.PAYLOAD_KEY_ID || undefined,
+        }, { id: opts['--id'] });
+        const file = opts['--keys-file'];
+        if (file) {
+          writeFileSync(file, `${rotation.payloadKeys}\n`, { mode: 0o600 });
+          chmodSync(file, 0o600);
+        }
         process.stdout.write(
           [
-            `new payload key (keep it secret; shown once): ${key}`,
+            `new payload key ${rotation.id}; the ring: ${rotation.ring.join(', ')} (${rotation.id} seals, every key opens; ${rotation.previousId} sealed until now).`,
             '',
-            'To put it in service: keep the current key for reading the payloads already sealed with it, and seal',
-            'new payloads with the new one (see README, "Rotating the payload key"); restart the workers and APIs.',
+            'Set on every api, worker and migrate process at once, then restart them:',
+            file ? `  PAYLOAD_KEYS_FILE=${file}     (written: the ring's keys, secret; or its content as PAYLOAD_KEYS)` : `  PAYLOAD_KEYS=${rotation.payloadKeys}`,
+            `  PAYLOAD_KEY_ID=${rotation.id}`,
+            rotation.keepsPayloadKey ? '  PAYLOAD_KEY (or PAYLOAD_KEY_FILE): keep it as it is; its key stays in the ring' : '  PAYLOAD_KEY: leave it unset',
             '',
-          ].join('\n'),
+            file ? '' : 'The PAYLOAD_KEYS value holds every key of the ring: shown once, keep it in your secret store, not in a shell history.',
+            'Keep every earlier key in the ring while a history within retention may be sealed with it (README, "Rotating the payload key").',
+            '',
+          ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'),
         );
         break;
       }

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { audit } from '../lib/audit';
-import type { KeyRing } from '../lib/payload-codec';
+import { KEY_ID_PATTERN, KeyRingError, legacyKeyId, parseKeyRing, type KeyRing } from '../lib/payload-codec';
 import { dataConverter } from '../lib/temporal';
 import { startWorkflow } from '../lib/workflow-types';
 
@@ -61,11 +61,58 @@ export async function resendMail(orm: MikroORM, temporal: Client, taskQueue: str
   return workflowId;
 }
 
-/** A new payload key (32 random bytes, base64) and the settings that put it in service. */
-export async function rotatePayloadKey(orm: MikroORM): Promise<string> {
-  const key = randomBytes(32).toString('base64');
-  await record(orm, 'rotate-payload-key', 'payload-key', null);
-  return key;
+/** What rotate-payload-key prints: the new key ring's settings, to set on every process at once. */
+export interface PayloadKeyRotation {
+  /** The new key's id: the active one once the settings are in service. */
+  id: string;
+  /** The value for PAYLOAD_KEYS (or the PAYLOAD_KEYS_FILE secret): the ring's keys but PAYLOAD_KEY's, and the new one. */
+  payloadKeys: string;
+  /** The ids the ring will hold, the new one last. */
+  ring: string[];
+  /** The id that sealed until now. */
+  previousId: string;
+  /** PAYLOAD_KEY stays set as it is (its key keeps its derived id in the ring). */
+  keepsPayloadKey: boolean;
+}
+
+/** A key id for today, unique in the ring: 2027-01-15, then 2027-01-15.2, … */
+function freshKeyId(ring: KeyRing, today: Date): string {
+  const base = today.toISOString().slice(0, 10);
+  let id = base;
+  for (let n = 2; ring.keys[id] !== undefined; n += 1) id = `${base}.${n}`;
+  return id;
+}
+
+/**
+ * Rotates the payload key ring (lib/payload-codec.ts): a new random key joins the ring of the current
+ * settings (PAYLOAD_KEY, PAYLOAD_KEYS, PAYLOAD_KEY_ID) and becomes the active one; every key already in it
+ * stays, so histories sealed before keep opening. Writes nothing but the audit row (ids only, no key): the
+ * operator puts the printed settings in service.
+ */
+export async function rotatePayloadKey(
+  orm: MikroORM,
+  current: { PAYLOAD_KEY?: string; PAYLOAD_KEYS?: string; PAYLOAD_KEY_ID?: string },
+  opts: { id?: string; today?: Date } = {},
+): Promise<PayloadKeyRotation> {
+  let ring: KeyRing;
+  try {
+    ring = parseKeyRing(current);
+  } catch (err) {
+    if (err instanceof KeyRingError) throw new OperatorError(`the current payload key settings do not load (${err.message}); rotate from working settings`);
+    throw err;
+  }
+  const id = opts.id ?? freshKeyId(ring, opts.today ?? new Date());
+  if (!KEY_ID_PATTERN.test(id)) throw new OperatorError(`key id "${id}": use 1 to 64 letters, digits, ".", "_" or "-"`);
+  if (ring.keys[id] !== undefined) throw new OperatorError(`key id "${id}" is in the ring already; choose another`);
+  const legacyId = current.PAYLOAD_KEY ? legacyKeyId(Buffer.from(current.PAYLOAD_KEY, 'base64')) : undefined;
+  const entries = Object.entries(ring.keys).filter(([k]) => k !== legacyId);
+  entries.push([id, randomBytes(32).toString('base64')]);
+  const payloadKeys = entries.map(([k, v]) => `${k}:${v}`).join(',');
+  // The settings printed must load: the same check the processes make at start.
+  const next = parseKeyRing({ PAYLOAD_KEY: current.PAYLOAD_KEY, PAYLOAD_KEYS: payloadKeys, PAYLOAD_KEY_ID: id });
+  const rotation = { id, payloadKeys, ring: Object.keys(next.keys), previousId: ring.activeId, keepsPayloadKey: legacyId !== undefined };
+  await record(orm, 'rotate-payload-key', id, null, { previous: ring.activeId, ring: rotation.ring });
+  return rotation;
 }
 
 const decodeJson = (p: Payload): unknown => {

@@ -107,7 +107,7 @@ export class ConfigError extends Error {}
  * Secrets may come from files (Docker/Kubernetes secrets): `<NAME>_FILE` names a file whose content, without a
  * trailing line break, is the value. Setting both a variable and its `_FILE` is refused.
  */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'PAYLOAD_KEY', 'SMTP_PASSWORD', 'TEMPORAL_API_KEY'] as const;
+export const SECRET_VARIABLES = ['DATABASE_URL', 'PAYLOAD_KEY', 'PAYLOAD_KEYS', 'SMTP_PASSWORD', 'TEMPORAL_API_KEY'] as const;
 
 function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };

@@ -1,34 +1,48 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KeyRing } from './payload-codec';
 
 // seed 004 Uwaga 2: secrets that must pass between the API and an activity without entering workflow
 // history (certificates on their way into the package, the package password on its way to the phone
-// call). Each is sealed with AES-256-GCM under a key derived from the payload key, lives a short time,
-// and is read once: reading erases it.
+// call). Each is sealed with AES-256-GCM under a key derived from the active payload key (a key derived from
+// any key of the ring opens it), lives a short time, and is read once: reading erases it.
 
 const INFO = 'obieg-secret-store-v1';
 
 export class SecretStore {
-  private readonly key: Buffer;
+  /** The active key's derived key first (it seals), then the other keys' of the ring (they only open). */
+  private readonly keys: Buffer[];
 
-  constructor(payloadKeyBase64: string) {
-    const master = Buffer.from(payloadKeyBase64, 'base64');
-    if (master.length !== 32) throw new Error('secret store key must be 32 bytes');
-    this.key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), INFO, 32));
+  /** One payload key (base64) or the key ring: a secret sealed before a key rotation still opens. */
+  constructor(payloadKey: string | KeyRing) {
+    const masters = typeof payloadKey === 'string' ? [payloadKey] : [payloadKey.keys[payloadKey.activeId], ...Object.entries(payloadKey.keys).filter(([id]) => id !== payloadKey.activeId).map(([, k]) => k)];
+    this.keys = masters.map((b64) => {
+      const master = Buffer.from(b64 ?? '', 'base64');
+      if (master.length !== 32) throw new Error('secret store key must be 32 bytes');
+      return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), INFO, 32));
+    });
   }
 
   seal(id: string, plain: string): Buffer {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys[0], iv);
     cipher.setAAD(Buffer.from(id));
     return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   }
 
   open(id: string, sealed: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
-    decipher.setAAD(Buffer.from(id));
-    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
+    let failure: unknown;
+    for (const key of this.keys) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+        decipher.setAAD(Buffer.from(id));
+        decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+        return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
+      } catch (err) {
+        failure = err; // not this key
+      }
+    }
+    throw failure;
   }
 
   /** Stores a secret for `ttlMs`; returns its id (a reference safe to put in history). */

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       // `npm run build` bundles the workflows once (worker/bundle.ts); bundling at every start took seconds.
       ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : {}),
       attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
-      deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEY },
+      deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEYRING },
     });
     const health = config.WORKER_HEALTH_ADDRESS ? await serveHealth(config.WORKER_HEALTH_ADDRESS, () => workerHealth(worker, client)) : null;
     log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS });

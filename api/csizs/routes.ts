@@ -47,7 +47,7 @@ export const certificateSha256 = (certificate: string) => createHash('sha256').u
 export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const conn = () => orm.em.fork().getConnection();
   const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
-  const secrets = new SecretStore(config.PAYLOAD_KEY);
+  const secrets = new SecretStore(config.PAYLOAD_KEYRING);
 
   const progress = (id: string) => csizsCampaignProgress(orm, id);
 

@@ -36,6 +36,8 @@ function typed(body: Record<string, unknown>) {
 
 export function registerPublicPages(router: Router, kit: PageKit, { orm, config }: ApiDeps, api: Api, twins: PageTwins): void {
   const key = (caseId: string) => registrationLinkKey(config.PAYLOAD_KEY, caseId);
+  // A link made before a payload key rotation still opens: every key of the ring is tried, the active one makes new links.
+  const linkOk = (k: string, caseId: string) => Object.values(config.PAYLOAD_KEYRING.keys).some((b64) => sameKey(k, registrationLinkKey(b64, caseId)));
 
   const searchUnits = async (q: string) => {
     const em = orm.em.fork();
@@ -105,7 +107,7 @@ export function registerPublicPages(router: Router, kit: PageKit, { orm, config 
   const answerCase = async (req: Request) => {
     const caseId = String(req.params.caseId);
     const k = typeof req.query.k === 'string' ? req.query.k : '';
-    if (!sameKey(k, key(caseId))) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiego wniosku albo odnośnik jest niepełny: skorzystaj z odnośnika z tej strony lub z wiadomości e-mail');
+    if (!linkOk(k, caseId)) throw new HttpError(404, 'NOT_FOUND', 'Nie ma takiego wniosku albo odnośnik jest niepełny: skorzystaj z odnośnika z tej strony lub z wiadomości e-mail');
     const [c] = await orm.em.fork().getConnection().execute<{ id: string; voivodeship: string; unit_code: string; data: { application?: { applicant?: { email?: string }; unit?: { name?: string } } } }[]>(
       "select id, voivodeship, unit_code, data from cases where id = ? and type = 'registration'",
       [caseId],

@@ -139,7 +139,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     payloadKey: config.PAYLOAD_KEYRING,
     attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
     workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
-    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEY },
+    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEYRING },
   });
   const running = worker?.run();
   const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: testLogger('api-test') ?? createLogger('api-test', 'error') });

@@ -34,6 +34,7 @@ function configError(env: NodeJS.ProcessEnv): string {
 const VALUES: Record<(typeof SECRET_VARIABLES)[number], string> = {
   DATABASE_URL: 'postgres://obieg:Z3!tajne@db:5432/obieg',
   PAYLOAD_KEY: Buffer.alloc(32, 9).toString('base64'),
+  PAYLOAD_KEYS: `2027-01:${Buffer.alloc(32, 8).toString('base64')}`,
   SMTP_PASSWORD: 'hasło SMTP z końcową spacją ',
   TEMPORAL_API_KEY: 'tmprl_api_key.abc',
 };

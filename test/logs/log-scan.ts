@@ -43,7 +43,9 @@ function logFiles(): string[] {
 test('the run wrote log lines to scan (the API and the workers log into the run directory)', () => {
   expect(runDir).toBeDefined();
   const lines = logFiles().flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
-  expect(lines.some((l) => l.includes('"requestId"'))).toBe(true);
+  // The whole command, and any run of test/api, has API request lines to scan (scripts/test.sh says so); a
+  // targeted run of unit or database tests may write none.
+  if (process.env.OBIEG_LOG_SCAN_EXPECT_REQUESTS === '1') expect(lines.some((l) => l.includes('"requestId"'))).toBe(true);
   expect(NAMES).toEqual(expect.arrayContaining(['Łucja', 'Żółkiewska']));
   expect(PASSWORDS.length).toBeGreaterThan(0);
 });

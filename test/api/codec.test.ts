@@ -8,6 +8,9 @@ import { getRegistrationStatus } from '../../workflows/messages';
 import { application, tokenFor } from '../support/fixtures';
 import { eventually, startSystem, TEST_PAYLOAD_KEY, type TestSystem } from '../support/system';
 import { caseHistory, disableAccount, revokeTokens, unlockAccount } from '../../db/operator';
+import { createApp } from '../../api/app';
+import { registrationLinkKey } from '../../api/pages/public';
+import { createLogger } from '../../lib/logger';
 
 // The remote codec with the real `temporal` CLI: a case's history reads in plain text through
 // /codec (with a ministry token), stays sealed without it, and a token the codec refuses gets nothing.
@@ -121,4 +124,26 @@ test('operator commands: the case history unsealed on the server; unlock, revoke
 
   const rows = await conn.execute<{ action: string; target: string }[]>("select action, target from audit_log where action like 'cli.%' order by id");
   expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual([`cli.case-history ${caseId}`, 'cli.unlock cli-staff', 'cli.revoke-tokens cli-staff', 'cli.disable cli-staff']);
+});
+
+test('after a payload key rotation the codec opens the history sealed under the old key and seals under the new one; old answer links still open', async () => {
+  const fresh = Buffer.alloc(32, 17).toString('base64');
+  const ring = { activeId: '2027-01', keys: { ...sys.config.PAYLOAD_KEYRING.keys, '2027-01': fresh } };
+  const config = { ...sys.config, PAYLOAD_KEY: fresh, PAYLOAD_KEYRING: ring };
+  const { app } = createApp({ orm: sys.db.orm, temporal: sys.client, config, log: createLogger('codec-rotated', 'error') });
+  const rotated = app.listen(0, '127.0.0.1');
+  await new Promise((r) => rotated.once('listening', r));
+  try {
+    const plain = await show(['--codec-endpoint', `http://127.0.0.1:${(rotated.address() as AddressInfo).port}/codec`, '--codec-auth', `Bearer ${ministry}`]);
+    expect(plain.code).toBe(0);
+    expect(readable(plain.out)).toContain('lucja.zolkiewska@mopr.kielce.example');
+    expect(plain.out).not.toContain(SEALED);
+    const enc = await request(app).post('/codec/encode').set('Authorization', `Bearer ${ministry}`).send({ payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] }).expect(200);
+    expect(Buffer.from(enc.body.payloads[0].metadata['encryption-key-id'], 'base64').toString()).toBe('2027-01');
+    // The registration answer link the applicant got before the rotation still opens; a made-up one does not.
+    await request(app).get(`/rejestracja/sprawa/${caseId}?k=${registrationLinkKey(TEST_PAYLOAD_KEY, caseId)}`).expect(200);
+    await request(app).get(`/rejestracja/sprawa/${caseId}?k=${registrationLinkKey(Buffer.alloc(32, 99).toString('base64'), caseId)}`).expect(404);
+  } finally {
+    await new Promise((r) => rotated.close(r));
+  }
 });

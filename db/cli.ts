@@ -24,7 +24,7 @@ const usage = [
   '                                          add a new payload key to the ring (PAYLOAD_KEY, PAYLOAD_KEYS,',
   '                                          PAYLOAD_KEY_ID from the environment) and print the settings that',
   '                                          make it the active one; --keys-file writes the PAYLOAD_KEYS value',
-  '                                          there (mode 600) instead of printing it',
+  '                                          there (mode 600) instead of printing it (-: it alone on stdout)',
   '       cli case-history <case-id>         print a case\'s workflow history with its payloads unsealed (JSON)',
   '       cli --help',
   '',
@@ -163,24 +163,34 @@ async function main(argv: string[]): Promise<void> {
           PAYLOAD_KEYS: secretFromEnv('PAYLOAD_KEYS'),
           PAYLOAD_KEY_ID: process.env.PAYLOAD_KEY_ID || undefined,
         }, { id: opts['--id'] });
+        // --keys-file -: the PAYLOAD_KEYS value alone on standard output (for a redirect into a secret file,
+        // e.g. from a container), the explanation on standard error.
         const file = opts['--keys-file'];
-        if (file) {
+        const toStdout = file === '-';
+        if (file && !toStdout) {
           writeFileSync(file, `${rotation.payloadKeys}\n`, { mode: 0o600 });
           chmodSync(file, 0o600);
         }
-        process.stdout.write(
+        if (toStdout) process.stdout.write(`${rotation.payloadKeys}\n`);
+        (toStdout ? process.stderr : process.stdout).write(
           [
             `new payload key ${rotation.id}; the ring: ${rotation.ring.join(', ')} (${rotation.id} seals, every key opens; ${rotation.previousId} sealed until now).`,
             '',
             'Set on every api, worker and migrate process at once, then restart them:',
-            file ? `  PAYLOAD_KEYS_FILE=${file}     (written: the ring's keys, secret; or its content as PAYLOAD_KEYS)` : `  PAYLOAD_KEYS=${rotation.payloadKeys}`,
+            toStdout
+              ? '  PAYLOAD_KEYS_FILE=<the file standard output went to>     (the ring\'s keys, secret; or its content as PAYLOAD_KEYS)'
+              : file
+                ? `  PAYLOAD_KEYS_FILE=${file}     (written: the ring's keys, secret; or its content as PAYLOAD_KEYS)`
+                : `  PAYLOAD_KEYS=${rotation.payloadKeys}`,
             `  PAYLOAD_KEY_ID=${rotation.id}`,
             rotation.keepsPayloadKey ? '  PAYLOAD_KEY (or PAYLOAD_KEY_FILE): keep it as it is; its key stays in the ring' : '  PAYLOAD_KEY: leave it unset',
             '',
             file ? '' : 'The PAYLOAD_KEYS value holds every key of the ring: shown once, keep it in your secret store, not in a shell history.',
             'Keep every earlier key in the ring while a history within retention may be sealed with it (README, "Rotating the payload key").',
             '',
-          ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'),
+          ]
+            .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+            .join('\n'),
         );
         break;
       }

@@ -154,6 +154,7 @@ describe('docker-compose.yml: the production topology', () => {
       const sample: Record<string, string> = {
         database_url: 'postgres://obieg:haslo@postgres:5432/obieg',
         payload_key: Buffer.alloc(32, 3).toString('base64'),
+        payload_keys: '',
         first_admin_password: 'Pierwsze!Haslo1',
       };
       for (const name of OBIEG_IMAGE_SERVICES) {

@@ -113,5 +113,11 @@ test('a second rotation keeps every key of the ring; a taken or malformed id is 
   const ring = loadConfig({ ...base, PAYLOAD_KEY: OLD_KEY, PAYLOAD_KEYS: printed, PAYLOAD_KEY_ID: id }).PAYLOAD_KEYRING;
   expect(Object.keys(ring.keys)).toHaveLength(3);
   expect(ring.activeId).toBe(id);
-  expect((await audited()).map((r) => r.target)).toEqual(['2027-01', id]);
+
+  // --keys-file -: the ring's value alone on standard output (redirected into a secret file), the rest on standard error.
+  const piped = await cli(['rotate-payload-key', '--id', '2027-07', '--keys-file', '-'], { PAYLOAD_KEY: OLD_KEY, PAYLOAD_KEYS: printed, PAYLOAD_KEY_ID: id });
+  expect(piped.code).toBe(0);
+  expect(piped.out).toMatch(new RegExp(`^${printed.replace(/[+/]/g, '\\$&')},2027-07:[A-Za-z0-9+/]{43}=\n$`));
+  expect(piped.err).toContain('PAYLOAD_KEY_ID=2027-07');
+  expect((await audited()).map((r) => r.target)).toEqual(['2027-01', id, '2027-07']);
 });

@@ -121,11 +121,11 @@ describe('Dockerfile', () => {
       return path.posix.resolve(workdir, dest).replace(/\/$/, '') === path.posix.join(workdir, target);
     });
 
-  test('final stage is Node 20 on Debian, runs as the unprivileged user node', () => {
+  test('final stage is a supported Node.js LTS (24; 20 left support in April 2026) on Debian, runs as the unprivileged user node', () => {
     const problems: string[] = [];
     if (!finalStage) problems.push('no FROM stage found');
     else {
-      if (!/^node:20[\w.-]*bookworm/.test(finalStage.from)) problems.push(`final stage FROM "${finalStage.from}" is not node:20 on Debian bookworm`);
+      if (!/^node:24[\w.-]*bookworm/.test(finalStage.from)) problems.push(`final stage FROM "${finalStage.from}" is not node:24 on Debian bookworm`);
       if (dockerfile.stages.length < 2) problems.push('not a multi-stage build: dev dependencies and sources would ship in the image');
       const user = ops(finalStage, 'USER').pop()?.args;
       if (user !== 'node') problems.push(`final stage runs as "${user ?? 'root'}", expected USER node`);

@@ -341,7 +341,11 @@ beforeAll(async () => {
   await appDb.query("update accounts set must_change_password = false where login = 'adm-topo-26'");
 
   // Two workers and two APIs, from dist.
-  for (const i of [1, 2]) procs.push(start(`worker-${i}`, 'node', ['dist/worker/main.js'], appEnv));
+  // Each worker serves its health and the SDK's metrics on ports of its own (two processes on one host).
+  for (const i of [1, 2]) {
+    const [health, metrics] = [await freePort(), await freePort()];
+    procs.push(start(`worker-${i}`, 'node', ['dist/worker/main.js'], { ...appEnv, WORKER_HEALTH_ADDRESS: `127.0.0.1:${health}`, WORKER_METRICS_ADDRESS: `127.0.0.1:${metrics}` }));
+  }
   for (const i of [1, 2]) {
     const port = await freePort();
     procs.push(start(`api-${i}`, 'node', ['dist/api/main.js'], { ...appEnv, API_PORT: String(port) }));

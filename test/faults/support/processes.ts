@@ -21,7 +21,7 @@ export interface Proc {
  * signals the whole group: a worker's Chromium dies with it, as in a container that is killed.
  */
 export function startProcess(entry: string, env: Record<string, string>, opts: { group?: boolean } = {}): Proc {
-  const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: !!opts.group });
+  const child = spawn(process.execPath, ['-r', REGISTER, join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, WORKER_HEALTH_ADDRESS: 'off', WORKER_METRICS_ADDRESS: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: !!opts.group });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-20_000)));
   child.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-20_000)));

@@ -112,7 +112,7 @@ test("the worker's health over HTTP comes from its own state: 200 while RUNNING 
     server.close();
     return { status: res.status, body: await res.json() };
   };
-  expect(sys.worker.getState()).toBe('RUNNING');
-  expect(await serve(sys.worker.getState())).toEqual({ status: 200, body: { ok: true, state: 'RUNNING', temporal: { ok: true } } });
+  expect(sys.worker!.getState()).toBe('RUNNING');
+  expect(await serve(sys.worker!.getState())).toEqual({ status: 200, body: { ok: true, state: 'RUNNING', temporal: { ok: true } } });
   expect(await serve('DRAINING')).toEqual({ status: 503, body: { ok: false, state: 'DRAINING', temporal: { ok: true } } });
 });

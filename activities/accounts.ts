@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { AccountSchema, CaseSchema, OutboxMailSchema } from '../db/entities';
 import { grantStaffAreaOnce } from '../db/queries/accounts';
 import type { Mailer } from '../lib/mailer';
 import { generateTemporaryPassword, hashPassword } from '../lib/passwords';
 import { renderMail, type Templates } from '../lib/templates';
-import type { RegistrationApplication } from '../workflows/messages';
+import { hashToken } from '../lib/tokens';
+import { PASSWORD_REMINDER_LINK_MINUTES, type RegistrationApplication } from '../workflows/messages';
 import { appendEvent } from './cases';
 import { asLetter, deliver } from './mail';
 
@@ -131,6 +132,28 @@ export function createAccountMaintenanceActivities({ orm, mailer, templates, fro
       );
       const content = renderMail(templates, 'password-reminder', { account, login: account.login, password, publicUrl });
       await deliver(em, mailer, from, { key: input.key, caseId: null, to: account.email, template: 'password-reminder', redacted: true, ...content });
+    },
+
+    /**
+     * The password reminder's single-use link, mailed to the registered address; the password is not
+     * touched. Only the token's SHA-256 is stored (a retry before the mail went out replaces it), valid
+     * PASSWORD_REMINDER_LINK_MINUTES from now; the mail is not kept in the outbox (it is a key).
+     */
+    async mailPasswordReminderLink(input: { accountId: string; workflowId: string; key: string }): Promise<void> {
+      const em = orm.em.fork();
+      const outbox = await em.findOne(OutboxMailSchema, { id: input.key });
+      if (outbox?.status === 'sent') return;
+      const account = await em.findOneOrFail(AccountSchema, { id: input.accountId });
+      if (account.status !== 'active') return;
+      const token = randomBytes(32).toString('base64url');
+      await em.getConnection().execute(
+        `insert into password_reminders (id, account_id, workflow_id, token_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(mins => ?))
+         on conflict (workflow_id) do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at where password_reminders.used_at is null`,
+        [randomUUID(), account.id, input.workflowId, hashToken(token), PASSWORD_REMINDER_LINK_MINUTES],
+      );
+      const link = `${publicUrl.replace(/\/$/, '')}/haslo/przypomnienie?token=${token}`;
+      const content = renderMail(templates, 'password-reminder-link', { account, login: account.login, link, minutes: PASSWORD_REMINDER_LINK_MINUTES, publicUrl });
+      await deliver(em, mailer, from, { key: input.key, caseId: null, to: account.email, template: 'password-reminder-link', redacted: true, ...content });
     },
 
     async sendAccountMail(input: { accountId: string; key: string; template: string; vars?: Record<string, unknown> }): Promise<void> {

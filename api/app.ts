@@ -1,4 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import { securityHeaders } from './security-headers';
+import { useFlashSecret } from './flash';
+import { controlInPath, TEXT_MESSAGES } from './text';
 import { RequestContext } from '@mikro-orm/core';
 import { audit } from '../lib/audit';
 import { createAuthenticator } from './auth';
@@ -40,10 +43,24 @@ export interface PageTwins {
 export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.use(securityHeaders());
+  useFlashSecret(deps.config.PAYLOAD_KEY);
   const metrics = deps.metrics ?? createApiMetrics(deps.orm);
   app.use(requestLogger(deps.log));
   app.use(metrics.middleware);
+  // An address holding NUL or another control character names nothing here: 400 before any route looks
+  // anything up with it (PostgreSQL cannot even be asked about NUL). One that does not decode is 400 too.
+  app.use((req, _res, next) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      return next(new HttpError(400, 'BAD_REQUEST', 'Niepoprawny adres: nie daje się odczytać jako UTF-8'));
+    }
+    if (controlInPath(path)) return next(new HttpError(400, 'VALIDATION_FAILED', 'Niepoprawny adres', [{ path: 'path', message: TEXT_MESSAGES.control }]));
+    next();
+  });
   app.use('/codec', ...codecMiddleware(deps.config));
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { readRows } from '../db/sql';
 import { hashToken } from '../lib/tokens';
@@ -14,15 +15,15 @@ export const SESSION_COOKIE = 'obieg_session';
 // The token primitives live in lib/tokens.ts (db/demo.ts needs them too); routes keep importing them here.
 export { hashToken, newApiToken, newSessionSecret } from '../lib/tokens';
 
+/** A cookie of the request, parsed by the `cookie` library (a malformed header is no cookie, not an error). */
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return null;
+  return parseCookies(header)[name] ?? null;
 }
+
+/** What newSessionSecret makes: 32 random bytes, base64url. */
+const SESSION_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 export function setSessionCookie(res: Response, secret: string, secure: boolean): void {
   res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
@@ -63,6 +64,8 @@ export function createAuthenticator(orm: MikroORM, opts: { idleMinutes: number }
     }
     const secret = readCookie(req, SESSION_COOKIE);
     if (!secret) return null;
+    // A cookie we never set (malformed, forged, from another program) is a sign-in to redo, not a fault.
+    if (!SESSION_SECRET.test(secret)) throw new HttpError(401, 'SESSION_INVALID', 'Niepoprawne ciasteczko sesji: zaloguj się ponownie.');
     const id = hashToken(secret);
     // One round trip per page view, a statement planned once: the session, its account and its roles.
     const rows = await readRows<AccountRow & { last_seen_at: Date; db_now: Date; ended_at: Date | null; csrf_token: string; seen_long_ago: boolean; assignments: Principal['assignments'] }>(

@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
+    /** Headers the answer carries (Retry-After of a 429 or 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -37,6 +39,7 @@ export function errorHandler(log: Logger, maxUploadBytes: number): ErrorRequestH
     if (res.headersSent) return next(err);
     (res.locals.obieg ??= {}).errorCode = err instanceof HttpError ? err.code : 'INTERNAL';
     if (err instanceof HttpError) {
+      if (err.headers) res.set(err.headers);
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
       return;
     }
@@ -55,6 +58,13 @@ export function errorHandler(log: Logger, maxUploadBytes: number): ErrorRequestH
     }
     if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Treść żądania jest za duża' } });
+      return;
+    }
+    // Other refusals of the HTTP layer (a path that does not decode, an unsupported charset or encoding,
+    // an aborted body): the client's fault, never a 500.
+    const status = err && typeof err === 'object' ? ((err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode) : undefined;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: 'BAD_REQUEST', message: 'Niepoprawne żądanie HTTP (adres, kodowanie lub treść)' } });
       return;
     }
     if (isOutage(err)) {

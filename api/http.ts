@@ -5,6 +5,8 @@ import type { Principal } from './access';
 import type { AuditInput } from '../lib/audit';
 import { warsawToInstant } from '../workflows/rules/csizs-campaign';
 import { noteRoute } from './request-log';
+import { FORBIDDEN_KEYS, rejectUnsafeInput, TEXT_MESSAGES, unguardedStrings } from './text';
+import { withFlash } from './flash';
 
 // Routes are declared once, with the zod schemas that validate them; /openapi.json is generated from
 // the same declarations, so the document cannot drift from what the API accepts.
@@ -108,11 +110,21 @@ const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
  */
 export function formToBody(schema: z.ZodType | undefined, raw: Record<string, unknown>, pageFields: string[] = []): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
+  const refuse = (key: string, message: string) => {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'Dane żądania są niepoprawne', [{ path: `body.${key.replace(/[^\w.-]/g, '?')}`, message }]);
+  };
   for (const [key, value] of Object.entries(raw ?? {})) {
     if (key === '_csrf' || pageFields.includes(key) || value === '' || value === undefined) continue;
     const path = key.split('.');
+    // `__proto__.x` would otherwise write onto Object.prototype itself (prototype pollution).
+    if (path.some((part) => FORBIDDEN_KEYS.has(part))) refuse(key, TEXT_MESSAGES.key);
     let at = nested;
-    for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    for (const part of path.slice(0, -1)) {
+      const inner = Object.hasOwn(at, part) ? at[part] : (at[part] = {});
+      // `a=x&a.b=y`: one field both a value and a group of fields.
+      if (!inner || typeof inner !== 'object' || Array.isArray(inner)) refuse(key, 'Pole podane jednocześnie jako wartość i jako grupa pól');
+      at = inner as Record<string, unknown>;
+    }
     at[path[path.length - 1]] = value;
   }
   const coerce = (s: z.ZodType | undefined, v: unknown): unknown => {
@@ -134,8 +146,6 @@ export function formToBody(schema: z.ZodType | undefined, raw: Record<string, un
 }
 
 const enc = encodeURIComponent;
-/** After a form: back where it came from, with a message (?ok= or ?blad=). */
-const withFlash = (to: string, kind: 'ok' | 'blad', text: string) => `${to}${to.includes('?') ? '&' : '?'}${kind}=${enc(text)}`;
 /** A refusal as a person reads it: the message, and what is wrong with each field. */
 export const refusalText = (err: HttpError) => (err.details?.length ? `${err.message}: ${err.details.map((d) => d.message).join('; ')}` : err.message);
 
@@ -148,11 +158,19 @@ export function issuesToDetails(error: z.ZodError, prefix: string): ErrorDetail[
 
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | undefined {
   if (!schema) return undefined;
+  // Whatever the schema: nothing PostgreSQL cannot store, no prototype keys (api/text.ts).
+  rejectUnsafeInput(value, where);
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw new HttpError(400, 'VALIDATION_FAILED', 'Dane żądania są niepoprawne', issuesToDetails(result.error, where));
   }
   return result.data;
+}
+
+/** Every string field of a route's input is a `text` (api/text.ts) or a fixed format; else the route is not registered. */
+function assertGuarded(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>): void {
+  const loose = (['params', 'query', 'body'] as const).flatMap((where) => (spec[where] ? unguardedStrings(spec[where]).map((p) => `${where}.${p}`) : []));
+  if (loose.length) throw new Error(`${spec.method.toUpperCase()} ${spec.path}: string fields without the shared text type (api/text.ts): ${loose.join(', ')}`);
 }
 
 export class Api {
@@ -187,12 +205,17 @@ export class Api {
     handler: (ctx: Ctx<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<void>,
     middleware: RequestHandler[] = [],
   ): void {
+    assertGuarded(spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType>);
     this.routes.push({ spec: spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType> });
     this.router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
       let principal: Principal | null = null;
       noteRoute(req, res, spec.path);
       try {
-        principal = await this.authenticate(req);
+        principal = await this.authenticate(req).catch((err: unknown) => {
+          // A public route serves anyone: an ended or malformed session cookie makes the caller anonymous.
+          if (spec.auth === 'public' && err instanceof HttpError && err.status === 401 && !req.get('authorization')) return null;
+          throw err;
+        });
         this.gate(spec, principal, req);
         const params = parse(spec.params, req.params, 'params');
         const query = parse(spec.query, req.query, 'query');
@@ -292,6 +315,8 @@ export class Api {
           }
           throw err;
         }
+        // The page's own address first: a page-params lookup runs before the twin's schema does.
+        rejectUnsafeInput({ ...req.params }, 'params');
         params = f.params ? await f.params(req.params as Record<string, string>, principal) : { ...req.params };
         const input = {
           params: parse(spec.params, params, 'params'),

@@ -87,6 +87,15 @@ const schema = z.object({
   // metrics, each on host:port of its own; "off" turns one off.
   WORKER_HEALTH_ADDRESS: hostPortOrOff.default('127.0.0.1:9465'),
   WORKER_METRICS_ADDRESS: hostPortOrOff.default('127.0.0.1:9464'),
+  // Express's "trust proxy": which peers' X-Forwarded-For names the client (rate limits and audit use it).
+  // true/false, a number of hops, or addresses/subnets/names (loopback, linklocal, uniquelocal), comma-separated.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'expected true, false, a hop count or addresses, e.g. "loopback, 10.0.0.0/8"')
+    .default('loopback')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  // Multiplies every rate limit's allowance (api/rate-limits.ts); tests raise it, the abuse test keeps 1.
+  RATE_LIMIT_FACTOR: z.coerce.number().min(0.01).max(1_000_000).default(1),
 });
 
 /** Every variable the processes read (without the `_FILE` forms of the secrets). */

@@ -3,11 +3,12 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { secretText, text } from '../text';
 import { audit } from '../../lib/audit';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
 import type { Config } from '../../lib/config';
 import { signalWithStartWorkflow, startWorkflow } from '../../lib/workflow-types';
-import { csizsPasswordChanged, passwordChanged, passwordExpiryWorkflowId } from '../../workflows/messages';
+import { csizsPasswordChanged, PASSWORD_REMINDER_LINK_MINUTES, passwordChanged, passwordExpiryWorkflowId, passwordReminderLinkOpened, passwordReminderWorkflowId } from '../../workflows/messages';
 import { passwordViolations, PASSWORD_POLICY_MESSAGE, PASSWORD_RULE_TEXT } from '../../workflows/rules/password-policy';
 import { afterFailedSignIn, isLocked, passwordTooOld, signInRefusedForTemporaryPassword, SIGN_IN_MESSAGES, type TemporaryPasswordRule } from '../../workflows/rules/accounts';
 import { hashToken, newApiToken, newSessionSecret, SESSION_COOKIE, setSessionCookie } from '../auth';
@@ -15,6 +16,7 @@ import type { Principal } from '../access';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
+import { rateLimits } from '../rate-limits';
 
 // Raw queries return timestamps as strings.
 const ms = (v: Date | string | null | undefined): number | null => (v ? new Date(v).getTime() : null);
@@ -25,19 +27,23 @@ const isoOrNull = (v: Date | string | null | undefined): string | null => (v ? n
 let dummyHash: Promise<string> | null = null;
 const timingDummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
-const loginBody = z.object({ login: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }).strict();
-const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }).strict();
+const loginBody = z.object({ login: text(100), password: secretText(200) }).strict();
+const passwordBody = z.object({ currentPassword: secretText(200), newPassword: secretText(200) }).strict();
 const REPEAT_DIFFERS = 'Powtórzone hasło różni się od nowego hasła';
 const temporaryPasswordBody = z
   .object({
-    login: z.string().trim().min(1).max(100),
-    currentPassword: z.string().min(1).max(200).meta({ description: 'The temporary password ("Stare hasło")' }),
-    newPassword: z.string().min(1).max(200),
-    repeatPassword: z.string().min(1).max(200).optional().meta({ description: '"Powtórz hasło"; when given it must equal newPassword' }),
+    login: text(100),
+    currentPassword: secretText(200).meta({ description: 'The temporary password ("Stare hasło")' }),
+    newPassword: secretText(200),
+    repeatPassword: secretText(200).optional().meta({ description: '"Powtórz hasło"; when given it must equal newPassword' }),
   })
   .strict();
-const reminderBody = z.object({ login: z.string().trim().min(1).max(100) }).strict();
-const tokenBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+const reminderBody = z.object({ login: text(100) }).strict();
+const tokenBody = z.object({ name: text(100) }).strict();
+const reminderLinkBody = z.object({ token: text(43).regex(/^[A-Za-z0-9_-]{43}$/, 'Niepełny odnośnik: skopiuj cały adres z wiadomości') }).strict();
+
+export const REMINDER_ACCEPTED = `Jeśli konto o podanym loginie istnieje, na adres e-mail podany przy rejestracji wysłaliśmy odnośnik do nowego hasła tymczasowego (ważny ${PASSWORD_REMINDER_LINK_MINUTES} minut). Dotychczasowe hasło działa, dopóki nie skorzystasz z odnośnika.`;
+const REMINDER_LINK_INVALID = 'Odnośnik jest nieważny: wygasł, został już użyty albo jest niepełny. Poproś o nowe przypomnienie hasła.';
 const meView = z.object({
   accountId: z.string(),
   login: z.string(),
@@ -213,8 +219,10 @@ async function reportCsizsPasswordChange(orm: MikroORM, temporal: Client, accoun
   }
 }
 
-export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
+export function registerAuthRoutes(api: Api, deps: ApiDeps) {
+  const { orm, temporal, config } = deps;
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
+  const limits = rateLimits(deps);
 
   const login = api.action(
     {
@@ -227,6 +235,7 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 200: { description: 'Signed in', schema: z.object({ login: z.string(), mustChangePassword: z.boolean(), csrfToken: z.string() }) } },
     },
     async ({ body, req, res }) => {
+      await limits.signIn(req.ip, body.login);
       const session = await signIn(orm, config, body, req.ip);
       setSessionCookie(res, session.secret, secureCookie);
       return { login: session.login, mustChangePassword: session.mustChangePassword, csrfToken: session.csrfToken };
@@ -286,6 +295,8 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       responses: { 204: { description: 'Changed' } },
     },
     async ({ body, req }) => {
+      // It checks a password as signing in does: the same limits, counted together with sign-in.
+      await limits.signIn(req.ip, body.login);
       await changeTemporaryPassword(orm, temporal, config, body, req.ip);
     },
   );
@@ -294,24 +305,60 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     {
       method: 'post',
       path: '/api/auth/password-reminder',
-      summary: 'Password reminder: a new temporary password is mailed to the registered address (the answer never says whether the login exists)',
+      summary: `Password reminder: a single-use link (valid ${PASSWORD_REMINDER_LINK_MINUTES} min) is mailed to the registered address; the password changes only when the link is opened (the answer never says whether the login exists)`,
       tag: 'auth',
       auth: 'public',
       body: reminderBody,
       responses: { 202: { description: 'Accepted', schema: z.object({ message: z.string() }) } },
     },
     async ({ body, req }) => {
+      // Limited per address and per login, known or not, so the limit says nothing about the login either.
+      await limits.passwordReminder(req.ip, body.login);
       const em = orm.em.fork();
       const rows = await em.getConnection().execute<{ id: string }[]>("select id from accounts where login = ? and status = 'active'", [body.login]);
       if (rows[0]) {
+        const requestId = randomUUID();
         await startWorkflow(temporal, 'passwordReminderWorkflow', {
-          workflowId: `password-reminder-${rows[0].id}-${randomUUID()}`,
+          workflowId: passwordReminderWorkflowId(rows[0].id, requestId),
           taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [{ accountId: rows[0].id, requestId: randomUUID() }],
+          args: [{ accountId: rows[0].id, requestId }],
         });
       }
       await audit(em, { actor: body.login, accountId: rows[0]?.id ?? null, action: 'password_reminder', outcome: rows[0] ? 'ok' : 'failed', status: 202, ip: req.ip });
-      return { message: 'Jeśli konto o podanym loginie istnieje, nowe hasło tymczasowe zostało wysłane na adres e-mail podany przy rejestracji.' };
+      return { message: REMINDER_ACCEPTED };
+    },
+  );
+
+  const reminderLink = api.action(
+    {
+      method: 'post',
+      path: '/api/auth/password-reminder/link',
+      summary: 'Open a password reminder link: uses up its token and has a new temporary password mailed (seed 000)',
+      tag: 'auth',
+      auth: 'public',
+      audit: 'password_reminder_link_opened',
+      body: reminderLinkBody,
+      responses: { 202: { description: 'A temporary password is on its way by mail', schema: z.object({ message: z.string() }) } },
+    },
+    async ({ body }) => {
+      const conn = orm.em.fork().getConnection();
+      const tokenHash = hashToken(body.token);
+      const [link] = await conn.execute<{ account_id: string; workflow_id: string }[]>(
+        'select account_id, workflow_id from password_reminders where token_hash = ? and used_at is null and expires_at > now()',
+        [tokenHash],
+      );
+      if (!link) throw new HttpError(410, 'REMINDER_LINK_INVALID', REMINDER_LINK_INVALID, [{ path: 'body.token', message: REMINDER_LINK_INVALID }]);
+      // The workflow first (a second signal is harmless: it issues one password), then the link is used up.
+      await temporal.workflow
+        .getHandle(link.workflow_id)
+        .signal(passwordReminderLinkOpened)
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) throw new HttpError(410, 'REMINDER_LINK_INVALID', REMINDER_LINK_INVALID, [{ path: 'body.token', message: REMINDER_LINK_INVALID }]);
+          throw err;
+        });
+      // Every open link of the account is used up: the password mailed now is the one that works.
+      await conn.execute('update password_reminders set used_at = now() where account_id = ? and used_at is null', [link.account_id]);
+      return { message: 'Nowe hasło tymczasowe zostało wysłane na adres e-mail konta. Przy logowaniu system poprosi o ustawienie nowego hasła.' };
     },
   );
 
@@ -362,5 +409,5 @@ export function registerAuthRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     },
   );
 
-  return { login, logout, password, reminder, temporaryPassword };
+  return { login, logout, password, reminder, temporaryPassword, reminderLink };
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
+import { multilineText, text } from '../text';
 import { extendDeadline, remindNow } from '../../workflows/messages';
 import { isAdministratorRole, roleScope } from '../../domain/roles';
 import { canOnCase, forbid, type Principal } from '../access';
@@ -16,9 +17,9 @@ export const bulkBody = z
   .object({
     action: z.enum(['extend-deadline', 'remind']),
     days: z.number().int().min(1).max(180).optional(),
-    reason: z.string().trim().max(500).optional(),
+    reason: multilineText(500, { min: 0 }).optional(),
     /** Either explicit cases or the same filters as the case list. */
-    caseIds: z.array(z.string().min(1).max(200)).min(1).max(5000).optional(),
+    caseIds: z.array(text(200)).min(1).max(5000).optional(),
     filters: caseFilters.partial().optional(),
   })
   .strict()

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { text } from '../text';
 import { REPORT_STATUS_LABELS } from '../../workflows/rules/report';
 import { getReportStatus, type ReportStatus } from '../../workflows/messages';
 import { canDesignateReportPeople, canEditReport, canManageReporting, forbid, rollupVoivodeships, type Principal } from '../access';
@@ -18,7 +19,7 @@ import { caseFilters, decodeCaseCursor, encodeCaseCursor, listCases } from './se
 // open tasks in pages, the overview, the outbox, the campaigns and a report. Each reads through the same
 // functions as its page.
 
-const cursorText = z.string().min(1).max(1000).meta({ description: 'X-Next-Cursor (or the Link rel="next") of the previous page' });
+const cursorText = text(1000).meta({ description: 'X-Next-Cursor (or the Link rel="next") of the previous page' });
 const limit = z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Rows per page (1–200, default 50)' });
 
 export const caseListQuery = caseFilters.omit({ page: true, perPage: true }).extend({ cursor: cursorText.optional(), limit });
@@ -242,7 +243,7 @@ export function registerListRoutes(api: Api, { orm, temporal }: Pick<ApiDeps, 'o
       summary: 'A report: its form, period, unit, state, due date, people, drafts, submitted versions with receipts and data requests (its editors, the unit head, the voivodeship and the ministry)',
       tag: 'reports',
       auth: 'signed-in',
-      params: z.object({ reportId: z.string().min(1).max(200) }),
+      params: z.object({ reportId: text(200) }),
       responses: { 200: { description: 'The report', schema: reportView } },
     },
     async ({ params, principal, res }) => {

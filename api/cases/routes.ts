@@ -8,6 +8,7 @@ import { buildCaseView, findCase } from '../case-view';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
+import { rateLimits } from '../rate-limits';
 import { uploadPolicy } from '../uploads';
 import { caseStatusLabel } from '../labels';
 import { caseIdParams, caseView, mailIdParams, scanFields } from './schemas';
@@ -15,11 +16,13 @@ import { decisionBody, taskIdParams } from '../tasks/schemas';
 import { resendOutboxMail } from './mail';
 import { mapWorkflowError } from '../temporal-errors';
 import { z } from 'zod';
+import { text } from '../text';
 
 const SCAN_ACCEPTING = ['awaiting_scan', 'correction_requested', 'awaiting_decision'];
 
 export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
-  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
+  const limits = rateLimits({ orm, config });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES, limits);
 
   const loadVisibleCase = async (caseId: string, principal: Parameters<typeof canOnCase>[0]) => {
     const em = orm.em.fork();
@@ -53,7 +56,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       audit: 'document_downloaded',
       tag: 'cases',
       auth: 'signed-in',
-      params: caseIdParams.extend({ documentId: z.string().min(1).max(250) }),
+      params: caseIdParams.extend({ documentId: text(250) }),
       responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
     },
     async ({ params, principal, res }) => {
@@ -89,6 +92,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
     async ({ params, body, principal, req, res }) => {
       const { c } = await loadVisibleCase(params.caseId, principal!);
       if (!canOnCase(principal!, 'upload-scan', c)) forbid();
+      await limits.upload(req.ip, principal!.accountId);
       const file = upload.accept(req, { required: true });
       const { mediaType } = file;
       const handle = temporal.workflow.getHandle(c.id);
@@ -150,7 +154,7 @@ export function registerCaseRoutes(api: Api, { orm, temporal, config }: ApiDeps)
       tag: 'tasks',
       auth: 'signed-in',
       params: taskIdParams,
-      body: z.object({ login: z.string().trim().min(1).max(100) }).strict(),
+      body: z.object({ login: text(100) }).strict(),
       responses: { 200: { description: 'Reassigned', schema: claimView } },
     },
     async ({ params, body, principal }) => {

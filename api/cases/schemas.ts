@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { caseLetter } from '../letters/schemas';
+import { text } from '../text';
 import { taskSchema } from '../tasks/schemas';
 
-export const caseIdParams = z.object({ caseId: z.string().min(1).max(200) });
+export const caseIdParams = z.object({ caseId: text(200) });
 
 export const scanFields = z.object({
   channel: z.enum(['epuap', 'email']).meta({ description: 'How the signed scan reached the voivodeship office' }),
 });
 
-export const mailIdParams = z.object({ mailId: z.string().min(1).max(250) });
+export const mailIdParams = z.object({ mailId: text(250) });
 
 const event = z.object({ at: z.string(), actor: z.string(), type: z.string(), message: z.string() });
 const document = z.object({

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { text } from '../text';
 import { caseVisibilityParts, type Principal } from '../access';
 import { readRows } from '../../db/sql';
 import { unitDirectory } from '../system/unit-directory';
@@ -8,8 +10,8 @@ import { unitDirectory } from '../system/unit-directory';
 // string so a view can be bookmarked and shared.
 
 export const caseFilters = z.object({
-  type: z.string().max(40).optional(),
-  status: z.string().max(40).optional(),
+  type: text(40, { min: 0 }).optional(),
+  status: text(40, { min: 0 }).optional(),
   voivodeship: z.string().regex(/^\d{2}$/, 'Kod województwa: 2 cyfry').optional(),
   unit: z.string().regex(/^\d{2,7}$/, 'Kod TERYT jednostki (2–7 cyfr)').optional(),
   overdue: z.enum(['1', 'true']).optional(),
@@ -17,7 +19,7 @@ export const caseFilters = z.object({
   waiting: z.enum(['office', 'applicant']).optional(),
   // Issue 14 item 2: cases marked "wymaga interwencji".
   attention: z.enum(['1', 'true']).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: text(100, { min: 0 }).optional(),
   sort: z.enum(['updated', 'deadline', 'created', 'unit']).default('updated'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -327,18 +329,29 @@ export async function countByVoivodeship(em: EntityManager, p: Principal, type?:
   );
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** How the CSV export names codes for people: case types, statuses and voivodeships in Polish. */
+export interface CsvLabels {
+  type: (type: string) => string;
+  status: (row: { type: string; status: string }) => string;
+  voivodeship: (code: string) => string;
+}
 
-/** Semicolon-separated with a BOM, as Polish spreadsheets expect. */
-export function casesCsv(rows: CaseRow[]): string {
-  const header = ['sprawa', 'rodzaj', 'status', 'tytuł', 'kod TERYT', 'jednostka', 'województwo', 'na co czeka', 'termin', 'zmieniono', 'zamknięto'];
-  const lines = rows.map((r) =>
-    [r.id, r.type, r.status, r.title, r.unit_code, r.unit_name, r.voivodeship, r.waiting_for, r.deadline && new Date(r.deadline).toISOString(), new Date(r.updated_at).toISOString(), r.closed_at && new Date(r.closed_at).toISOString()]
-      .map(csvCell)
-      .join(';'),
+/**
+ * Semicolon-separated with a BOM, as Polish spreadsheets expect, through csv-stringify: quoting by the
+ * library, and a cell that would start a formula (= + - @ tab CR) is prefixed with an apostrophe, so a
+ * unit's name cannot run in an official's spreadsheet.
+ */
+export function casesCsv(rows: CaseRow[], labels: CsvLabels): string {
+  const iso = (v: number | null | undefined) => (v ? new Date(v).toISOString() : '');
+  return stringify(
+    rows.map((r) => [r.id, labels.type(r.type), labels.status(r), r.title, r.unit_code, r.unit_name ?? '', labels.voivodeship(r.voivodeship), r.waiting_for ?? '', iso(r.deadline), iso(r.updated_at), iso(r.closed_at)]),
+    {
+      bom: true,
+      delimiter: ';',
+      record_delimiter: '\r\n',
+      escape_formulas: true,
+      header: true,
+      columns: ['sprawa', 'rodzaj', 'status', 'tytuł', 'kod TERYT', 'jednostka', 'województwo', 'na co czeka', 'termin', 'zmieniono', 'zamknięto'],
+    },
   );
-  return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
 }

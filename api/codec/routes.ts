@@ -16,7 +16,7 @@ import type { Api } from '../http';
 // API token (the CLI's --codec-auth 'Bearer obg_…'); every call is one audit row.
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'oczekiwano base64');
-const payloadJson = z.object({ metadata: z.record(z.string(), b64).optional(), data: b64.optional() });
+const payloadJson = z.object({ metadata: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'nieprawidłowy klucz metadanych'), b64).optional(), data: b64.optional() });
 const payloadsBody = z.object({ payloads: z.array(payloadJson).max(10_000) });
 type PayloadJson = z.infer<typeof payloadJson>;
 

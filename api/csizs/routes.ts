@@ -31,6 +31,7 @@ import type { ApiDeps } from '../deps';
 import { campaignParams, csizsCallBody, csizsCampaignBody, csizsClarificationBody, csizsDecisionBody, csizsEscalationBody, csizsHandoverBody, csizsNotificationBody, csizsPackageBody, csizsStepBody, progressSchema, scanBody, unitDocParams, unitParams } from './schemas';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
+import { rateLimits } from '../rate-limits';
 import { uploadPolicy } from '../uploads';
 import { answerClarification, csizsUnit, recordCall, recordPasswordHandover, updateCsizsUnit } from './service';
 import { csizsCampaignProgress, csizsMonitoring, csizsUnitState } from '../monitoring';
@@ -46,7 +47,8 @@ export const certificateSha256 = (certificate: string) => createHash('sha256').u
 
 export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
   const conn = () => orm.em.fork().getConnection();
-  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
+  const limits = rateLimits({ orm, config });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES, limits);
   const secrets = new SecretStore(config.PAYLOAD_KEYRING);
 
   const progress = (id: string) => csizsCampaignProgress(orm, id);
@@ -266,6 +268,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, principal, req }) => {
       const unit = await unitOf(params.id, params.unitCode);
       if (!canOnCsizs(principal!, 'unit-step', unit)) forbid();
+      await limits.upload(req.ip, principal!.accountId);
       const file = upload.accept(req, { required: true });
       const { mediaType, sha256: hash } = file;
       const documentId = `${csizsConnectionWorkflowId(params.id, params.unitCode)}:skan:${hash.slice(0, 16)}`;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { secretText } from '../text';
 
 export const letterParams = z.object({ letterId: z.string().regex(/^[0-9a-f]{32}$/, 'Identyfikator pisma to 32 znaki szesnastkowe') });
-export const letterQuery = z.object({ k: z.string().min(1).max(100).optional() });
-export const openingBody = z.object({ key: z.string().min(1).max(100).optional() });
+export const letterQuery = z.object({ k: secretText(100).optional() });
+export const openingBody = z.object({ key: secretText(100).optional() });
 
 export const letterView = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import {
   IdentityMergeErrorTypes,
   confirmIdentityMerge,
@@ -16,7 +17,7 @@ import { mapWorkflowError } from '../temporal-errors';
 import { caseUrl, openCaseStatus, startCaseWorkflow } from '../cases/start';
 
 const mergeBody = z
-  .object({ otherLogin: z.string().trim().min(1).max(100).meta({ description: 'Login of the duplicate account to merge into the signed-in one' }) })
+  .object({ otherLogin: text(100).meta({ description: 'Login of the duplicate account to merge into the signed-in one' }) })
   .strict();
 
 export function registerIdentityMergeRoutes(api: Api, { orm, temporal, config }: ApiDeps): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 
 // The register of voivodeship offices (seed 000: ePUAP box and social-policy mailbox; seed 004
 // Załącznik 5: the voivodeship administrators' e-mail addresses).
@@ -6,7 +7,7 @@ import { z } from 'zod';
 export const VOIVODESHIP_CODES = ['02', '04', '06', '08', '10', '12', '14', '16', '18', '20', '22', '24', '26', '28', '30', '32'] as const;
 
 /** An empty field is no value. */
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v ? v : null));
+const optionalText = (max: number) => text(max, { min: 0 }).nullable().optional().transform((v) => (v ? v : null));
 
 export const officeParams = z.object({ voivodeship: z.enum(VOIVODESHIP_CODES, 'Kod województwa TERYT: 02, 04, …, 32') });
 

@@ -20,6 +20,7 @@ import { registerCampaignPages } from './campaigns';
 import { registerPublicPages } from './public';
 import { registerCsizsUnitPages, registerMyCasesPage, registerUnitPages, registerUnitPeoplePages } from './unit';
 import { registerOfficePages } from './offices';
+import { FLASH_PARAMS, readFlash, withFlash } from '../flash';
 
 // The dashboards: server-rendered Polish pages behind the same sign-in and the same access rules
 // (api/access.ts) as the API. Every form is the page twin of an API action, declared with `api.form`:
@@ -48,7 +49,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
 
   const render = (req: PageReq, res: Response, page: string, data: Record<string, unknown>, status = 200) => {
     const p = req.principal;
-    const flash = typeof req.query.ok === 'string' ? { kind: 'ok', text: req.query.ok } : typeof req.query.blad === 'string' ? { kind: 'error', text: req.query.blad } : null;
+    const flash = readFlash(req.query);
     res
       .status(status)
       .type('html')
@@ -78,7 +79,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       if (p.mustChangePassword && req.path !== '/haslo') return res.redirect('/haslo');
       next();
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) return res.redirect(`/logowanie?powrot=${enc(req.originalUrl)}&blad=${enc(err.message)}`);
+      if (err instanceof HttpError && err.status === 401) return res.redirect(withFlash(`/logowanie?powrot=${enc(req.originalUrl)}`, 'blad', err.message));
       next(err);
     }
   };
@@ -88,7 +89,8 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   router.get('/logowanie', async (req: PageReq, res) => {
     // A person already signed in signs in again with the session's CSRF token, as every form does.
     req.principal = (await authenticate(req).catch(() => null)) ?? undefined;
-    render(req, res, 'login', { back: req.query.powrot ?? '/zadania', error: req.query.blad });
+    const flash = readFlash(req.query);
+    render(req, res, 'login', { back: safeBack(req.query.powrot), error: flash?.kind === 'error' ? flash.text : undefined });
   });
   const safeBack = (to: unknown) => (typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') ? to : '/zadania');
   api.form(router, twins.auth.login, {
@@ -99,14 +101,27 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
     onError: (err, req, res) => render(req, res, 'login', { back: safeBack(req.body?.powrot), login: String(req.body?.login ?? ''), error: err.message }, err.status),
   });
 
-  api.form(router, twins.auth.logout, { path: '/wyloguj', back: '/zadania', redirect: () => '/logowanie?ok=Wylogowano' });
+  api.form(router, twins.auth.logout, { path: '/wyloguj', back: '/zadania', redirect: () => withFlash('/logowanie', 'ok', 'Wylogowano') });
+
+  // The password reminder's link (seed 000): a GET changes nothing (mail scanners open links); the
+  // person confirms with the form, the twin of POST /api/auth/password-reminder/link.
+  router.get('/haslo/przypomnienie', async (req: PageReq, res) => {
+    req.principal = (await authenticate(req).catch(() => null)) ?? undefined;
+    render(req, res, 'password-reminder', { token: typeof req.query.token === 'string' ? req.query.token : '' });
+  });
+  api.form(router, twins.auth.reminderLink, {
+    path: '/haslo/przypomnienie',
+    back: '/logowanie',
+    redirect: (r) => withFlash('/logowanie', 'ok', r.message),
+    onError: (err, req, res) => render(req, res, 'password-reminder', { token: String(req.body?.token ?? ''), error: err.message }, err.status),
+  });
 
   // seed 004 pkt 6b: PI-MZT's "Zmiana hasła" on the sign-in screen, for a temporary password that signs nobody in.
   router.get('/zmiana-hasla', (req: PageReq, res) => render(req, res, 'temporary-password', {}));
   api.form(router, twins.auth.temporaryPassword, {
     path: '/zmiana-hasla',
     back: '/zmiana-hasla',
-    redirect: () => '/logowanie?ok=Hasło zostało zmienione. Zaloguj się nowym hasłem.',
+    redirect: () => withFlash('/logowanie', 'ok', 'Hasło zostało zmienione. Zaloguj się nowym hasłem.'),
     onError: (err, req, res) => render(req, res, 'temporary-password', { login: String(req.body?.login ?? ''), error: err.message, details: err.details?.map((d) => d.message) }, err.status),
   });
 
@@ -114,7 +129,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   api.form(router, twins.auth.password, {
     path: '/haslo',
     back: '/haslo',
-    redirect: () => '/zadania?ok=Hasło zostało zmienione',
+    redirect: () => withFlash('/zadania', 'ok', 'Hasło zostało zmienione'),
     onError: (err, req, res, principal) => {
       (req as PageReq).principal = principal ?? undefined;
       render(req, res, 'password', { error: err.message, details: err.details?.map((d) => d.message) }, err.status);
@@ -200,7 +215,7 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
       pages: exact ? String(pages) : `ponad ${pages}`,
       query: qs({ page: 1 }),
       // The bulk form acts on this selection: the filters as the API's body fields (filters.<name>).
-      filterFields: Object.entries(raw).filter(([k]) => !['page', 'perPage', 'ok', 'blad'].includes(k)).map(([k, value]) => ({ name: `filters.${k}`, value })),
+      filterFields: Object.entries(raw).filter(([k]) => !['page', 'perPage', ...FLASH_PARAMS].includes(k)).map(([k, value]) => ({ name: `filters.${k}`, value })),
       prev: f.page > 1 ? qs({ page: f.page - 1 }) : null,
       next: more ? qs({ page: f.page + 1 }) : null,
       types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label, selected: f.type === value })),
@@ -239,7 +254,8 @@ export function createPages(deps: ApiDeps, templates: Templates, api: Api, twins
   router.get('/sprawy.csv', requireSession, async (req: PageReq, res) => {
     const { f } = parseFilters(req);
     const { rows } = await listCases(orm.em.fork(), req.principal!, f, { all: true });
-    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="sprawy-${new Date().toISOString().slice(0, 10)}.csv"`).send(casesCsv(rows));
+    const voivodeships = await names();
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="sprawy-${new Date().toISOString().slice(0, 10)}.csv"`).send(casesCsv(rows, { type: (t) => TYPE_LABELS[t] ?? t, status: (c) => statusLabel(c), voivodeship: (code) => voivodeships.get(code) ?? code }));
   });
 
   router.get('/sprawy/:caseId', requireSession, async (req: PageReq, res) => {

@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import type { Api } from '../http';
 import type { PageTwins } from '../app';
 import type { PageKit } from './campaigns';
+import { withFlash } from '../flash';
 
 // The public pages (seed 000), no sign-in and no script: the registration of a unit and its user with a
 // server-side TERYT search, its answer (the case number, the form to print and sign, where to send the
@@ -154,7 +155,7 @@ export function registerPublicPages(router: Router, kit: PageKit, { orm, config 
   api.form(router, twins.auth.reminder, {
     path: '/przypomnij-haslo',
     back: '/przypomnij-haslo',
-    redirect: (r) => `/logowanie?ok=${enc(r.message)}`,
+    redirect: (r) => withFlash('/logowanie', 'ok', r.message),
   });
 }
 

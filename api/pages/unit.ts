@@ -26,6 +26,8 @@ import { hashToken, readCookie, SESSION_COOKIE } from '../auth';
 import { endedSession, stashedReportContent, stashReportContent } from '../../db/queries/report-stash';
 import type { PageTwins } from '../app';
 import type { PageKit } from './campaigns';
+import { withFlash } from '../flash';
+import { unsafeInput } from '../text';
 
 // The pages of the unit's people (seed 000, 002, 003): "Parametry użytkownika" with "Wnioskuj o
 // rozszerzenie uprawnień", and each report the person holds: its fields, the draft saved on every
@@ -204,11 +206,17 @@ export function registerUnitPages(router: Router, kit: PageKit, { orm, temporal,
       const secret = readCookie(req, SESSION_COOKIE);
       const em = orm.em.fork();
       const session = secret ? await endedSession(em, hashToken(secret)) : null;
-      const content = formToBody(twins.reports.draft.spec.body, req.body ?? {}).content;
-      if (!session || req.body?._csrf !== session.csrf_token || !content || typeof content !== 'object') return next();
+      let content: unknown;
+      try {
+        content = formToBody(twins.reports.draft.spec.body, req.body ?? {}).content;
+      } catch {
+        return next(); // a form that is no form: the page kit refuses it (after signing in again)
+      }
+      // Only what could be stored: nothing PostgreSQL refuses (NUL, lone surrogates), no prototype keys.
+      if (!session || req.body?._csrf !== session.csrf_token || !content || typeof content !== 'object' || unsafeInput(content, 'body.content').length) return next();
       await stashReportContent(em, { accountId: session.account_id, reportId: String(req.params.reportId), content: content as Record<string, unknown> });
       const said = `Sesja wygasła po ${config.SESSION_IDLE_MINUTES} minutach bezczynności. Wpisane dane sprawozdania zachowano: po zalogowaniu wrócą do formularza; zapisz je wtedy przyciskiem „Zapisz”.`;
-      return res.redirect(303, `/logowanie?powrot=${enc(reportBack(req))}&blad=${enc(said)}`);
+      return res.redirect(303, withFlash(`/logowanie?powrot=${enc(reportBack(req))}`, 'blad', said));
     }
   };
   for (const path of ['/sprawozdania/:reportId/szkic', '/sprawozdania/:reportId/zloz']) router.post(path, keepOnExpiry);

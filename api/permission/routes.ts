@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText } from '../text';
 import { REPORTING_AREAS, permissionRequestWorkflowId, type PermissionRequestInput } from '../../workflows/messages';
 import { alreadyHolds, permissionCaseTitle, permissionWaitingFor } from '../../workflows/rules/permission';
 import type { ApiDeps } from '../deps';
@@ -12,7 +13,7 @@ export const permissionRequestBody = z
   .object({
     unitCode: terytCode,
     area: z.enum(REPORTING_AREAS),
-    justification: z.string().trim().max(1000).optional().meta({ description: 'Why the permission is needed; shown to the voivodeship administrator' }),
+    justification: multilineText(1000, { min: 0 }).optional().meta({ description: 'Why the permission is needed; shown to the voivodeship administrator' }),
   })
   .strict();
 

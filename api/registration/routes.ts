@@ -13,6 +13,7 @@ import { z } from 'zod';
 const registrationAnswer = caseCreated.extend({
   sendScanTo: z.object({ office: z.string().nullable(), epuapBox: z.string().nullable(), email: z.string().nullable(), instructions: z.string() }),
 });
+import { rateLimits } from '../rate-limits';
 
 /** The business key: one registration case per unit and applicant e-mail (hashed: ids are not secret). */
 export function registrationCaseId(terytCode: string, email: string): string {
@@ -20,6 +21,7 @@ export function registrationCaseId(terytCode: string, email: string): string {
 }
 
 export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: ApiDeps) {
+  const limits = rateLimits({ orm, config });
   const submit = api.action(
     {
       method: 'post',
@@ -34,7 +36,8 @@ export function registerRegistrationRoutes(api: Api, { orm, temporal, config }: 
         200: { description: 'An open case already exists for this unit and applicant', schema: registrationAnswer },
       },
     },
-    async ({ body, res }) => {
+    async ({ body, req, res }) => {
+      await limits.registration(req.ip, body.applicant.email);
       const unit = await reportingUnit(orm.em.fork(), body.unit.terytCode, 'body.unit.terytCode');
       const caseId = registrationCaseId(body.unit.terytCode, body.applicant.email);
       const url = caseUrl(caseId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import { REPORTING_AREAS, ReportErrorTypes } from '../../workflows/messages';
 import { standingDesignationRefusal } from '../../workflows/rules/substitutes';
 import { saveDesignation, unitDesignations } from '../../db/queries/designations';
@@ -11,7 +12,7 @@ import type { Api } from '../http';
 // the responsible person, the substitute, and who takes over when both are absent. New reports of the
 // area take it up (workflows/report.ts); a report's own designation (PUT /api/reports/:id/people) still wins.
 
-const login = z.string().trim().min(1).max(100);
+const login = text(100);
 const unitParams = z.object({ unitCode: z.string().regex(/^\d{7}$/, 'Kod TERYT jednostki: 7 cyfr') });
 const designationView = z.object({
   unitCode: z.string(),

@@ -3,6 +3,7 @@ import { putBlob } from '../../lib/blobs';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
+import { multilineText, text } from '../text';
 import { isPolishHoliday } from '../../lib/holidays';
 import { insertCampaignRows } from '../../db/queries/report-campaigns';
 import { bounded } from '../../lib/bounded';
@@ -44,6 +45,7 @@ import { canDesignateReportPeople, canEditReport, canManageReporting, canMarkRep
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../errors';
 import type { Api } from '../http';
+import { rateLimits } from '../rate-limits';
 import { uploadPolicy } from '../uploads';
 import { reportRollup } from '../monitoring';
 import { mapWorkflowError } from '../temporal-errors';
@@ -244,7 +246,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       auth: 'signed-in',
       audit: 'report_deadline_changed',
       params: campaignParams,
-      body: z.object({ dueDate: day, reason: z.string().trim().min(3).max(500), voivodeship: z.string().regex(/^\d{2}$/).optional() }).strict(),
+      body: z.object({ dueDate: day, reason: multilineText(500, { min: 3 }), voivodeship: text(2).regex(/^\d{2}$/).optional() }).strict(),
       responses: { 200: { description: 'Running reports told', schema: z.object({ dueDate: z.string(), reports: z.number() }) } },
     },
     async ({ params, body, principal, res }) => {
@@ -367,7 +369,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       auth: 'signed-in',
       audit: 'report_people_designated',
       params: reportParams,
-      body: z.object({ responsible: z.string().trim().min(1).max(100), substitute: z.string().trim().min(1).max(100).nullable().optional() }).strict(),
+      body: z.object({ responsible: text(100), substitute: text(100).nullable().optional() }).strict(),
       responses: { 200: { description: 'Designated', schema: reportPeopleView } },
     },
     async ({ params, body, principal }) => {
@@ -412,8 +414,9 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
   // ---- Data requests: asked and recorded by the unit's people who draft the report ----
   // The reply reaches the unit by mail or phone; whoever may edit the report records it here (no signed
   // link for outsiders: the recipient needs no account and is never sent a way into the system).
-  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES);
-  const requestParams = reportParams.extend({ requestId: z.string().min(1).max(250) });
+  const limits = rateLimits({ orm, config });
+  const upload = uploadPolicy(config.UPLOAD_MAX_BYTES, limits);
+  const requestParams = reportParams.extend({ requestId: text(250) });
   const requestView = z.object({ requestId: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean(), remindersSent: z.number() });
 
   const editableReport = async (reportId: string, principal: Principal) => {
@@ -441,8 +444,8 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       params: reportParams,
       body: z
         .object({
-          recipient: z.object({ name: z.string().trim().min(2).max(200), email: z.email('Niepoprawny adres e-mail').max(200) }).strict(),
-          subject: z.string().trim().min(3).max(2000),
+          recipient: z.object({ name: text(200, { min: 2 }), email: z.email('Niepoprawny adres e-mail').max(200) }).strict(),
+          subject: multilineText(2000, { min: 3 }),
           dueDate: day,
         })
         .strict(),
@@ -469,7 +472,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       auth: 'signed-in',
       audit: 'report_data_reply_recorded',
       params: requestParams,
-      body: z.object({ text: z.string().trim().min(1).max(10_000) }).strict(),
+      body: z.object({ text: multilineText(10_000) }).strict(),
       multipart: { file: 'file', fileDescription: 'Optional: the file received with the reply' },
       responses: { 200: { description: 'Recorded; the request is closed', schema: requestView } },
     },
@@ -477,6 +480,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       const r = await editableReport(params.reportId, principal!);
       await requestOf(r.id, params.requestId);
       let document = null;
+      await limits.upload(req.ip, principal!.accountId);
       const file = upload.accept(req, { required: false });
       if (file) {
         await putBlob(orm.em.fork(), file.buffer);
@@ -500,7 +504,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
       auth: 'signed-in',
       audit: 'report_data_request_cancelled',
       params: requestParams,
-      body: z.object({ reason: z.string().trim().min(3).max(500) }).strict(),
+      body: z.object({ reason: multilineText(500, { min: 3 }) }).strict(),
       responses: { 200: { description: 'Cancelled', schema: requestView } },
     },
     async ({ params, body, principal }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../text';
 import { REPORTING_AREAS } from '../../workflows/messages';
 import { REPORT_PERIODS, isCalendarDay } from '../../workflows/rules/reporting-calendar';
 
@@ -13,17 +14,17 @@ export const reportPeopleView = z.object({
   assignee: z.string().nullable(),
 });
 
-export const day = z.string().refine(isCalendarDay, 'Data w formacie RRRR-MM-DD');
-export const code = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'Kod: litery, cyfry i „-”, do 40 znaków');
+export const day = text(10).refine(isCalendarDay, 'Data w formacie RRRR-MM-DD');
+export const code = text(40).regex(/^[A-Za-z0-9-]{1,40}$/, 'Kod: litery, cyfry i „-”, do 40 znaków');
 
 export const dueRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days-after-period-end'), days: z.number() }).strict(),
-  z.object({ kind: z.literal('fixed-date'), date: z.string() }).strict(),
+  z.object({ kind: z.literal('fixed-date'), date: day }).strict(),
 ]);
 
 export const reportFormBody = z
   .object({
-    name: z.string().trim().min(1).max(300),
+    name: text(300),
     area: z.enum(REPORTING_AREAS),
     unitKind: z.enum(['gmina', 'powiat']),
     period: z.enum(REPORT_PERIODS),
@@ -39,8 +40,8 @@ export const reportCampaignBody = z
   .object({
     formCode: code,
     period: code.meta({ description: 'monthly 2026-03, quarterly 2026-Q1, half-yearly 2026-H1, yearly 2026; one-off: any label' }),
-    units: z.union([z.literal('all'), z.array(z.string().regex(/^\d{4}(\d{3})?$/)).min(1).max(3000)]),
-    voivodeship: z.string().regex(/^\d{2}$/).optional(),
+    units: z.union([z.literal('all'), z.array(text(7).regex(/^\d{4}(\d{3})?$/)).min(1).max(3000)]),
+    voivodeship: text(2).regex(/^\d{2}$/).optional(),
     dueDate: day.optional().meta({ description: 'Overrides the form rule (one-off surveys)' }),
   })
   .strict();
@@ -56,8 +57,8 @@ export const rollupSchema = z.object({
   voivodeships: z.array(z.object({ code: z.string(), name: z.string(), total: z.number(), counts: countsSchema })),
 });
 
-export const contentBody = z.object({ content: z.record(z.string(), z.unknown()) }).strict();
-export const reportParams = z.object({ reportId: z.string().min(1).max(200) });
-export const campaignParams = z.object({ campaignId: z.string().min(1).max(120) });
+export const contentBody = z.object({ content: z.record(text(200), z.unknown()) }).strict();
+export const reportParams = z.object({ reportId: text(200) });
+export const campaignParams = z.object({ campaignId: text(120) });
 
 /** The states of the roll-up: a report still open after its deadline counts as overdue. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { text } from '../text';
 
 export const unitsQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: text(100, { min: 0 }).optional(),
   kind: z.enum(['voivodeship', 'powiat', 'gmina']).optional(),
-  voivodeship: z.string().regex(/^\d{2}$/).optional(),
+  voivodeship: text(2).regex(/^\d{2}$/).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { multilineText, text } from '../text';
 import { rejectionLacksReason } from '../../workflows/rules/decision';
 
-export const taskIdParams = z.object({ taskId: z.string().min(1).max(250) });
+export const taskIdParams = z.object({ taskId: text(250) });
 
 export const decisionBody = z
   .object({
     decision: z.enum(['accept', 'reject']),
-    reason: z.string().trim().max(2000).optional(),
+    reason: multilineText(2000, { min: 0 }).optional(),
   })
   .strict()
   .refine((d) => !rejectionLacksReason(d), {

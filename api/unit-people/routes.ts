@@ -10,13 +10,14 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import type { Api } from '../http';
 import { terytCode } from '../registration/schemas';
+import { text } from '../text';
 
 // seed 004 pkt 2b and 9: the unit's local administrator grants and revokes reporting areas and PIU roles
 // to the staff of their own unit, never beyond it. Every grant and revocation is audited (the kit's row:
 // who, which unit and person, allowed or refused).
 
 export const unitPeopleParams = z.object({ unitCode: terytCode });
-export const unitPersonParams = unitPeopleParams.extend({ login: z.string().trim().min(1).max(100) });
+export const unitPersonParams = unitPeopleParams.extend({ login: text(100) });
 export const grantBody = z
   .object({
     area: z.enum(REPORTING_AREAS).optional().meta({ description: 'A reporting area: the staff role for it in the unit' }),

@@ -8,6 +8,7 @@ import { Migration20261128081500 } from './Migration20261128081500_report_data_r
 import { Migration20261128083000 } from './Migration20261128083000_report_form_active';
 import { Migration20261128090000 } from './Migration20261128090000_dashboard_speed';
 import { Migration20261128100000 } from './Migration20261128100000_case_list_speed';
+import { Migration20261205100000 } from './Migration20261205100000_abuse_resistance';
 import { Migration20261205110000 } from './Migration20261205110000_case_attention';
 import { Migration20261205130000 } from './Migration20261205130000_seeds_data';
 import { Migration202612051700 } from './Migration202612051700_unit_pages';
@@ -25,6 +26,7 @@ export const migrationsList = [
   { name: 'Migration20261128083000_report_form_active', class: Migration20261128083000 },
   { name: 'Migration20261128090000_dashboard_speed', class: Migration20261128090000 },
   { name: 'Migration20261128100000_case_list_speed', class: Migration20261128100000 },
+  { name: 'Migration20261205100000_abuse_resistance', class: Migration20261205100000 },
   { name: 'Migration20261205110000_case_attention', class: Migration20261205110000 },
   { name: 'Migration20261205130000_seeds_data', class: Migration20261205130000 },
   { name: 'Migration202612051700_unit_pages', class: Migration202612051700 },

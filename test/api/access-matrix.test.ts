@@ -34,6 +34,8 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/auth/login': everyone,
   'POST /api/auth/password-reminder': everyone,
   'POST /api/auth/temporary-password': everyone,
+  // The reminder's link is the credential: anyone holding it may open it (an unknown token is 410).
+  'POST /api/auth/password-reminder/link': everyone,
   'POST /api/auth/logout': signedIn,
   'GET /api/me': signedIn,
   'POST /api/auth/password': signedIn,
@@ -237,6 +239,7 @@ function call(route: string, role: RoleName, where: 'own' | 'foreign') {
     'POST /api/auth/login': { login: 'ktokolwiek', password: 'Zle#Haslo1' },
     'POST /api/auth/password-reminder': { login: 'ktokolwiek' },
     'POST /api/auth/temporary-password': { login: 'ktokolwiek', currentPassword: 'Zle#Haslo1', newPassword: 'Nowe#Haslo1' },
+    'POST /api/auth/password-reminder/link': { token: 'A'.repeat(43) },
     'POST /api/auth/password': { currentPassword: 'Stare#Haslo1', newPassword: 'Nowe#Haslo1' },
     'POST /api/tokens': { name: 'macierz' },
     'POST /api/tasks/:taskId/complete': { decision: 'reject', reason: 'Test macierzy dostępu' },

@@ -141,12 +141,19 @@ test('signing out ends the session', async () => {
   await request(sys.app).get('/api/me').set('Cookie', cookie!).expect(401);
 });
 
-test('the password reminder mails a new temporary password (and unlocks); the answer is the same for an unknown login', async () => {
+test('the password reminder mails a single-use link; opening it mails a new temporary password (and unlocks); the answer is the same for an unknown login', async () => {
   await person('zofia');
   await q("update accounts set locked_until = now() + interval '10 minutes' where login = 'zofia'");
   const known = await request(sys.app).post('/api/auth/password-reminder').send({ login: 'zofia' }).expect(202);
   const unknown = await request(sys.app).post('/api/auth/password-reminder').send({ login: 'ktos-nieznany' }).expect(202);
   expect(unknown.body).toEqual(known.body);
+  const linkMail = await sys.smtp.waitFor((m) => m.subject === 'Przypomnienie hasła do systemu obieg');
+  expect(recipients(linkMail)).toEqual(['zofia@ops.example']);
+  // The reminder alone changed nothing: the password is the same until the link is opened.
+  expect((await q("select must_change_password from accounts where login = 'zofia'"))[0].must_change_password).toBe(false);
+  const token = /\/haslo\/przypomnienie\?token=([A-Za-z0-9_-]{43})/.exec(linkMail.text ?? '')![1];
+  expect(JSON.stringify(await q('select * from password_reminders'))).not.toContain(token);
+  await request(sys.app).post('/api/auth/password-reminder/link').send({ token }).expect(202);
   const mail = await sys.smtp.waitFor((m) => m.subject === 'Nowe hasło tymczasowe do systemu obieg');
   expect(recipients(mail)).toEqual(['zofia@ops.example']);
   const temp = /Hasło tymczasowe:\s*(\S+)/.exec(mail.text ?? '')![1];
@@ -156,6 +163,10 @@ test('the password reminder mails a new temporary password (and unlocks); the an
   expect(sys.smtp.messages.filter((m) => recipients(m).some((r) => r.startsWith('ktos')))).toHaveLength(0);
   const [outbox] = await q("select html, text from outbox where template = 'password-reminder'");
   expect(outbox).toEqual({ html: null, text: null });
+  expect(await q("select html, text from outbox where template = 'password-reminder-link'")).toEqual([{ html: null, text: null }]);
+  // Single use: the same link again issues nothing.
+  const again = await request(sys.app).post('/api/auth/password-reminder/link').send({ token }).expect(410);
+  expect(again.body.error.code).toBe('REMINDER_LINK_INVALID');
 });
 
 test('personal API tokens: created by their owner, shown once, stored hashed, revoked by the owner only', async () => {

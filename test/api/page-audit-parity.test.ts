@@ -94,6 +94,13 @@ async function openTask(kind: string, unit: string): Promise<string> {
   }, 30_000, `${kind} task of ${unit}`);
 }
 
+/** The token of a password reminder's link, from the mail the login's owner receives. */
+async function reminderToken(login: string): Promise<string> {
+  await request(sys.app).post('/api/auth/password-reminder').send({ login }).expect(202);
+  const mail = await sys.smtp.waitFor((m) => m.subject === 'Przypomnienie hasła do systemu obieg' && (m.text ?? '').includes(login), 60_000);
+  return /token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')![1];
+}
+
 const CASES: Record<string, Case> = {
   '/logowanie': {
     page: async () => ({ path: '/logowanie', form: { login: 'p-adm', password: PASSWORD, powrot: '/zadania' }, anonymous: true }),
@@ -102,6 +109,10 @@ const CASES: Record<string, Case> = {
   '/wyloguj': {
     page: async () => ({ path: '/wyloguj', form: {} }),
     api: async () => ({ path: '/api/auth/logout', token: tokens.adm }),
+  },
+  '/haslo/przypomnienie': {
+    page: async () => ({ path: '/haslo/przypomnienie', form: { token: await reminderToken('p-przyp-1') }, anonymous: true }),
+    api: async () => ({ path: '/api/auth/password-reminder/link', body: { token: await reminderToken('p-przyp-2') } }),
   },
   '/haslo': {
     page: async () => ({ path: '/haslo', form: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, login: 'p-haslo-1' }),
@@ -329,6 +340,8 @@ beforeAll(async () => {
   tokens.adm = await person('p-adm', 'voivodeship_admin', '26');
   tokens.ministry = await person('p-ministry', 'ministry', null);
   await person('p-haslo-1', 'voivodeship_admin', '26');
+  await person('p-przyp-1', 'voivodeship_admin', '26');
+  await person('p-przyp-2', 'voivodeship_admin', '26');
   tokens.haslo2 = await person('p-haslo-2', 'voivodeship_admin', '26');
   await person('p-tymczasowe-1', 'voivodeship_admin', '26');
   await person('p-tymczasowe-2', 'voivodeship_admin', '26');

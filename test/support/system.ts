@@ -126,6 +126,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     PAYLOAD_KEY: TEST_PAYLOAD_KEY,
     SMTP_PORT: String(smtp.port),
     LOG_LEVEL: 'warn',
+    // Tests send many requests from one address; only the abuse test keeps the real allowances (1).
+    RATE_LIMIT_FACTOR: '1000',
     // The time-skipping test server implements no schedules.
     ...(opts.timeSkipping ? { REPORT_FORM_SCHEDULES: 'false' } : {}),
     ...opts.env,

@@ -91,6 +91,13 @@ const mails: { name: string; vars: Record<string, unknown>; subject: RegExp; bod
     caseFooter: false,
   },
   {
+    name: 'password-reminder-link',
+    vars: { ...ACCOUNT, link: 'https://obieg.example/haslo/przypomnienie?token=abc', minutes: 60 },
+    subject: /^Przypomnienie hasła do systemu obieg$/,
+    body: ['konta lzolkiewska', 'Dotychczasowe hasło nadal działa', 'https://obieg.example/haslo/przypomnienie?token=abc', '60 minut', 'nic się nie zmieni'],
+    caseFooter: false,
+  },
+  {
     name: 'password-expiry-reminder',
     vars: { ...ACCOUNT, daysLeft: 3, expiresAt: EXPIRES_AT },
     subject: /^Hasło wygaśnie za 3 dni$/,

@@ -21,3 +21,9 @@ export const passwordChanged = defineSignal<[{ changedAt: string }]>('passwordCh
 export const getPasswordExpiry = defineQuery<PasswordExpiryView>('getPasswordExpiry');
 
 export const passwordExpiryWorkflowId = (accountId: string) => `password-expiry-${accountId}`;
+
+/** How long a password reminder's link is valid (issue 14: the reminder itself changes nothing). */
+export const PASSWORD_REMINDER_LINK_MINUTES = 60;
+/** The owner opened the reminder's link (the API checked and used up its token): issue the temporary password. */
+export const passwordReminderLinkOpened = defineSignal('passwordReminderLinkOpened');
+export const passwordReminderWorkflowId = (accountId: string, requestId: string) => `password-reminder-${accountId}-${requestId}`;

@@ -12,6 +12,10 @@ import { createApp } from '../../api/app';
 import { registrationLinkKey } from '../../api/pages/public';
 import { createLogger } from '../../lib/logger';
 
+// Its own applicant: the dev server is shared by the API tests, and a registration of the fixture's default
+// applicant left open here would be found by test/api/registration-walk.test.ts (200 instead of 201).
+const CODEC_APPLICANT = 'codec.reader@mopr.kielce.example';
+
 // The remote codec with the real `temporal` CLI: a case's history reads in plain text through
 // /codec (with a ministry token), stays sealed without it, and a token the codec refuses gets nothing.
 
@@ -46,7 +50,7 @@ beforeAll(async () => {
   server = sys.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/codec`;
-  const { body } = await request(sys.app).post('/api/registrations').send(application()).expect(201);
+  const { body } = await request(sys.app).post('/api/registrations').send(application({ email: CODEC_APPLICANT })).expect(201);
   caseId = body.id;
   await eventually(async () => (await sys.client.workflow.getHandle(caseId).query(getRegistrationStatus)).status === 'awaiting_scan', 30_000, 'awaiting scan');
 });
@@ -70,7 +74,7 @@ test('temporal workflow show: plain text through the codec endpoint, ciphertext 
 
   const plain = await show(['--codec-endpoint', endpoint, '--codec-auth', `Bearer ${ministry}`]);
   expect(plain.code).toBe(0);
-  expect(readable(plain.out)).toContain('lucja.zolkiewska@mopr.kielce.example');
+  expect(readable(plain.out)).toContain(CODEC_APPLICANT);
   expect(readable(plain.out)).toContain('Żółkiewska');
   expect(plain.out).not.toContain(SEALED);
   expect(await decodes()).toContain('codec-ministry:ok');
@@ -106,7 +110,7 @@ test('CORS for the configured UI origin only; encode and decode round-trip; anot
 
 test('operator commands: the case history unsealed on the server; unlock, revoke tokens and disable; each one audited', async () => {
   const events = JSON.stringify(await caseHistory(sys.db.orm, sys.client, TEST_PAYLOAD_KEY, caseId));
-  expect(events).toContain('lucja.zolkiewska@mopr.kielce.example');
+  expect(events).toContain(CODEC_APPLICANT);
   expect(events).not.toContain('binary/encrypted');
 
   const token = await tokenFor(sys.db.orm, 'cli-staff', 'voivodeship_admin', '26');
@@ -136,7 +140,7 @@ test('after a payload key rotation the codec opens the history sealed under the 
   try {
     const plain = await show(['--codec-endpoint', `http://127.0.0.1:${(rotated.address() as AddressInfo).port}/codec`, '--codec-auth', `Bearer ${ministry}`]);
     expect(plain.code).toBe(0);
-    expect(readable(plain.out)).toContain('lucja.zolkiewska@mopr.kielce.example');
+    expect(readable(plain.out)).toContain(CODEC_APPLICANT);
     expect(plain.out).not.toContain(SEALED);
     const enc = await request(app).post('/codec/encode').set('Authorization', `Bearer ${ministry}`).send({ payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] }).expect(200);
     expect(Buffer.from(enc.body.payloads[0].metadata['encryption-key-id'], 'base64').toString()).toBe('2027-01');

@@ -9,10 +9,14 @@ const dayList = z
   .regex(/^\d+(,\d+)*$/, 'expected comma-separated whole days, e.g. "7,14"')
   .transform((s) => s.split(',').map(Number));
 
-const hostPortOrOff = z
-  .string()
-  .regex(/^([^:\s]+:\d+|off)$/, 'expected host:port or off')
-  .transform((v) => (v === 'off' ? undefined : v));
+/** host:port, or "off" (undefined). The default goes in before "off" is read: a zod default after a
+ * transform would also replace the undefined that "off" becomes. */
+const hostPortOrOff = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([^:\s]+:\d+|off)$/, 'expected host:port or off')
+    .default(fallback)
+    .transform((v) => (v === 'off' ? undefined : v));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -85,8 +89,8 @@ const schema = z.object({
   LOG_FILE: z.string().min(1).optional(),
   // The worker's health (GET /healthz: worker RUNNING and Temporal reachable) and the SDK's Prometheus
   // metrics, each on host:port of its own; "off" turns one off.
-  WORKER_HEALTH_ADDRESS: hostPortOrOff.default('127.0.0.1:9465'),
-  WORKER_METRICS_ADDRESS: hostPortOrOff.default('127.0.0.1:9464'),
+  WORKER_HEALTH_ADDRESS: hostPortOrOff('127.0.0.1:9465'),
+  WORKER_METRICS_ADDRESS: hostPortOrOff('127.0.0.1:9464'),
   // Express's "trust proxy": which peers' X-Forwarded-For names the client (rate limits and audit use it).
   // true/false, a number of hops, or addresses/subnets/names (loopback, linklocal, uniquelocal), comma-separated.
   TRUST_PROXY: z

@@ -74,6 +74,14 @@ describe('loadConfig parses given values', () => {
     expect(loadConfig({ ...BASE, [name]: raw })[name]).toEqual(parsed);
   });
 
+  it('the worker health and metrics addresses: a default each, host:port, and "off" turns one off (two workers on one host)', () => {
+    expect(loadConfig(BASE)).toMatchObject({ WORKER_HEALTH_ADDRESS: '127.0.0.1:9465', WORKER_METRICS_ADDRESS: '127.0.0.1:9464' });
+    expect(loadConfig({ ...BASE, WORKER_METRICS_ADDRESS: '0.0.0.0:9100' }).WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9100');
+    const off = loadConfig({ ...BASE, WORKER_HEALTH_ADDRESS: 'off', WORKER_METRICS_ADDRESS: 'off' });
+    expect(off.WORKER_HEALTH_ADDRESS).toBeUndefined();
+    expect(off.WORKER_METRICS_ADDRESS).toBeUndefined();
+  });
+
   it('allows reminders up to the day before a longer expiry', () => {
     const c = loadConfig({ ...BASE, REGISTRATION_REMINDER_DAYS: '7,14,44', REGISTRATION_EXPIRY_DAYS: '45' });
     expect(c.REGISTRATION_REMINDER_DAYS).toEqual([7, 14, 44]);

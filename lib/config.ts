@@ -98,6 +98,11 @@ const schema = z.object({
     .regex(/^(true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'expected true, false, a hop count or addresses, e.g. "loopback, 10.0.0.0/8"')
     .default('loopback')
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  // OpenTelemetry tracing (lib/tracing.ts): the base URL of an OTLP/HTTP collector (spans go to <URL>/v1/traces).
+  // Unset: no tracing at all.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'expected the http(s):// URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318' })
+    .optional(),
   // Multiplies every rate limit's allowance (api/rate-limits.ts); tests raise it, the abuse test keeps 1.
   RATE_LIMIT_FACTOR: z.coerce.number().min(0.01).max(1_000_000).default(1),
 });

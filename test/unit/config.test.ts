@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
     ['REGISTRATION_EXPIRY_DAYS', 30],
     ['UPLOAD_MAX_BYTES', 10 * 1024 * 1024],
     ['LOG_LEVEL', 'info'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', undefined],
   ] as const)('%s defaults to %p', (name, value) => {
     expect(config[name]).toEqual(value);
   });
@@ -70,6 +71,7 @@ describe('loadConfig parses given values', () => {
     ['REGISTRATION_EXPIRY_DAYS', '60', 60],
     ['NODE_ENV', 'production', 'production'],
     ['LOG_LEVEL', 'debug', 'debug'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector:4318', 'http://otel-collector:4318'],
   ] as const)('%s=%s → %p', (name, raw, parsed) => {
     expect(loadConfig({ ...BASE, [name]: raw })[name]).toEqual(parsed);
   });
@@ -120,6 +122,8 @@ describe('loadConfig rejects bad values, naming the variable', () => {
     { title: 'a non-URL PUBLIC_URL', env: { PUBLIC_URL: 'obieg.local' }, variable: 'PUBLIC_URL' },
     { title: 'SMTP_SECURE=yes', env: { SMTP_SECURE: 'yes' }, variable: 'SMTP_SECURE' },
     { title: 'an unknown NODE_ENV', env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
+    { title: 'a collector address without a scheme', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: 'OTLP/HTTP collector' },
+    { title: 'a gRPC collector URL', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: 'OTLP/HTTP collector' },
     { title: 'an unknown LOG_LEVEL', env: { LOG_LEVEL: 'trace' }, variable: 'LOG_LEVEL' },
     { title: 'a non-numeric reminder day', env: { REGISTRATION_REMINDER_DAYS: '7,x' }, variable: 'REGISTRATION_REMINDER_DAYS', message: 'expected comma-separated whole days' },
     { title: 'reminder days separated by "; "', env: { REGISTRATION_REMINDER_DAYS: '7; 14' }, variable: 'REGISTRATION_REMINDER_DAYS' },

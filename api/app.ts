@@ -25,6 +25,7 @@ import { registerLetterRoutes } from './letters/routes';
 import { codecMiddleware, registerCodecRoutes } from './codec/routes';
 import { requestLogger } from './request-log';
 import { createApiMetrics, registerMetricsRoute } from './metrics';
+import { traceRequests } from './tracing';
 
 /** The API actions that page forms are twins of (see Api.form). */
 export interface PageTwins {
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
+  if (deps.tracing) app.use(traceRequests(deps.tracing.tracer));
   app.use(securityHeaders());
   useFlashSecret(deps.config.PAYLOAD_KEY);
   const metrics = deps.metrics ?? createApiMetrics(deps.orm);

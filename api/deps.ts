@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import type { Tracing } from '../lib/tracing';
 import type { ApiMetrics } from './metrics';
 
 export interface ApiDeps {
@@ -11,4 +12,6 @@ export interface ApiDeps {
   log: Logger;
   /** The process's metrics (its Temporal client carries their interceptor); made by createApp if absent. */
   metrics?: ApiMetrics;
+  /** OpenTelemetry tracing when configured (its Temporal client then carries tracing.clientInterceptor). */
+  tracing?: Tracing | null;
 }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../lib/config';
 import { createLogger, logOptions } from '../lib/logger';
 import { openOrm } from '../db/orm';
 import { connectClient } from '../lib/temporal';
+import { startTracing } from '../lib/tracing';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 
@@ -12,8 +13,10 @@ async function main(): Promise<void> {
   const log = createLogger('api', logOptions(config));
   const orm = await openOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const metrics = createApiMetrics(orm);
-  const temporal = await connectClient(config, { workflow: [metrics.clientInterceptor] });
-  const { app } = createApp({ orm, temporal, config, log, metrics });
+  // OTEL_EXPORTER_OTLP_ENDPOINT unset: null, and no span anywhere.
+  const tracing = startTracing(config, 'obieg-api');
+  const temporal = await connectClient(config, { workflow: [metrics.clientInterceptor, ...(tracing ? [tracing.clientInterceptor] : [])] });
+  const { app } = createApp({ orm, temporal, config, log, metrics, tracing });
   const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
     log.info('api listening', { url: `http://${config.API_HOST}:${config.API_PORT}` });
   });
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
       (async () => {
         await temporal.connection.close();
         await orm.close();
+        await tracing?.shutdown();
         log.info('api stopped');
         process.exit(0);
       })().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../lib/temporal';
-import { WORKFLOWS_PATH } from './create-worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './create-worker';
 
 // Part of `npm run build`: the workflows bundled once into dist/workflow-bundle.js, which worker/main.ts
 // loads, so that a worker (re)starts in about a second instead of bundling with webpack each time
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const quiet = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { info: quiet, warn: console.warn, error: console.error, debug: quiet, trace: quiet, log: quiet } as never,
   });

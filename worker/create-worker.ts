@@ -1,8 +1,10 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type ActivityInterceptorsFactory, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, type OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
 import { createActivities, type ActivityDeps } from '../activities';
 import { attentionInterceptor } from '../activities/attention';
 import { dataConverter } from '../lib/temporal';
 import type { KeyRing } from '../lib/payload-codec';
+import type { Tracing } from '../lib/tracing';
 
 export interface ObiegWorkerOptions {
   connection: NativeConnection;
@@ -22,9 +24,27 @@ export interface ObiegWorkerOptions {
    * worker takes it (replaying the history); the SDK's 10 s when unset.
    */
   stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
+  /** OpenTelemetry tracing when configured (lib/tracing.ts): activity spans, and the workflows' spans exported. */
+  tracing?: Tracing | null;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+/** The workflow interceptors (tracing), in every bundle (worker/bundle.ts) and in the bundle made at start. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/tracing-interceptors')];
+
+/**
+ * The workflows' span sink: to the tracing's processor, or (tracing off) nowhere. Registered either way, as a
+ * traced run (started by a client with tracing on) exports its spans whether this worker traces or not.
+ */
+function workflowSpanSink(tracing: Tracing | null | undefined): InjectedSinks<OpenTelemetrySinks> {
+  return { exporter: tracing ? makeWorkflowExporter(tracing.processor, tracing.resource) : { export: { fn: () => undefined } } };
+}
+
+/** The SDK's activity interceptors: a RunActivity span (child of the workflow's StartActivity), trace ids in activity log lines. */
+const activityTracing = (tracing: Tracing): ActivityInterceptorsFactory => (ctx) => ({
+  inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer: tracing.tracer }),
+  outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+});
 
 export function createObiegWorker(opts: ObiegWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -33,8 +53,13 @@ export function createObiegWorker(opts: ObiegWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
+    sinks: workflowSpanSink(opts.tracing),
     interceptors: {
+      // A prebuilt bundle has them inside (the SDK ignores these then, with a warning).
+      ...(opts.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
       activity: [
+        // Outermost: the activity's span covers the attention interceptor's work too.
+        ...(opts.tracing ? [activityTracing(opts.tracing)] : []),
         attentionInterceptor({
           orm: opts.deps.orm,
           mailer: opts.deps.mailer,

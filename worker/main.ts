@@ -9,6 +9,7 @@ import { createMailer } from '../lib/mailer';
 import { loadTemplates } from '../lib/templates';
 import { connectClient } from '../lib/temporal';
 import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { startTracing } from '../lib/tracing';
 import { createObiegWorker } from './create-worker';
 import { serveHealth, workerHealth } from './health';
 
@@ -34,8 +35,10 @@ async function main(): Promise<void> {
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  // Report campaigns start their workflows from an activity (workflows/report-campaign.ts).
-  const client = await connectClient(config);
+  // OTEL_EXPORTER_OTLP_ENDPOINT unset: null, and no span anywhere.
+  const tracing = startTracing(config, 'obieg-worker');
+  // Report campaigns start their workflows from an activity (workflows/report-campaign.ts): traced, they carry the trace on.
+  const client = await connectClient(config, tracing ? { workflow: [tracing.clientInterceptor] } : undefined);
   try {
     const worker = await createObiegWorker({
       connection,
@@ -49,9 +52,10 @@ async function main(): Promise<void> {
       ...(existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : {}),
       attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
       deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEYRING },
+      tracing,
     });
     const health = config.WORKER_HEALTH_ADDRESS ? await serveHealth(config.WORKER_HEALTH_ADDRESS, () => workerHealth(worker, client)) : null;
-    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS });
+    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS, tracing: !!tracing });
     try {
       await worker.run();
     } finally {
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     await browser.close();
     mailer.close();
     await orm.close();
+    await tracing?.shutdown();
   }
 }
 

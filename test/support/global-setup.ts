@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { openOrm, migrate } from '../../db/orm';
 import { importTerc } from '../../db/reference';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { FAILURE_CONVERTER_PATH } from '../../lib/temporal';
 import { adminUrl, TEMPLATE_DB } from './db';
 
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
 
   const dir = process.env.OBIEG_TEST_RUN_DIR ?? join(__dirname, '..', '..', '.data', 'test');
   mkdirSync(dir, { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   process.env.OBIEG_WORKFLOW_BUNDLE = bundlePath;

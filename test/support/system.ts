@@ -4,7 +4,8 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createApp } from '../../api/app';
@@ -17,6 +18,7 @@ import { testLogger } from './test-log';
 import { createMailer, type Mailer } from '../../lib/mailer';
 import { dataConverter } from '../../lib/temporal';
 import { loadTemplates } from '../../lib/templates';
+import { startTracing, type Tracing } from '../../lib/tracing';
 import { createObiegWorker } from '../../worker/create-worker';
 import { createTestDb, type TestDb } from './db';
 import { startSmtpPeer, type SmtpPeer } from './smtp';
@@ -40,6 +42,8 @@ export interface TestSystem {
   api: Api;
   browser: BrowserProvider;
   mailer: Mailer;
+  /** Tracing, when the test's environment configures it (OTEL_EXPORTER_OTLP_ENDPOINT), as the processes start it. */
+  tracing: Tracing | null;
   close(): Promise<void>;
 }
 
@@ -109,6 +113,8 @@ export interface SystemOptions {
   temporalAddress?: string;
   /** Another database than a fresh clone of the run's template (a fault test's own PostgreSQL). */
   db?: TestDb;
+  /** In place of the OTLP exporter, where the test's environment turns tracing on (an in-memory one). */
+  traceExporter?: SpanExporter;
 }
 
 export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem> {
@@ -134,6 +140,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
   });
   const browser = createBrowserProvider(config.CHROMIUM_PATH);
   const mailer = createMailer(config);
+  // As api/main.ts and worker/main.ts: null unless configured; the API's client then carries its interceptor.
+  const tracing = startTracing(config, 'obieg', opts.traceExporter);
+  const apiClient = tracing ? new Client({ connection: env.connection, dataConverter: dc, interceptors: { workflow: [tracing.clientInterceptor] } }) : env.client;
   const worker = opts.inProcessWorker === false ? null : await createObiegWorker({
     connection: env.nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -141,10 +150,11 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     payloadKey: config.PAYLOAD_KEYRING,
     attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
     workflowBundle: { codePath: required('OBIEG_WORKFLOW_BUNDLE') },
-    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: env.client, secretKey: config.PAYLOAD_KEYRING },
+    deps: { orm: db.orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: apiClient, secretKey: config.PAYLOAD_KEYRING },
+    tracing,
   });
   const running = worker?.run();
-  const { app, api } = createApp({ orm: db.orm, temporal: env.client, config, log: testLogger('api-test') ?? createLogger('api-test', 'error') });
+  const { app, api } = createApp({ orm: db.orm, temporal: apiClient, config, log: testLogger('api-test') ?? createLogger('api-test', 'error'), tracing });
   return {
     env,
     client: env.client,
@@ -156,9 +166,11 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     api,
     browser,
     mailer,
+    tracing,
     async close() {
       worker?.shutdown();
       await running;
+      await tracing?.shutdown();
       // scripts/record-histories.sh: fixtures for the replay test (test/replay) from this system's workflows.
       const recordTo = recordingDir();
       let recordError: unknown;

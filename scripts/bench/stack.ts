@@ -101,6 +101,9 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     API_PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
+    // Two engines' stacks may overlap and part 5 restarts the worker: no fixed ports to collide on.
+    WORKER_HEALTH_ADDRESS: 'off',
+    WORKER_METRICS_ADDRESS: 'off',
   };
   const config = loadConfig(env);
   const orm = await openOrm(dbUrl, 10);

@@ -125,27 +125,20 @@ export function createApiMetrics(orm: MikroORM): ApiMetrics {
     next();
   };
 
+  /** A start (or signal-with-start) counted by workflow type and outcome. */
+  const countedStart = async <I extends { workflowType: string }>(input: I, next: (input: I) => Promise<string>): Promise<string> => {
+    try {
+      const runId = await next(input);
+      starts.inc({ workflow_type: input.workflowType, outcome: 'ok' });
+      return runId;
+    } catch (err) {
+      starts.inc({ workflow_type: input.workflowType, outcome: 'failed' });
+      throw err;
+    }
+  };
   const clientInterceptor: WorkflowClientInterceptor = {
-    async start(input, next) {
-      try {
-        const runId = await next(input);
-        starts.inc({ workflow_type: input.workflowType, outcome: 'ok' });
-        return runId;
-      } catch (err) {
-        starts.inc({ workflow_type: input.workflowType, outcome: 'failed' });
-        throw err;
-      }
-    },
-    async signalWithStart(input, next) {
-      try {
-        const runId = await next(input);
-        starts.inc({ workflow_type: input.workflowType, outcome: 'ok' });
-        return runId;
-      } catch (err) {
-        starts.inc({ workflow_type: input.workflowType, outcome: 'failed' });
-        throw err;
-      }
-    },
+    start: countedStart,
+    signalWithStart: countedStart,
     async startUpdate(input, next) {
       const stop = updates.startTimer({ workflow_type: workflowTypeOfId(input.workflowExecution.workflowId), update: input.updateName });
       try {

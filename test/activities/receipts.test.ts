@@ -6,6 +6,7 @@ import { loadTemplates } from '../../lib/templates';
 import { createTestDb, type TestDb } from '../support/db';
 import { application, pdfText } from '../support/fixtures';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp';
+import { warsawClock } from '../support/warsaw-clock';
 
 // seed 003 (003_ac9166c2b11efdcf.txt, pkt 12): every submission gets an "urzędowe potwierdzenie odbioru
 // tzw. UPO z dokładną datą i godziną dostarczenia"; the date and time are Poland's. seed 000
@@ -49,15 +50,6 @@ async function openCase(caseId: string, type = 'registration') {
   });
 }
 
-/** Warsaw's wall clock of an instant, "6 grudnia 2026 00:30:15", from Intl (not from the code under test). */
-function warsawClock(iso: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}:${p.second}`;
-}
 
 async function pdfOf(documentId: string): Promise<string> {
   const [{ content }] = await q('select b.content from blobs b join documents d on d.sha256 = b.sha256 where d.id = ?', [documentId]);

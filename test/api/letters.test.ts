@@ -2,6 +2,7 @@ import request from 'supertest';
 import { hashPassword } from '../../lib/passwords';
 import { binaryBody, pdfText, tokenFor, unitPersonToken } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
+import { warsawClock } from '../support/warsaw-clock';
 
 // seed 003 (003_ac9166c2b11efdcf.txt, UWAGI, last paragraph): "Rozpakowanie paczki otrzymanej z urzędu
 // również wymaga użycia podpisu elektronicznego, w ten sposób urząd otrzymuje elektroniczne poświadczenie
@@ -29,15 +30,6 @@ afterAll(async () => {
   await sys?.close();
 });
 
-/** Warsaw's wall clock of an instant to the second, from Intl (independent of the code under test). */
-function warsawClock(iso: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}:${p.second}`;
-}
 
 /** A permission request of the requester, decided by the voivodeship administrator; its decision mail's letter link. */
 async function decided(area: string, decision: 'accept' | 'reject'): Promise<{ caseId: string; letterId: string; key: string; mailText: string }> {

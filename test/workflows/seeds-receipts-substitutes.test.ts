@@ -3,6 +3,7 @@ import { getPermissionRequestStatus, getRegistrationStatus, getReportStatus, rep
 import { currentQuarter, previousQuarter } from '../support/calendar';
 import { application, pdfText, SCAN_PDF, tokenFor, unitPersonToken } from '../support/fixtures';
 import { eventually, startSystem, type TestSystem } from '../support/system';
+import { warsawClock } from '../support/warsaw-clock';
 
 // Issue 16 on the time-skipping server, through the API:
 // - seed 003 (003_ac9166c2b11efdcf.txt, pkt 12, "UPO z dokładną datą i godziną dostarczenia"): a registration,
@@ -33,15 +34,6 @@ afterAll(async () => {
   await sys?.close();
 });
 
-/** Warsaw's wall clock of an instant to the second, from Intl (independent of the code under test). */
-function warsawClock(at: Date): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}:${p.second}`;
-}
 const warsawDate = (at: Date) => at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Warsaw' }).replace(/-/g, '');
 
 interface ReceiptRow {

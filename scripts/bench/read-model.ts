@@ -47,7 +47,7 @@ async function seed(orm: MikroORM, from: number, to: number): Promise<void> {
        select 'bench-' || i, 'registration', (array['awaiting_scan','awaiting_decision','correction_requested','accepted','expired'])[i % 5 + 1],
               g.code, g.voivodeship, 'Rejestracja: jednostka ' || g.code,
               case when i % 5 >= 3 then null else 'Czeka na skan' end,
-              case when i % 5 >= 3 then null else now() + (((i * 7919) % 60) - 20) * interval '1 day' end,
+              case when i % 5 >= 3 then null else now() + (((i::bigint * 7919) % 60) - 20) * interval '1 day' end,
               '{}'::jsonb, 'bench', now(), now() - random() * interval '90 days', case when i % 5 >= 3 then now() end
        from generate_series(?::int, ?::int) i, n join g on true where g.k = i % n.n`,
       [a, b - 1],

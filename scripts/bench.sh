@@ -32,13 +32,13 @@ trap cleanup EXIT INT TERM
 
 # A cluster of its own, thrown away at the end (never an existing DATABASE_URL: the benchmark drops databases).
 unset DATABASE_URL
-ensure_postgres "$pg_name" "${OBIEG_BENCH_PG_PORT:-55440}" obieg_bench
+PG_FSYNC="${BENCH_PG_FSYNC:-off}" ensure_postgres "$pg_name" "${OBIEG_BENCH_PG_PORT:-55440}" obieg_bench
 export BENCH_PG_BASE="${DATABASE_URL%/*}"
 export BENCH_PG_LOG="$OBIEG_DATA/$pg_name/server.log"
 unset DATABASE_URL
 
 temporal_port="$(free_port)"
-start_temporal_dev "$temporal_port" off "$run_dir/temporal.db" "$run_dir/temporal.log"
+start_temporal_dev "$temporal_port" off "${BENCH_DEV_DB:-memory}" "$run_dir/temporal.log"
 pids+=("$TEMPORAL_PID")
 
 export BENCH_TEMPORAL_ADDRESS="127.0.0.1:$temporal_port"

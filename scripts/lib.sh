@@ -136,8 +136,9 @@ start_temporal_dev() {
   local ui=(--ui-port "$ui_port"); [ "$ui_port" = off ] && ui=(--headless)
   # The Web UI unseals payloads through obieg's remote codec (/codec, signed in as the ministry).
   [ -n "$codec" ] && [ "$ui_port" != off ] && ui+=(--ui-codec-endpoint "$codec")
-  mkdir -p "$(dirname "$dbfile")"
-  "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$port" "${ui[@]}" --db-filename "$dbfile" \
+  # "memory": no file (the benchmark's throwaway engine; SQLite in memory, no fsync per write).
+  local db=(--db-filename "$dbfile"); [ "$dbfile" = memory ] && db=() || mkdir -p "$(dirname "$dbfile")"
+  "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$port" "${ui[@]}" "${db[@]}" \
     --log-level warn "${sa[@]}" >"$logfile" 2>&1 &
   TEMPORAL_PID=$!
   wait_port 127.0.0.1 "$port" 120 "Temporal dev server"

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let explains: Explain[] = [];
   const out = process.env.BENCH_OUT ?? ROOT;
+  mkdirSync(out, { recursive: true });
   const partsLeft = new Set(ONLY);
 
   /** Writes BENCHMARKS.md and .json: after every part (a run cut short keeps what it measured), and at the end. */

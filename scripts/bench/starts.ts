@@ -4,7 +4,7 @@ import { startReport, startWorkflow } from '../../lib/workflow-types';
 import { caseSearchAttributes, csizsConnectionWorkflowId, reportCampaignWorkflowId, reportWorkflowId, type ReportInput } from '../../workflows/messages';
 import { CAMPAIGN_500_PLUS_2016, resolveCalendar, shiftCalendarDays } from '../../workflows/rules/csizs-campaign';
 import type { Stack } from './stack';
-import { callOk, f1, f2, int, log, sleep, until, type Row, type Settings } from './util';
+import { callOk, f1, f2, int, log, settle, until, type Row, type Settings } from './util';
 
 // Part 1: campaign starts through the API against the same starts made directly with the Temporal
 // client, in the same run, worker and database: the CSIZS campaign call, the one-off survey call for
@@ -56,11 +56,13 @@ export async function campaignStarts(s: Stack, settings: Settings, command: stri
   const label = `${int(n)} gminas`;
   const rows: Row[] = [];
   const casesOf = async (like: string) => (await em().execute<{ n: number }[]>("select count(*)::int as n from cases where type = 'report' and data->>'period' like ?", [like]))[0].n;
-  const quiet = () => sleep(3000);
+  // Between measurements: until the worker is idle, every case the last one created has taken its first steps.
+  const quiet = async () => log(`${s.engine.short}: worker settled after ${f1((await settle(s.worker.child.pid!, 'the worker')) / 1000)} s`);
 
   // 1a: the CSIZS campaign, one call (a starter workflow's activity starts the connections, 50 in flight).
   // A year ahead, so that no timer fires during the run. The direct side gets a campaign of its own
   // (created through the API, never started there), so both sides start the same workflows.
+  await quiet();
   const calendar = shiftCalendarDays(CAMPAIGN_500_PLUS_2016, Math.ceil((Date.now() - Date.UTC(2016, 2, 16)) / 86_400_000) + 365);
   const unitCodes = subset ? gminas.map((g) => g.code) : undefined;
   for (const id of ['bench-api', 'bench-direct']) await callOk(s.base, s.tokens.ministry, 'POST', '/api/csizs-campaigns', { id, calendar, ...(unitCodes ? { unitCodes } : {}) });

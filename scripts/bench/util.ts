@@ -118,6 +118,26 @@ export function processCpuMs(pid: number | 'self'): number {
   }
 }
 
+/**
+ * Waits until a process has been idle (under 5 % of a core) for two seconds in a row: between the
+ * measurements of part 1, so that the cases the last one created have taken their first steps and
+ * their tasks do not queue in front of the next measurement's.
+ */
+export async function settle(pid: number, what: string, timeoutMs = 600_000): Promise<number> {
+  const t0 = performance.now();
+  let idle = 0;
+  let last = processCpuMs(pid);
+  while (performance.now() - t0 < timeoutMs) {
+    await sleep(1000);
+    const now = processCpuMs(pid);
+    if (!Number.isFinite(now)) throw new Error(`${what} exited while the benchmark waited for it to settle`);
+    idle = now - last < 50 ? idle + 1 : 0;
+    last = now;
+    if (idle >= 2) return performance.now() - t0;
+  }
+  throw new Error(`${what} still busy after ${timeoutMs / 1000} s`);
+}
+
 /** Resident memory of a process in MB (VmRSS), and its peak (VmHWM). */
 export function processRssMb(pid: number): { rss: number; peak: number } {
   try {

@@ -25,6 +25,10 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('obieg'),
+  // The campaign starters' queue (report and CSIZS campaigns started through the API): a Worker of its own in
+  // the worker process, so that a campaign's starts never wait behind the tasks of the cases it creates (issue
+  // 18). Unset: the case queue (one Worker). docker-compose.yml and npm start set obieg-starts.
+  TEMPORAL_STARTS_TASK_QUEUE: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   // A managed or TLS-terminated Temporal (lib/temporal-connection.ts). TLS is on when any of the files or an
   // API key is set (the operating system's CAs verify the server unless TEMPORAL_TLS_CA_FILE names one);

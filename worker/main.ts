@@ -40,12 +40,10 @@ async function main(): Promise<void> {
   // Report campaigns start their workflows from an activity (workflows/report-campaign.ts): traced, they carry the trace on.
   const client = await connectClient(config, tracing ? { workflow: [tracing.clientInterceptor] } : undefined);
   try {
-    const worker = await createObiegWorker({
+    const options = {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
       payloadKey: config.PAYLOAD_KEYRING,
-      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       // The SDK's 10 s kept the cases of a killed worker still for 10 s after a restart (issue 18: moving again within 5 s).
       stickyQueueScheduleToStartTimeout: '3s',
       // `npm run build` bundles the workflows once (worker/bundle.ts); bundling at every start took seconds.
@@ -53,11 +51,26 @@ async function main(): Promise<void> {
       attention: { afterAttempts: config.ATTENTION_AFTER_ATTEMPTS, operatorEmail: config.OPERATOR_EMAIL },
       deps: { orm, mailer, browser, templates: loadTemplates(), mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL, temporal: client, secretKey: config.PAYLOAD_KEYRING },
       tracing,
-    });
-    const health = config.WORKER_HEALTH_ADDRESS ? await serveHealth(config.WORKER_HEALTH_ADDRESS, () => workerHealth(worker, client)) : null;
-    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS, tracing: !!tracing });
+    } as const;
+    const worker = await createObiegWorker({ ...options, taskQueue: config.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS });
+    // Campaign starters on a queue of their own (TEMPORAL_STARTS_TASK_QUEUE): a few workflows, a small cache.
+    const startsQueue = config.TEMPORAL_STARTS_TASK_QUEUE !== undefined && config.TEMPORAL_STARTS_TASK_QUEUE !== config.TEMPORAL_TASK_QUEUE ? config.TEMPORAL_STARTS_TASK_QUEUE : null;
+    const starts = startsQueue ? await createObiegWorker({ ...options, taskQueue: startsQueue, maxCachedWorkflows: 20 }) : null;
+    const workers = starts ? [worker, starts] : [worker];
+    // Healthy while every Worker runs: the first one not RUNNING names the state.
+    const state = { getState: () => workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING' };
+    const health = config.WORKER_HEALTH_ADDRESS ? await serveHealth(config.WORKER_HEALTH_ADDRESS, () => workerHealth(state, client)) : null;
+    log.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, startsTaskQueue: startsQueue, temporal: config.TEMPORAL_ADDRESS, health: config.WORKER_HEALTH_ADDRESS, metrics: config.WORKER_METRICS_ADDRESS, tracing: !!tracing });
     try {
-      await worker.run();
+      // One Worker failing stops the other, so that the process exits and is restarted whole.
+      await Promise.all(
+        workers.map((w) =>
+          w.run().catch((err: unknown) => {
+            for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
+            throw err;
+          }),
+        ),
+      );
     } finally {
       health?.close();
     }

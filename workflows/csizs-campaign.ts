@@ -18,7 +18,7 @@ const CHUNKS_PER_RUN = 20;
  * A connection already started (a rerun, a retry) is skipped: the start is idempotent.
  */
 export async function csizsCampaignWorkflow(input: CsizsCampaignInput): Promise<{ started: number }> {
-  const { taskQueue } = workflowInfo();
+  const taskQueue = input.caseTaskQueue ?? workflowInfo().taskQueue;
   let offset = input.offset;
   for (let chunk = 0; chunk < CHUNKS_PER_RUN; chunk++) {
     const taken = await starter.startCsizsConnections({ campaignId: input.campaignId, voivodeship: input.voivodeship, offset, limit: CHUNK, taskQueue, concurrency: input.batchSize });

@@ -37,7 +37,7 @@ export async function reportCampaignWorkflow(input: ReportCampaignInput | Schedu
   if ('scheduledForm' in input) return openScheduled(input);
   const progress: ReportCampaignView = { total: input.units.length, started: 0, alreadyRunning: 0 };
   setHandler(getReportCampaignProgress, () => ({ ...progress }));
-  const { taskQueue } = workflowInfo();
+  const taskQueue = input.caseTaskQueue ?? workflowInfo().taskQueue;
   const chunk = Math.max(1, input.batchSize) * 5;
   for (let i = 0; i < input.units.length; i += chunk) {
     const reports = input.units.slice(i, i + chunk).map((u) => ({

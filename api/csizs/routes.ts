@@ -114,11 +114,11 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
     async ({ params, principal, res }) => {
       if (!canOnCsizs(principal!, 'manage-campaign')) forbid();
       await progress(params.id);
-      const input: CsizsCampaignInput = { campaignId: params.id, voivodeship: null, offset: 0, batchSize: 50 };
+      const input: CsizsCampaignInput = { campaignId: params.id, voivodeship: null, offset: 0, batchSize: 50, caseTaskQueue: config.TEMPORAL_TASK_QUEUE };
       try {
         await startWorkflow(temporal, 'csizsCampaignWorkflow', {
           workflowId: csizsCampaignWorkflowId(params.id, null),
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          taskQueue: config.TEMPORAL_STARTS_TASK_QUEUE ?? config.TEMPORAL_TASK_QUEUE,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

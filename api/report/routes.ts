@@ -212,8 +212,8 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         // an activity with bounded concurrency (workflows/report-campaign.ts).
         await startWorkflow(temporal, 'reportCampaignWorkflow', {
           workflowId: reportCampaignWorkflowId(campaignId),
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [input],
+          taskQueue: config.TEMPORAL_STARTS_TASK_QUEUE ?? config.TEMPORAL_TASK_QUEUE,
+          args: [{ ...input, caseTaskQueue: config.TEMPORAL_TASK_QUEUE }],
           typedSearchAttributes: [{ key: SA.caseType, value: 'report-campaign' }],
         });
       }

@@ -95,6 +95,8 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     TEMPORAL_ADDRESS: engine.address,
     TEMPORAL_NAMESPACE: engine.namespace,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    // As npm start and docker-compose.yml: the campaign starters on a queue of their own.
+    TEMPORAL_STARTS_TASK_QUEUE: `${TASK_QUEUE}-starts`,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),
     API_HOST: '127.0.0.1',
@@ -104,6 +106,7 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     // Two engines' stacks may overlap and part 5 restarts the worker: no fixed ports to collide on.
     WORKER_HEALTH_ADDRESS: 'off',
     WORKER_METRICS_ADDRESS: 'off',
+    ...(process.env.BENCH_WORKER_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_WORKER_CACHE } : {}),
   };
   const config = loadConfig(env);
   const orm = await openOrm(dbUrl, 10);

@@ -285,6 +285,8 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.frontend}`,
     TEMPORAL_NAMESPACE: NAMESPACE,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    // As in docker-compose.yml: the campaign starters on a queue of their own (the CSIZS campaign below runs there).
+    TEMPORAL_STARTS_TASK_QUEUE: `${TASK_QUEUE}-starts`,
     TEMPORAL_TLS_CA_FILE: join(tls, 'ca.pem'),
     TEMPORAL_TLS_CERT_FILE: join(tls, 'client.pem'),
     TEMPORAL_TLS_KEY_FILE: join(tls, 'client.key'),
@@ -512,6 +514,10 @@ test('a CSIZS campaign for one voivodeship: a worker killed with SIGKILL mid-way
       expect(ids.has(w.workflowId)).toBe(false);
       ids.add(w.workflowId);
       expect(w.status.name).toBe('RUNNING');
+      // The cases on the case queue; their starter (below) on the starters' queue.
+      expect(w.taskQueue).toBe(TASK_QUEUE);
+    } else if (w.type === 'csizsCampaignWorkflow') {
+      expect(w.taskQueue).toBe(`${TASK_QUEUE}-starts`);
     }
   }
   expect(ids.size).toBe(units.length);

@@ -26,6 +26,7 @@ describe('loadConfig defaults', () => {
     ['TEMPORAL_ADDRESS', '127.0.0.1:7233'],
     ['TEMPORAL_NAMESPACE', 'default'],
     ['TEMPORAL_TASK_QUEUE', 'obieg'],
+    ['TEMPORAL_STARTS_TASK_QUEUE', undefined],
     ['TEMPORAL_UI_URL', 'http://127.0.0.1:8233'],
     ['API_HOST', '127.0.0.1'],
     ['API_PORT', 3000],

@@ -127,6 +127,11 @@ export interface CsizsCampaignInput {
   offset: number;
   /** Connection starts in flight at once. */
   batchSize: number;
+  /**
+   * The task queue of the connections it starts, when this starter runs on a queue of its own
+   * (TEMPORAL_STARTS_TASK_QUEUE); absent (and in runs started before it existed): the starter's own queue.
+   */
+  caseTaskQueue?: string;
 }
 
 /** Where the package password waits for the phone call: one per connection, read once. */

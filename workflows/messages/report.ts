@@ -199,6 +199,11 @@ export interface ReportCampaignInput {
   units: { unitCode: string; unitName: string; voivodeship: string }[];
   /** Report workflows in flight at once while the campaign starts them; bounds the load on the server. */
   batchSize: number;
+  /**
+   * The task queue of the reports it starts, when the campaign runs on a queue of its own
+   * (TEMPORAL_STARTS_TASK_QUEUE); absent (and in runs started before it existed): the campaign's own queue.
+   */
+  caseTaskQueue?: string;
 }
 
 /**

@@ -106,7 +106,8 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     // Two engines' stacks may overlap and part 5 restarts the worker: no fixed ports to collide on.
     WORKER_HEALTH_ADDRESS: 'off',
     WORKER_METRICS_ADDRESS: 'off',
-    ...(process.env.BENCH_WORKER_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_WORKER_CACHE } : {}),
+    // Experiments: BENCH_APP_ENV="NAME=value …" adds to (or overrides) the API's and the worker's environment.
+    ...Object.fromEntries((process.env.BENCH_APP_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
   const config = loadConfig(env);
   const orm = await openOrm(dbUrl, 10);

@@ -85,8 +85,9 @@ const schema = z.object({
   OPERATOR_EMAIL: z.email().optional(),
   // Workflows the worker keeps in memory between their tasks (issue 18: about 0.5 MB each); a waiting case
   // beyond them is replayed from its history when it next moves. The SDK's default grows with the heap
-  // limit (about 2,300 on a 4 GB heap), a gigabyte and more with thousands of waiting cases.
-  WORKER_MAX_CACHED_WORKFLOWS: intFrom(0, 100_000).default(250),
+  // limit (about 2,300 on a 4 GB heap), a gigabyte and more with thousands of waiting cases. 100 rather than 250:
+  // 40 MB less resident with 14,863 waiting cases, first steps of a 2,477-unit campaign as fast (BENCHMARKS.md 1c, 5a).
+  WORKER_MAX_CACHED_WORKFLOWS: intFrom(0, 100_000).default(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // json: one JSON line per event (production); pretty: readable lines (npm start). LOG_FILE: append there.
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),

@@ -57,6 +57,8 @@ if [ -z "${PAYLOAD_KEY:-}" ]; then
 fi
 export PAYLOAD_KEY API_PORT SMTP_PORT
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+# As the image (Dockerfile): two malloc arenas, not one per thread (the worker's resident memory).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export TEMPORAL_STARTS_TASK_QUEUE="${TEMPORAL_STARTS_TASK_QUEUE:-obieg-starts}"
 export TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$API_PORT}"

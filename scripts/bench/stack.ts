@@ -95,7 +95,8 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     TEMPORAL_ADDRESS: engine.address,
     TEMPORAL_NAMESPACE: engine.namespace,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    // As npm start and docker-compose.yml: the campaign starters on a queue of their own.
+    // As npm start and docker-compose.yml: the campaign starters on a queue of their own; as the image, two malloc arenas.
+    MALLOC_ARENA_MAX: '2',
     TEMPORAL_STARTS_TASK_QUEUE: `${TASK_QUEUE}-starts`,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),

@@ -188,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Exits the process with a message naming the bad variable(s); for the entry points. */
+/** The queue the campaign starters run on: TEMPORAL_STARTS_TASK_QUEUE, or (unset) the case queue. */
+export function startsTaskQueue(config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_STARTS_TASK_QUEUE'>): string {
+  return config.TEMPORAL_STARTS_TASK_QUEUE ?? config.TEMPORAL_TASK_QUEUE;
+}
+
 export function loadConfigOrExit(): Config {
   try {
     return loadConfig();

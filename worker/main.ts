@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfigOrExit } from '../lib/config';
+import { loadConfigOrExit, startsTaskQueue } from '../lib/config';
 import { createLogger, logOptions, temporalLogger } from '../lib/logger';
 import { openOrm } from '../db/orm';
 import { createBrowserProvider } from '../lib/browser';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     } as const;
     const worker = await createObiegWorker({ ...options, taskQueue: config.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS });
     // Campaign starters on a queue of their own (TEMPORAL_STARTS_TASK_QUEUE): a few workflows, a small cache.
-    const startsQueue = config.TEMPORAL_STARTS_TASK_QUEUE !== undefined && config.TEMPORAL_STARTS_TASK_QUEUE !== config.TEMPORAL_TASK_QUEUE ? config.TEMPORAL_STARTS_TASK_QUEUE : null;
+    const startsQueue = startsTaskQueue(config) !== config.TEMPORAL_TASK_QUEUE ? startsTaskQueue(config) : null;
     const starts = startsQueue ? await createObiegWorker({ ...options, taskQueue: startsQueue, maxCachedWorkflows: 20 }) : null;
     const workers = starts ? [worker, starts] : [worker];
     // Healthy while every Worker runs: the first one not RUNNING names the state.

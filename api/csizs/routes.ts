@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@te
 import { z } from 'zod';
 import { getBlob, putBlob } from '../../lib/blobs';
 import { SecretStore } from '../../lib/secret-store';
+import { startsTaskQueue } from '../../lib/config';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
   PACKAGE_PASSWORD_TTL_MS,
@@ -118,7 +119,7 @@ export function registerCsizsRoutes(api: Api, { orm, temporal, config }: ApiDeps
       try {
         await startWorkflow(temporal, 'csizsCampaignWorkflow', {
           workflowId: csizsCampaignWorkflowId(params.id, null),
-          taskQueue: config.TEMPORAL_STARTS_TASK_QUEUE ?? config.TEMPORAL_TASK_QUEUE,
+          taskQueue: startsTaskQueue(config),
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

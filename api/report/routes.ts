@@ -8,6 +8,7 @@ import { isPolishHoliday } from '../../lib/holidays';
 import { insertCampaignRows } from '../../db/queries/report-campaigns';
 import { bounded } from '../../lib/bounded';
 import { startReport } from '../../lib/workflow-types';
+import { startsTaskQueue } from '../../lib/config';
 import { startWorkflow } from '../../lib/workflow-types';
 import {
   ReportErrorTypes,
@@ -212,7 +213,7 @@ export function registerReportRoutes(api: Api, { orm, temporal, config }: ApiDep
         // an activity with bounded concurrency (workflows/report-campaign.ts).
         await startWorkflow(temporal, 'reportCampaignWorkflow', {
           workflowId: reportCampaignWorkflowId(campaignId),
-          taskQueue: config.TEMPORAL_STARTS_TASK_QUEUE ?? config.TEMPORAL_TASK_QUEUE,
+          taskQueue: startsTaskQueue(config),
           args: [{ ...input, caseTaskQueue: config.TEMPORAL_TASK_QUEUE }],
           typedSearchAttributes: [{ key: SA.caseType, value: 'report-campaign' }],
         });

@@ -108,7 +108,7 @@ export async function startStack(engine: Engine, pgBase: string, dir: string): P
     WORKER_HEALTH_ADDRESS: 'off',
     WORKER_METRICS_ADDRESS: 'off',
     // Experiments: BENCH_APP_ENV="NAME=value …" adds to (or overrides) the API's and the worker's environment.
-    ...Object.fromEntries((process.env.BENCH_APP_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+    ...Object.fromEntries((process.env.BENCH_APP_ENV ?? '').split(/\s+/).filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
   const config = loadConfig(env);
   const orm = await openOrm(dbUrl, 10);
